@@ -856,7 +856,7 @@ export interface components {
              * @default desc
              * @enum {string}
              */
-            sortOrder: "asc" | "desc";
+            sortOrder?: "asc" | "desc";
         };
         Team: {
             id: components["schemas"]["Cuid"];
@@ -1171,7 +1171,7 @@ export interface components {
              * @description false deletes only for the team's side.
              * @default true
              */
-            deleteForAll: boolean;
+            deleteForAll?: boolean;
         };
         MessageDeleteResult: {
             success: boolean;

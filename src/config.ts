@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** Environment variables that start with these prefixes are ours; see the README for each. */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const environmentSchema = z.object({
+  PORT: integer(0, 65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  INBOX_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('https://inboxapp.com/api/v1')
+    .transform((url) => url.replace(/\/+$/, '')),
+  INBOX_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  INBOX_MAX_RETRIES: integer(0, 5).default(2),
+  /** A 429 whose Retry-After is at most this is waited out once (GETs only); longer ones surface as RATE_LIMITED. */
+  INBOX_MAX_RETRY_AFTER_MS: integer(0, 60_000).default(2_000),
+  /** How long team, members, account links, tags, statuses and colors are reused across requests; 0 = never. */
+  COLLECTION_CACHE_TTL_MS: integer(0, 3_600_000).default(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHIQL_ENABLED: booleanFlag.default(true),
+  INTROSPECTION_ENABLED: booleanFlag.default(true),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  MAX_DEPTH: integer(1, 100).default(12),
+  MAX_ALIASES: integer(0, 1000).default(30),
+  MAX_COST: integer(1, 1_000_000).default(50_000),
+  MAX_TOKENS: integer(10, 1_000_000).default(5_000),
+});
+
+export type Config = z.infer<typeof environmentSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the bad variable. */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const provided = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
+  const result = environmentSchema.safeParse(provided);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = String(issue?.path[0] ?? 'environment');
+  throw new ConfigError(`Invalid ${variable}=${JSON.stringify(environment[variable])}: ${issue?.message}`);
+}
+
+/** For entry points: a bad value stops the start with one line naming the variable. */
+export function loadConfigOrExit(environment: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(environment);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,97 @@
+import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
+import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
+
+/** The `extensions.code` values of this API (schema-outline.graphql, "Errors"). */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR';
+
+const codeByStatus: Record<number, ErrorCode> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'BAD_USER_INPUT',
+  429: 'RATE_LIMITED',
+};
+
+export function codeFor(details: UpstreamErrorDetails): ErrorCode {
+  switch (details.kind) {
+    case 'timeout':
+      return 'UPSTREAM_TIMEOUT';
+    case 'network':
+      return 'UPSTREAM_UNAVAILABLE';
+    case 'badBody':
+      return 'UPSTREAM_ERROR';
+    case 'http':
+      return codeByStatus[details.status ?? 0] ?? 'UPSTREAM_ERROR';
+  }
+}
+
+/** Our own refusal of bad input, raised before any upstream call. `field` names the offending input. */
+export function badUserInput(message: string, field: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+type ErrorLocation = Partial<Pick<GraphQLError, 'nodes' | 'source' | 'positions' | 'path'>>;
+
+/** The coded error for an upstream failure: code, upstream {status, code, message, method, path}, retryAfter. */
+export function upstreamGraphQLError(error: UpstreamError, at?: ErrorLocation): GraphQLError {
+  const { details } = error;
+  const code = codeFor(details);
+  const upstream = {
+    status: details.status ?? null,
+    code: details.code ?? null,
+    message: details.message ?? null,
+    method: details.method,
+    path: details.path,
+  };
+  const extensions: Record<string, unknown> = { code, upstream };
+  if (code === 'RATE_LIMITED') extensions.retryAfter = details.retryAfter ?? null;
+  return new GraphQLError(messageFor(code, details), { ...at, extensions });
+}
+
+function messageFor(code: ErrorCode, details: UpstreamErrorDetails): string {
+  switch (code) {
+    case 'UPSTREAM_TIMEOUT':
+      return 'The Inbox API did not answer in time.';
+    case 'UPSTREAM_UNAVAILABLE':
+      return 'The Inbox API could not be reached.';
+    case 'UPSTREAM_ERROR':
+      return details.kind === 'badBody'
+        ? 'The Inbox API sent an unreadable answer.'
+        : `The Inbox API failed (HTTP ${details.status}).`;
+    case 'RATE_LIMITED':
+      return `The team's Inbox API rate limit is exhausted; retry in ${details.retryAfter ?? 'a few'} seconds.`;
+    default:
+      return details.message ?? `The Inbox API refused the request (HTTP ${details.status}).`;
+  }
+}
+
+/**
+ * Yoga's error masking hook: the one place where failures become client-visible errors.
+ * Upstream failures become coded errors; our own GraphQLErrors pass; anything else is masked,
+ * never with a stack, URL, header or token (isDev is ignored on purpose).
+ */
+export function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  // GraphQLError keeps nodes/source/positions non-enumerable: copy them explicitly to keep locations.
+  const at =
+    error instanceof GraphQLError
+      ? { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path }
+      : undefined;
+  if (original instanceof UpstreamError) return upstreamGraphQLError(original, at);
+  if (original instanceof MissingTokenError) {
+    return new GraphQLError(original.message, { ...at, extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return yogaMaskError(error, message, false);
+}
