@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { InboxClient, InboxTransport } from './inbox/client.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+import type { SharedCache } from './loaders/shared-cache.js';
+
+/** Everything a resolver may use; created anew for every GraphQL request, so nothing leaks between callers. */
+export interface Context {
+  inbox: InboxClient;
+  loaders: Loaders;
+  logger: Logger;
+  /** The cross-request collection cache, and this caller's key in it (an HMAC of the token). */
+  sharedCache: SharedCache;
+  tokenKey: string | undefined;
+}
+
+// RFC 6750 b64token: anything else (stray spaces, a missing "Bearer ") is refused without an upstream call.
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+
+export function bearerToken(header: string | null): string | null {
+  return header?.match(BEARER)?.[1] ?? null;
+}
+
+export interface ContextDependencies {
+  transport: InboxTransport;
+  sharedCache: SharedCache;
+  logger: Logger;
+}
+
+export function createContext(
+  request: Request,
+  { transport, sharedCache, logger }: ContextDependencies,
+): Context {
+  const requestLogger = logger.child({ requestId: request.headers.get('x-request-id') ?? randomUUID() });
+  const token = bearerToken(request.headers.get('authorization'));
+  const inbox = transport.client(token, requestLogger);
+  const tokenKey = token === null ? undefined : sharedCache.keyOf(token);
+  return {
+    inbox,
+    loaders: createLoaders(inbox, sharedCache, tokenKey),
+    logger: requestLogger,
+    sharedCache,
+    tokenKey,
+  };
+}

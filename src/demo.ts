@@ -1,0 +1,34 @@
+import { loadConfigOrExit } from './config.js';
+import { createLogger } from './logger.js';
+import { listen, stopOnSignals } from './server.js';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN, startSimulator } from './simulator/index.js';
+import { createFacade } from './yoga.js';
+
+/**
+ * `npm run demo`: the embedded Inbox simulator and the facade in front of it, offline.
+ * Same configuration as `npm start`, except that INBOX_API_URL points at the simulator.
+ */
+const simulator = await startSimulator({
+  port: Number(process.env.SIMULATOR_PORT ?? 0),
+  rateLimitPerMinute: Number(process.env.SIMULATOR_RATE_LIMIT ?? 300),
+});
+const config = loadConfigOrExit({ ...process.env, INBOX_API_URL: simulator.url });
+const logger = createLogger(config.LOG_LEVEL);
+const running = await listen(
+  createFacade({ config, logger, graphiqlToken: DEMO_TOKEN }),
+  config.PORT,
+  config.HOST,
+);
+
+console.log(`
+  Inbox GraphQL facade (demo) ready
+
+  GraphiQL:        ${running.url}/graphql
+  Demo token:      ${DEMO_TOKEN}          (pre-filled in GraphiQL)
+  Second team:     ${SECOND_TEAM_TOKEN}
+  Simulated Inbox: ${simulator.url}
+
+  Try: curl -s ${running.url}/graphql -H 'content-type: application/json' \\
+         -H 'authorization: Bearer ${DEMO_TOKEN}' -d '{"query":"{ team { name } }"}'
+`);
+stopOnSignals(logger, running.close, () => simulator.close());

@@ -1,0 +1,128 @@
+/**
+ * Example operations: offered as tabs in GraphiQL, quoted in the README, and run by the tests
+ * against the simulator, so none of them can rot.
+ */
+export interface ExampleOperation {
+  title: string;
+  /** What it costs upstream on a cold request, as measured by the tests (collections cached afterwards). */
+  upstreamCalls: string;
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+export const EXAMPLES: ExampleOperation[] = [
+  {
+    title: 'Inbox page',
+    upstreamCalls: '6: team, threads, account-links, members, tags, statuses (then 1: threads)',
+    query: `# The first page of the inbox, with everything a row shows.
+query InboxPage {
+  team { name currency }
+  threads(first: 50) {
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node {
+        id
+        done
+        lastMessageAt
+        accountLink { username status }
+        assignee { name }
+        lastMessage { content createdAt direction sentBy { name } }
+        prospect {
+          displayName
+          handle
+          imageUrl
+          tags { name color }
+          status { name color }
+          valuation
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    title: 'Filtered threads',
+    upstreamCalls: '1: threads (+ tags, once per request or cache period)',
+    query: `# Unassigned requests, oldest first. Filter groups combine with AND, ids inside a group with OR.
+query Requests {
+  threads(first: 20, inbox: REQUESTS, sortOrder: ASC, filter: { assignees: { none: true } }) {
+    edges { node { id prospect { displayName tags { name } } lastMessage { content } } }
+  }
+}
+`,
+  },
+  {
+    title: 'Conversation',
+    upstreamCalls: '2: threads (the list), messages; + account-links and members when not cached',
+    query: `# The newest thread and its last 20 messages, each with who wrote it.
+query Conversation {
+  threads(first: 1) {
+    edges {
+      node {
+        id
+        prospect { displayName }
+        messages(first: 20) {
+          isSyncing
+          pageInfo { hasNextPage endCursor }
+          edges {
+            node {
+              id
+              content
+              createdAt
+              direction
+              isEdited
+              sentBy { name }
+              author { __typename ... on AccountLink { username } ... on Prospect { handle } }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    title: 'Team directory',
+    upstreamCalls: '4: members, account-links, tags, statuses (cached afterwards)',
+    query: `query Directory {
+  members { id name email role }
+  accountLinks { id username status syncedAt }
+  tags { id name color }
+  statuses { id name color }
+  colors { name hex }
+}
+`,
+  },
+  {
+    title: 'Prospect with all threads',
+    upstreamCalls: '3: prospects/lookup, prospects/{id}, threads/{id} per thread not seen yet',
+    query: `# A prospect by X user id, with the team's CRM data and every thread with them.
+query Prospect($platformId: String!) {
+  prospectByPlatformId(platformId: $platformId) {
+    id
+    displayName
+    notes
+    valuation
+    status { name }
+    tags { name }
+    threads { id accountLink { username } lastMessageAt }
+  }
+}
+`,
+    variables: { platformId: '1620044455566677788' },
+  },
+  {
+    title: 'Event log',
+    upstreamCalls: '1: events',
+    query: `# The team's recent changes (kept 7 days by Inbox); page on with after: endCursor.
+query Events {
+  events(first: 10) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { seq type timestamp data } }
+  }
+}
+`,
+  },
+];

@@ -1,0 +1,228 @@
+import DataLoader from 'dataloader';
+import type { InboxClient } from '../inbox/client.js';
+import type { paths } from '../inbox/openapi.js';
+import type {
+  AccountLink,
+  Campaign,
+  Color,
+  Member,
+  Message,
+  MessageHistory,
+  MessagePage,
+  ProspectWithContext,
+  Status,
+  Tag,
+  Team,
+  Thread,
+  ThreadPage,
+} from '../inbox/types.js';
+import type { SharedCache } from './shared-cache.js';
+
+/** Query parameters of GET /threads and GET /threads/{id}/messages, as generated from openapi.yaml. */
+export type ThreadQuery = NonNullable<paths['/threads']['get']['parameters']['query']>;
+export type MessageQuery = NonNullable<paths['/threads/{threadId}/messages']['get']['parameters']['query']>;
+
+/**
+ * Per-request loaders: one set per GraphQL request, bound to the caller's REST client.
+ *
+ * - Collections (members, account links, tags, statuses): one `GET` serves every key of the request,
+ *   and the SharedCache may serve it across requests of the same token.
+ * - Threads and prospects: by-id loaders primed from every list and lookup response, so a thread or an
+ *   embedded prospect seen once is never fetched again; a miss costs one `GET` per id (v1 has no batch read).
+ * - Messages: no by-id read exists; pages prime them, and a miss is rebuilt from its history (one `GET`).
+ */
+export interface Loaders {
+  team(): Promise<Team>;
+  members: Collection<Member>;
+  memberByUserId: DataLoader<string, Member | null>;
+  accountLinks: Collection<AccountLink>;
+  tags: Collection<Tag>;
+  statuses: Collection<Status>;
+  colors(scope: 'all' | 'tags' | 'statuses'): Promise<Color[]>;
+  thread: DataLoader<string, Thread>;
+  /** One page of GET /threads; every thread (and its embedded prospect) primes the loaders. */
+  threadPage(query: ThreadQuery): Promise<ThreadPage>;
+  primeThreads(threads: Thread[]): Thread[];
+  /** GET /prospects/{externalId}: the prospect with `context.threads`. */
+  prospect: DataLoader<string, ProspectWithContext>;
+  /** GET /prospects/lookup, or any prospect already seen embedded in a thread. `null` when unknown. */
+  prospectByPlatformId: DataLoader<string, ProspectWithContext | null>;
+  campaign: DataLoader<string, Campaign>;
+  /** One page of GET /threads/{id}/messages; its messages prime `message`. */
+  messagePage(threadId: string, query: MessageQuery): Promise<MessagePage>;
+  /** A message by thread and id: from a page seen in this request, else rebuilt from its history. */
+  message(threadId: string, messageId: string): Promise<Message | null>;
+  messageHistory: DataLoader<string, MessageHistory>;
+  /** After a write: drop everything this request learned, so later reads see the new state. */
+  clearAll(): void;
+}
+
+export interface Collection<T extends { id: string }> {
+  all(): Promise<T[]>;
+  byId: DataLoader<string, T | null>;
+}
+
+export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tokenKey?: string): Loaders {
+  const cached = <T>(collection: string, load: () => Promise<T>): (() => Promise<T>) => {
+    let pending: Promise<T> | undefined;
+    return () => {
+      pending ??= sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load) : load();
+      return pending;
+    };
+  };
+  const collection = <T extends { id: string }>(name: string, load: () => Promise<T[]>): Collection<T> => {
+    const all = cached(name, load);
+    return {
+      all,
+      byId: new DataLoader(async (ids) => {
+        const byId = new Map((await all()).map((item) => [item.id, item]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+    };
+  };
+
+  const team = cached('team', () => inbox.get('/team'));
+  const members = collection('members', () => inbox.get('/members'));
+  const accountLinks = collection('account-links', () => inbox.get('/account-links'));
+  const tags = collection('tags', () => inbox.get('/tags'));
+  const statuses = collection('statuses', () => inbox.get('/statuses'));
+  const colorSources = {
+    all: cached('colors', () => inbox.get('/colors')),
+    tags: cached('tags/colors', () => inbox.get('/tags/colors')),
+    statuses: cached('statuses/colors', () => inbox.get('/statuses/colors')),
+  };
+  const memberByUserId = new DataLoader<string, Member | null>(async (userIds) => {
+    const byUserId = new Map((await members.all()).map((member) => [member.userId, member]));
+    return userIds.map((userId) => byUserId.get(userId) ?? null);
+  });
+
+  const prospectByPlatformId = new DataLoader<string, ProspectWithContext | null>((platformIds) =>
+    Promise.all(platformIds.map((platformId) => inbox.get('/prospects/lookup', { query: { platformId } }))),
+  );
+  const thread = new DataLoader<string, Thread>((ids) =>
+    Promise.all(
+      ids.map((threadId) => inbox.get('/threads/{threadId}', { path: { threadId } }).then(primeThread)),
+    ),
+  );
+  function primeThread(value: Thread): Thread {
+    thread.clear(value.id).prime(value.id, value);
+    prospectByPlatformId.prime(value.prospect.platformId, value.prospect);
+    return value;
+  }
+  const primeThreads = (threads: Thread[]) => threads.map(primeThread);
+
+  const prospect = new DataLoader<string, ProspectWithContext>((externalIds) =>
+    Promise.all(
+      externalIds.map(async (prospectId) => {
+        const found = await inbox.get('/prospects/{prospectId}', { path: { prospectId } });
+        prospectByPlatformId.clear(found.platformId).prime(found.platformId, found);
+        return found;
+      }),
+    ),
+  );
+
+  const campaign = new DataLoader<string, Campaign>((ids) =>
+    Promise.all(ids.map((campaignId) => inbox.get('/campaigns/{campaignId}', { path: { campaignId } }))),
+  );
+
+  const messagesSeen = new Map<string, Message>();
+  const messageKey = (threadId: string, messageId: string) => `${threadId}/${messageId}`;
+  const messageHistory = new DataLoader<string, MessageHistory>((keys) =>
+    Promise.all(
+      keys.map((key) => {
+        const [threadId = '', messageId = ''] = key.split('/');
+        return inbox.get('/threads/{threadId}/messages/{messageId}/history', {
+          path: { threadId, messageId },
+        });
+      }),
+    ),
+  );
+
+  return {
+    team,
+    members,
+    memberByUserId,
+    accountLinks,
+    tags,
+    statuses,
+    colors: (scope) => colorSources[scope](),
+    thread,
+    async threadPage(query) {
+      const page = await inbox.get('/threads', { query });
+      primeThreads(page.threads);
+      return page;
+    },
+    primeThreads,
+    prospect,
+    prospectByPlatformId,
+    campaign,
+    async messagePage(threadId, query) {
+      const page = await inbox.get('/threads/{threadId}/messages', { path: { threadId }, query });
+      for (const message of page.messages) messagesSeen.set(messageKey(threadId, message.id), message);
+      return page;
+    },
+    async message(threadId, messageId) {
+      const seen = messagesSeen.get(messageKey(threadId, messageId));
+      if (seen) return seen;
+      return messageFromHistory(await messageHistory.load(messageKey(threadId, messageId)));
+    },
+    messageHistory,
+    clearAll() {
+      for (const loader of [
+        memberByUserId,
+        thread,
+        prospect,
+        prospectByPlatformId,
+        campaign,
+        messageHistory,
+      ]) {
+        loader.clearAll();
+      }
+      messagesSeen.clear();
+    },
+  };
+}
+
+/** v1 cannot read one message; its history can: the first version is the send, the last the current text. */
+function messageFromHistory({ versions, deletion }: MessageHistory): Message | null {
+  const first = versions[0];
+  const last = versions.at(-1);
+  if (!first || !last) return null;
+  const edited = versions.length > 1;
+  return {
+    id: first.id,
+    platform: first.platform,
+    teamId: first.teamId,
+    threadId: first.threadId,
+    platformId: first.platformId,
+    userId: first.userId,
+    campaignId: first.campaignId,
+    authorId: first.authorId,
+    origin: first.origin,
+    createdAt: first.createdAt,
+    content: last.content,
+    updatedAt: edited ? last.createdAt : null,
+    isEdited: edited,
+    isEncrypted: last.isEncrypted,
+    replyData: first.replyData,
+    forwardData: first.forwardData,
+    entities: last.entities,
+    attachment: last.attachment,
+    reactions: last.reactions,
+    deletedAt: deletion?.deletedAt ?? null,
+    // History only tells that the message was deleted, not whether X deleted it too.
+    platformDeletedAt: null,
+  };
+}
+
+/** The items of a collection that exist, in order: a tag deleted since its prospect was read is simply gone. */
+export async function existing<T>(
+  loader: DataLoader<string, T | null>,
+  ids: readonly string[],
+): Promise<T[]> {
+  const found = await loader.loadMany(ids);
+  return found.filter((item): item is T => {
+    if (item instanceof Error) throw item;
+    return item !== null;
+  });
+}

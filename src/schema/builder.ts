@@ -1,0 +1,90 @@
+import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
+import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import type { Context } from '../context.js';
+
+/** The schema builder: plugins and scalars only; types live one per file beside this one. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    DateTime: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  // Fields are non-null unless they say otherwise: nullability follows the upstream contract field by field.
+  defaultFieldNullability: false,
+  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin],
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    // Connections are `edges: [XEdge!]!` with `node: X!`: a page never holds holes.
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    cursorFieldOptions: {
+      description: 'Opaque position of the item; pass it as `after` to page on from it.',
+    },
+    pageInfoFieldOptions: { description: 'Where the next page starts.' },
+    idFieldOptions: { description: 'Global id (opaque): accepted by `node`, `nodes` and every id argument.' },
+    nodeTypeOptions: { description: 'An object with a global id, readable with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Paging state of a connection. Paging is forward only.' },
+    hasNextPageFieldOptions: { description: 'More items follow: ask again with `after: endCursor`.' },
+    hasPreviousPageFieldOptions: { description: 'Always false: the Inbox API pages forward only.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
+    endCursorFieldOptions: { description: 'Pass as `after` to get the next page.' },
+    nodeQueryOptions: { description: 'Any object by its global `id`.' },
+    nodesQueryOptions: { description: 'Objects by their global ids, in order; `null` where none was found.' },
+  },
+});
+
+builder.queryType({ description: 'Reads. Every field costs as few Inbox REST calls as the v1 API allows.' });
+
+builder.scalarType('DateTime', {
+  description: 'An ISO-8601 timestamp in UTC, e.g. `2026-02-20T09:14:05.000Z`.',
+  serialize: (value: unknown) => {
+    const time = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
+    if (time && !Number.isNaN(time.getTime())) return time.toISOString();
+    throw new GraphQLError('DateTime cannot represent a non-date value');
+  },
+  parseValue: (value) => parseDateTime(value),
+  parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : undefined),
+});
+
+function parseDateTime(value: unknown): string {
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  throw new GraphQLError('DateTime must be an ISO-8601 string', { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+builder.scalarType('JSON', {
+  description:
+    'Any JSON value, passed through as the Inbox API sent it (for shapes the API leaves undocumented).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: function parseJsonLiteral(node: ValueNode): unknown {
+    switch (node.kind) {
+      case Kind.STRING:
+      case Kind.BOOLEAN:
+        return node.value;
+      case Kind.INT:
+      case Kind.FLOAT:
+        return Number(node.value);
+      case Kind.LIST:
+        return node.values.map(parseJsonLiteral);
+      case Kind.OBJECT:
+        return Object.fromEntries(
+          node.fields.map((field) => [field.name.value, parseJsonLiteral(field.value)]),
+        );
+      case Kind.NULL:
+        return null;
+      default:
+        throw new GraphQLError('JSON literals cannot contain variables', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+    }
+  },
+});

@@ -1,0 +1,127 @@
+import type { Campaign } from '../inbox/types.js';
+import { existing } from '../loaders/index.js';
+import { AccountLinkRef } from './account-link.js';
+import { builder } from './builder.js';
+import { parseInboxId } from './ids.js';
+
+export const CampaignRef = builder.objectRef<Campaign>('Campaign');
+
+const CampaignStatusEnum = builder.enumType('CampaignStatus', {
+  description: 'Lifecycle of a campaign.',
+  values: {
+    DRAFT: { value: 'draft', description: 'Not started.' },
+    ACTIVE: { value: 'active', description: 'Sending.' },
+    PAUSED: { value: 'paused', description: 'Paused.' },
+    COMPLETED: { value: 'completed', description: 'Every target was handled.' },
+  } as const,
+});
+
+const optionalJson = (description: string, pick: (campaign: Campaign) => unknown) =>
+  ({
+    type: 'JSON',
+    nullable: true,
+    description,
+    resolve: (campaign: Campaign) => pick(campaign) ?? null,
+  }) as const;
+
+builder.node(CampaignRef, {
+  description: 'An outreach campaign (sequences of DMs to targets). Read with `GET /campaigns/{id}`.',
+  id: { resolve: (campaign) => campaign.id },
+  loadOne: (id, context) => context.loaders.campaign.load(id),
+  fields: (t) => ({
+    inboxId: t.exposeID('id', { description: 'Raw Inbox id of the campaign.' }),
+    name: t.exposeString('name', { description: 'Name of the campaign.' }),
+    description: t.exposeString('description', { nullable: true, description: 'Description, if any.' }),
+    status: t.exposeString('status', {
+      description: 'Lifecycle as the API names it: `draft`, `active`, `paused` or `completed` (see `state`).',
+    }),
+    state: t.field({
+      type: CampaignStatusEnum,
+      description: 'The same lifecycle as an enum.',
+      resolve: (campaign) => campaign.status,
+    }),
+    type: t.exposeString('type', { nullable: true, description: 'Campaign type, e.g. `sequence`.' }),
+    dryRun: t.exposeBoolean('dryRun', {
+      description: 'A rehearsal that sends nothing (always false in production).',
+    }),
+    targetsCount: t.exposeInt('targetsCount', { description: 'Targets in the campaign.' }),
+    contactedCount: t.exposeInt('contactedCount', { description: 'Targets messaged so far.' }),
+    repliesCount: t.exposeInt('repliesCount', { description: 'Targets who replied.' }),
+    completionRate: t.exposeFloat('completionRate', { description: 'Share of targets handled, 0–1.' }),
+    replyRate: t.exposeFloat('replyRate', { description: 'Share of contacted targets who replied, 0–1.' }),
+    estimatedTargets: t.exposeInt('estimatedTargets', {
+      nullable: true,
+      description: 'Estimated target count.',
+    }),
+    hourlyMessageRate: t.exposeInt('hourlyMessageRate', {
+      nullable: true,
+      description: 'DMs per hour per account link (more than 20 is discouraged).',
+    }),
+    scheduleTimezone: t.exposeString('scheduleTimezone', {
+      nullable: true,
+      description: 'IANA time zone of the schedule.',
+    }),
+    scheduleHours: t.field(
+      optionalJson('Sending hours per weekday (`"0"` = Sunday), minutes of day.', (c) => c.scheduleHours),
+    ),
+    isHydrating: t.exposeBoolean('isHydrating', {
+      nullable: true,
+      description: 'Targets are still being loaded.',
+    }),
+    isBuildingPlan: t.exposeBoolean('isBuildingPlan', {
+      nullable: true,
+      description: 'The send plan is being built.',
+    }),
+    steps: t.field(optionalJson('Sequence steps, as the API sends them.', (c) => c.steps)),
+    lists: t.field(optionalJson('Lists feeding the campaign (`{listId, exclude}`).', (c) => c.lists)),
+    automations: t.field(optionalJson('Automations, as the API sends them.', (c) => c.automations)),
+    customVariables: t.field(
+      optionalJson('Custom variables, as the API sends them.', (c) => c.customVariables),
+    ),
+    accountLinks: t.field({
+      type: [AccountLinkRef],
+      description: 'Account links that send for this campaign (from the account-link collection).',
+      resolve: (campaign, _args, context) =>
+        existing(context.loaders.accountLinks.byId, campaign.accountLinkIds ?? []),
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When it was created.',
+      resolve: (c) => c.createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Last change.',
+      resolve: (c) => c.updatedAt,
+    }),
+    pausedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was paused.',
+      resolve: (c) => c.pausedAt,
+    }),
+    completedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it completed.',
+      resolve: (campaign) => campaign.completedAt,
+    }),
+    lastStartedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was last started.',
+      resolve: (campaign) => campaign.lastStartedAt,
+    }),
+  }),
+});
+
+builder.queryField('campaign', (t) =>
+  t.field({
+    type: CampaignRef,
+    nullable: true,
+    description: 'A campaign by global or raw Inbox id (`GET /campaigns/{id}`).',
+    args: { id: t.arg.id({ required: true, description: 'Global `id` or raw `inboxId`.' }) },
+    resolve: (_root, { id }, context) => context.loaders.campaign.load(parseInboxId(id, 'Campaign', 'id')),
+  }),
+);

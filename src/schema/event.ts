@@ -1,0 +1,103 @@
+import { badUserInput } from '../errors.js';
+import type { InboxEvent } from '../inbox/types.js';
+import { builder } from './builder.js';
+import { pageSize } from './pagination.js';
+
+/** GET /events pages hold 100 events by default and 1000 at most (CONTRACT §4). */
+const EVENT_PAGE = { default: 100, max: 1000 };
+
+const InboxEventRef = builder.objectRef<InboxEvent>('InboxEvent');
+InboxEventRef.implement({
+  description: 'A change in the team (the webhook envelope), kept 7 days by the Inbox API.',
+  fields: (t) => ({
+    inboxId: t.exposeID('id', { description: 'Unique id of the event: the key to deduplicate on.' }),
+    seq: t.exposeInt('seq', { description: 'Position in the team’s event log: increases with every event.' }),
+    type: t.exposeString('type', {
+      description: 'Event type, e.g. `message.created` or `prospect.tagsChanged`.',
+    }),
+    timestamp: t.field({
+      type: 'DateTime',
+      description: 'When it happened.',
+      resolve: (event) => event.timestamp,
+    }),
+    data: t.field({
+      type: 'JSON',
+      description: 'Payload; its shape depends on `type`.',
+      resolve: (event) => event.data ?? null,
+    }),
+  }),
+});
+
+interface EventPageShape {
+  edges: Array<{ cursor: string; node: InboxEvent }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  lastSeq: number | null;
+}
+
+const EventEdgeRef = builder.objectRef<EventPageShape['edges'][number]>('EventEdge');
+EventEdgeRef.implement({
+  description: 'An event and its cursor (its `seq`).',
+  fields: (t) => ({
+    cursor: t.exposeString('cursor', { description: 'The event’s `seq`, as a string.' }),
+    node: t.field({ type: InboxEventRef, description: 'The event.', resolve: (edge) => edge.node }),
+  }),
+});
+
+const EventPageInfoRef = builder.objectRef<EventPageShape['pageInfo']>('EventPageInfo');
+EventPageInfoRef.implement({
+  description: 'Where the next page of events starts.',
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'More events follow.' }),
+    endCursor: t.exposeString('endCursor', {
+      nullable: true,
+      description: 'The last `seq` of this page; pass it as `after` (as an Int) for the next page.',
+    }),
+  }),
+});
+
+const EventConnectionRef = builder.objectRef<EventPageShape>('EventConnection');
+EventConnectionRef.implement({
+  description: 'A page of the team’s event log, oldest first.',
+  fields: (t) => ({
+    edges: t.field({
+      type: [EventEdgeRef],
+      description: 'Events of this page.',
+      resolve: (page) => page.edges,
+    }),
+    pageInfo: t.field({ type: EventPageInfoRef, description: 'Paging.', resolve: (page) => page.pageInfo }),
+    lastSeq: t.exposeInt('lastSeq', {
+      nullable: true,
+      description: 'The `seq` to resume after; `null` when the log is empty.',
+    }),
+  }),
+});
+
+builder.queryField('events', (t) =>
+  t.field({
+    type: EventConnectionRef,
+    description: 'The team’s event log (7 days), oldest first. One `GET /events` per page.',
+    args: {
+      after: t.arg.int({
+        description: 'Only events after this `seq` (exclusive); omit for the oldest kept.',
+      }),
+      first: t.arg.int({ defaultValue: EVENT_PAGE.default, description: 'Page size, 1–1000.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const limit = pageSize(args.first, EVENT_PAGE.default, EVENT_PAGE.max);
+      if (args.after !== null && args.after !== undefined && args.after < 0) {
+        throw badUserInput('`after` must be a `seq` (0 or more).', 'after');
+      }
+      const page = await context.inbox.get('/events', {
+        query: { afterSeq: args.after ?? undefined, limit },
+      });
+      return {
+        edges: page.events.map((event) => ({ cursor: String(event.seq), node: event })),
+        pageInfo: {
+          hasNextPage: page.hasMore,
+          endCursor: page.lastSeq === null ? null : String(page.lastSeq),
+        },
+        lastSeq: page.lastSeq,
+      };
+    },
+  }),
+);

@@ -1,0 +1,123 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import {
+  createYoga,
+  type GraphiQLOptions,
+  type Plugin,
+  useReadinessCheck,
+  type YogaServerInstance,
+} from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { Histogram, Registry } from 'prom-client';
+import type { Config } from './config.js';
+import { type Context, createContext } from './context.js';
+import { maskError } from './errors.js';
+import { EXAMPLES } from './examples.js';
+import { InboxTransport } from './inbox/client.js';
+import { SharedCache } from './loaders/shared-cache.js';
+import { schema } from './schema/index.js';
+
+export interface FacadeOptions {
+  config: Config;
+  logger: Logger;
+  /** Pre-fills GraphiQL's Authorization header (the demo passes the simulator's demo token). */
+  graphiqlToken?: string;
+}
+
+export interface Facade {
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  transport: InboxTransport;
+  sharedCache: SharedCache;
+  registry: Registry;
+  close(): void;
+}
+
+/** Headers that mark a request as not "simple" for CSRF prevention; Apollo clients send the last two. */
+const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-apollo-operation-name'];
+
+/** GraphiQL opens with the example operations as tabs, and the demo token pre-filled when there is one. */
+function graphiqlOptions(token: string | undefined): GraphiQLOptions {
+  const headers = JSON.stringify(
+    token ? { Authorization: `Bearer ${token}` } : { Authorization: 'Bearer <your Inbox API token>' },
+    null,
+    2,
+  );
+  return {
+    title: 'Inbox GraphQL',
+    headers,
+    defaultHeaders: headers,
+    defaultQuery: EXAMPLES[0]?.query,
+    defaultTabs: EXAMPLES.map((example) => ({
+      query: example.query,
+      variables: example.variables ? JSON.stringify(example.variables, null, 2) : null,
+      headers,
+    })),
+    shouldPersistHeaders: false,
+  };
+}
+
+export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
+  const registry = new Registry();
+  const upstreamDuration = new Histogram({
+    name: 'inbox_upstream_request_duration_seconds',
+    help: 'Inbox REST calls by method, route template and status (or timeout/network).',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const transport = new InboxTransport({
+    baseUrl: config.INBOX_API_URL,
+    timeoutMs: config.INBOX_TIMEOUT_MS,
+    maxRetries: config.INBOX_MAX_RETRIES,
+    maxRetryAfterMs: config.INBOX_MAX_RETRY_AFTER_MS,
+    logger,
+    onAttempt: ({ method, route, status, ms }) =>
+      upstreamDuration.observe({ method, route, status }, ms / 1000),
+  });
+
+  const sharedCache = new SharedCache(config.COLLECTION_CACHE_TTL_MS);
+
+  const plugins: Plugin[] = [
+    EnvelopArmorPlugin({
+      maxDepth: { n: config.MAX_DEPTH },
+      maxAliases: { n: config.MAX_ALIASES },
+      costLimit: { maxCost: config.MAX_COST },
+      maxTokens: { n: config.MAX_TOKENS },
+      // The schema is public while introspection is on; suggestions only matter when it is off.
+      blockFieldSuggestion: { enabled: !config.INTROSPECTION_ENABLED },
+    }) as Plugin,
+    useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    useDeferStream(),
+    usePrometheus({ endpoint: '/metrics', registry }),
+    useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),
+  ];
+  if (!config.INTROSPECTION_ENABLED) {
+    plugins.push({
+      onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+    });
+  }
+
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    context: ({ request }) => createContext(request, { transport, sharedCache, logger }),
+    maskedErrors: { maskError },
+    cors: { origin: config.CORS_ORIGINS, methods: ['GET', 'POST', 'OPTIONS'] },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, String(args[0])),
+    },
+    renderGraphiQL,
+    graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
+    plugins,
+  });
+
+  return { yoga, transport, sharedCache, registry, close: () => transport.close() };
+}
