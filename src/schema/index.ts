@@ -10,6 +10,7 @@ import './thread.js';
 import './message.js';
 import './campaign.js';
 import './event.js';
+import './federation.js';
 
 /** The executable schema: a normal GraphQL schema that is also an Apollo Federation v2 subgraph. */
 export const schema = builder.toSubGraphSchema({
