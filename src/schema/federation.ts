@@ -19,7 +19,10 @@ import { ThreadRef } from './thread.js';
  */
 type IdOrInboxId = { id: string } | { inboxId: string };
 
-const byIdOrInboxId = [builder.selection<{ id: string }>('id'), builder.selection<{ inboxId: string }>('inboxId')];
+const byIdOrInboxId = [
+  builder.selection<{ id: string }>('id'),
+  builder.selection<{ inboxId: string }>('inboxId'),
+];
 
 /** The raw Inbox id of a reference, from its global `id` or its `inboxId`. */
 function rawId(reference: IdOrInboxId, typename: NodeTypeName): string {
@@ -71,7 +74,10 @@ builder.asEntity(ProspectRef, {
     builder.selection<{ id: string }>('id'),
     builder.selection<{ platform: string; platformId: string }>('platform platformId'),
   ],
-  resolveReference: async (reference: { id: string } | { platform: string; platformId: string }, context: Context) => {
+  resolveReference: async (
+    reference: { id: string } | { platform: string; platformId: string },
+    context: Context,
+  ) => {
     let platform: string;
     let platformId: string;
     if ('id' in reference) {
@@ -83,7 +89,9 @@ builder.asEntity(ProspectRef, {
       platform = reference.platform.toLowerCase();
       platformId = reference.platformId;
     }
-    const prospect = await context.loaders.prospectByPlatformId.load(parsePlatformId(platformId, 'platformId'));
+    const prospect = await context.loaders.prospectByPlatformId.load(
+      parsePlatformId(platformId, 'platformId'),
+    );
     return prospect?.platform === platform ? prospect : null;
   },
 });

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(() => harness.close());
+
+const QUERY = /* GraphQL */ `{
+  team { inboxId name }
+  tags { inboxId }
+  members { inboxId }
+  threads(first: 20) { edges { node { inboxId prospect { platformId tags { inboxId } } assignee { inboxId } } } }
+}`;
+
+interface Data {
+  team: { inboxId: string; name: string };
+  tags: Array<{ inboxId: string }>;
+  members: Array<{ inboxId: string }>;
+  threads: {
+    edges: Array<{
+      node: {
+        inboxId: string;
+        prospect: { tags: Array<{ inboxId: string }> };
+        assignee: { inboxId: string } | null;
+      };
+    }>;
+  };
+}
+
+it('200 concurrent requests alternating between two teams never show one team’s data to the other', async () => {
+  const teams = [DEMO_TOKEN, SECOND_TEAM_TOKEN].map((token) => {
+    const state = harness.simulator.store.teamByToken(token);
+    if (!state) throw new Error('unknown token');
+    return {
+      token,
+      teamId: state.team.id,
+      ids: new Set([
+        ...state.threads.map((thread) => thread.id),
+        ...state.tags.map((tag) => tag.id),
+        ...state.members.map((member) => member.id),
+      ]),
+    };
+  });
+  expect(teams[0]?.teamId).not.toBe(teams[1]?.teamId);
+
+  const responses = await Promise.all(
+    Array.from({ length: 200 }, (_, index) => {
+      const team = teams[index % 2];
+      if (!team) throw new Error('unreachable');
+      return harness.graphql<Data>(QUERY, { token: team.token }).then((response) => ({ team, response }));
+    }),
+  );
+
+  for (const { team, response } of responses) {
+    expect(response.body.errors).toBeUndefined();
+    const data = response.body.data as Data;
+    expect(data.team.inboxId).toBe(team.teamId);
+    const seen = [
+      ...data.tags.map((tag) => tag.inboxId),
+      ...data.members.map((member) => member.inboxId),
+      ...data.threads.edges.flatMap(({ node }) => [
+        node.inboxId,
+        ...node.prospect.tags.map((tag) => tag.inboxId),
+        ...(node.assignee ? [node.assignee.inboxId] : []),
+      ]),
+    ];
+    expect(seen.length).toBeGreaterThan(20);
+    for (const id of seen) expect(team.ids.has(id)).toBe(true);
+  }
+});

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({
+    config: {
+      LOG_LEVEL: 'trace',
+      INBOX_TIMEOUT_MS: '200',
+      INBOX_MAX_RETRIES: '1',
+      COLLECTION_CACHE_TTL_MS: '0',
+    },
+  });
+});
+afterAll(() => harness.close());
+
+it('the token never reaches a log line, at the most verbose level, on success and on every failure', async () => {
+  const secretToken = DEMO_TOKEN;
+  await harness.graphql('{ team { name } }', { token: secretToken });
+  harness.simulator.injectFault({ kind: 'status', status: 500, path: '/team', times: 2 });
+  await harness.graphql('{ team { name } }', { token: secretToken });
+  harness.simulator.injectFault({ kind: 'reset', path: '/team', times: 2 });
+  await harness.graphql('{ team { name } }', { token: secretToken });
+  harness.simulator.injectFault({ kind: 'slow', delayMs: 500, path: '/team' });
+  await harness.graphql('{ team { name } }', { token: secretToken });
+  await harness.graphql('{ team { name } }', { token: 'a-wrong-token' });
+  await harness.graphql('{ team { nope } }', { token: secretToken });
+
+  // The logs are real and verbose (upstream calls are logged at debug), so this can fail.
+  expect(harness.logLines.filter((line) => line.includes('inbox call')).length).toBeGreaterThanOrEqual(6);
+  for (const line of harness.logLines) {
+    expect(line).not.toContain(secretToken);
+    expect(line).not.toContain('a-wrong-token');
+    expect(line).not.toMatch(/Bearer/i);
+  }
+});
+
+it('a token that slips into a logged object is redacted', async () => {
+  harness.facade.transport.options.logger.info(
+    { headers: { authorization: `Bearer ${DEMO_TOKEN}` } },
+    'careless',
+  );
+  const line = harness.logLines.find((entry) => entry.includes('careless'));
+  expect(line).toContain('[redacted]');
+  expect(line).not.toContain(DEMO_TOKEN);
+});

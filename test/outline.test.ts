@@ -1,0 +1,69 @@
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+} from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../src/schema/index.js';
+import { differences, reachableFrom } from './support/outline.js';
+
+/** The read side of the outline: what Query reaches, plus the types only its comments name. */
+const READ_SIDE = [...reachableFrom(['Query', 'Message', 'InboxEvent'])];
+
+describe('the public contract of shared/design/schema-outline.graphql', () => {
+  it('covers a meaningful part of the outline', () => {
+    expect(READ_SIDE.length).toBeGreaterThan(25);
+  });
+
+  it.each(READ_SIDE)(
+    '%s has every field, argument, enum value and member of the outline, typed alike',
+    (name) => {
+      expect(differences(name, schema)).toEqual([]);
+    },
+  );
+
+  it.each(['ThreadConnection', 'MessageConnection', 'EventConnection'])(
+    '%s is a Relay connection: edges { cursor node }, pageInfo { hasNextPage endCursor }',
+    (name) => {
+      const connection = schema.getType(name);
+      if (!isObjectType(connection)) throw new Error(`${name} is missing`);
+      const edge = getNamedType(connection.getFields().edges?.type);
+      const pageInfo = getNamedType(connection.getFields().pageInfo?.type);
+      if (!isObjectType(edge) || !isObjectType(pageInfo)) throw new Error(`${name} has no edges or pageInfo`);
+      expect(String(connection.getFields().edges?.type)).toMatch(/^\[\w+Edge!\]!$/);
+      expect(String(edge.getFields().cursor?.type)).toBe('String!');
+      expect(String(edge.getFields().node?.type)).toMatch(/!$/);
+      expect(String(pageInfo.getFields().hasNextPage?.type)).toBe('Boolean!');
+      expect(String(pageInfo.getFields().endCursor?.type)).toBe('String');
+    },
+  );
+});
+
+describe('documentation shows in GraphiQL', () => {
+  const ours = Object.values(schema.getTypeMap()).filter(
+    (type) => !type.name.startsWith('_') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name),
+  );
+
+  it.each(ours.map((type) => [type.name, type] as const))(
+    '%s and its fields have descriptions',
+    (_name, type) => {
+      const undocumented: string[] = [];
+      if (!type.description) undocumented.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (field.name.startsWith('_')) continue;
+          if (!field.description) undocumented.push(`${type.name}.${field.name}`);
+        }
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues())
+          if (!value.description) undocumented.push(`${type.name}.${value.name}`);
+      }
+      if (isUnionType(type) && !type.description) undocumented.push(type.name);
+      expect(undocumented).toEqual([]);
+    },
+  );
+});

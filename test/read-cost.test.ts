@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+/** The inbox page of a frontend: a list of threads with everything a row shows. */
+const INBOX_PAGE = /* GraphQL */ `
+  query InboxPage($first: Int!) {
+    team { name currency }
+    threads(first: $first) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id inboxId done isRequest lastMessageAt
+          accountLink { id username status }
+          assignee { id name email }
+          lastMessage { inboxId content createdAt direction sentBy { name } }
+          prospect { id displayName handle imageUrl tags { id name color } status { id name color } valuation }
+        }
+      }
+    }
+  }
+`;
+
+interface InboxPageData {
+  team: { name: string };
+  threads: {
+    edges: Array<{
+      node: {
+        inboxId: string;
+        accountLink: { username: string } | null;
+        assignee: { email: string } | null;
+        prospect: { displayName: string; tags: Array<{ name: string }>; status: { name: string } | null };
+      };
+    }>;
+  };
+}
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(() => harness.close());
+beforeEach(() => {
+  harness.facade.sharedCache.clear();
+  harness.simulator.resetCalls();
+});
+
+const callsByPath = () => {
+  const counts: Record<string, number> = {};
+  for (const call of harness.simulator.calls) counts[call.path] = (counts[call.path] ?? 0) + 1;
+  return counts;
+};
+
+/** The same page read straight from the REST API, to compare what the facade returns. */
+async function restJson(path: string) {
+  const response = await fetch(`${harness.simulator.url}${path}`, {
+    headers: { authorization: `Bearer ${DEMO_TOKEN}` },
+  });
+  return response.json();
+}
+
+describe('the inbox page costs one upstream call per REST endpoint involved', () => {
+  it.each([50, 100])(
+    '%i threads: 6 calls (team, threads, account-links, members, tags, statuses)',
+    async (first) => {
+      const { body } = await harness.graphql<InboxPageData>(INBOX_PAGE, { variables: { first } });
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.threads.edges).toHaveLength(first);
+      expect(callsByPath()).toEqual({
+        '/team': 1,
+        '/threads': 1,
+        '/account-links': 1,
+        '/members': 1,
+        '/tags': 1,
+        '/statuses': 1,
+      });
+      expect(harness.simulator.calls.find((call) => call.path === '/threads')?.query).toMatchObject({
+        limit: String(first),
+      });
+    },
+  );
+
+  it('returns what the REST API holds, resolved through the collections', async () => {
+    const { body } = await harness.graphql<InboxPageData>(INBOX_PAGE, { variables: { first: 50 } });
+    harness.simulator.resetCalls();
+    const [page, links, members, tags, statuses] = await Promise.all([
+      restJson('/threads?limit=50'),
+      restJson('/account-links'),
+      restJson('/members'),
+      restJson('/tags'),
+      restJson('/statuses'),
+    ]);
+    const nameOf = (list: Array<{ id: string; name: string }>, id: string) =>
+      list.find((item) => item.id === id)?.name;
+    const expected = page.threads.map(
+      (thread: {
+        id: string;
+        accountLinkId: string;
+        assigneeId: string | null;
+        prospect: { displayName: string; context: { tags: string[]; statusId: string | null } };
+      }) => ({
+        inboxId: thread.id,
+        accountLink: links.find((link: { id: string }) => link.id === thread.accountLinkId)?.username,
+        assignee: members.find((member: { id: string }) => member.id === thread.assigneeId)?.email ?? null,
+        prospect: thread.prospect.displayName,
+        tags: thread.prospect.context.tags.map((id) => nameOf(tags, id)),
+        status: thread.prospect.context.statusId ? nameOf(statuses, thread.prospect.context.statusId) : null,
+      }),
+    );
+    const actual = body.data?.threads.edges.map(({ node }) => ({
+      inboxId: node.inboxId,
+      accountLink: node.accountLink?.username,
+      assignee: node.assignee?.email ?? null,
+      prospect: node.prospect.displayName,
+      tags: node.prospect.tags.map((tag) => tag.name),
+      status: node.prospect.status?.name ?? null,
+    }));
+    expect(actual).toEqual(expected);
+    // The page is varied enough for the comparison to mean something.
+    expect(new Set(actual?.map((row) => row.assignee)).size).toBeGreaterThan(1);
+    expect(actual?.some((row) => row.tags.length > 0)).toBe(true);
+    expect(actual?.some((row) => row.status !== null)).toBe(true);
+  });
+
+  it('repeating it in a new request costs no more; the collection cache makes it one call', async () => {
+    await harness.graphql(INBOX_PAGE, { variables: { first: 50 } });
+    harness.simulator.resetCalls();
+    const { body } = await harness.graphql(INBOX_PAGE, { variables: { first: 50 } });
+    expect(body.errors).toBeUndefined();
+    expect(callsByPath()).toEqual({ '/threads': 1 });
+  });
+
+  it('without the collection cache, a new request costs the same 6 again', async () => {
+    const uncached = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '0' } });
+    try {
+      for (let round = 0; round < 2; round++) {
+        uncached.simulator.resetCalls();
+        await uncached.graphql(INBOX_PAGE, { variables: { first: 50 } });
+        expect(uncached.simulator.calls).toHaveLength(6);
+      }
+    } finally {
+      await uncached.close();
+    }
+  });
+
+  it('threads seen in a list are not fetched again: Prospect.threads goes through the thread loader', async () => {
+    const { body } = await harness.graphql<{
+      threads: {
+        edges: Array<{
+          node: { inboxId: string; prospect: { threads: Array<{ inboxId: string; done: boolean }> } };
+        }>;
+      };
+    }>('{ threads(first: 20) { edges { node { inboxId prospect { threads { inboxId done } } } } } }');
+    expect(body.errors).toBeUndefined();
+    const listed = new Set(body.data?.threads.edges.map(({ node }) => node.inboxId));
+    // Every listed thread is among its prospect's threads.
+    for (const { node } of body.data?.threads.edges ?? []) {
+      expect(node.prospect.threads.map((thread) => thread.inboxId)).toContain(node.inboxId);
+    }
+    const fetchedById = harness.simulator.calls
+      .filter((call) => /^\/threads\/[0-9a-z]+$/.test(call.path))
+      .map((call) => call.path.split('/')[2]);
+    expect(fetchedById.filter((id) => listed.has(id as string))).toEqual([]);
+    expect(new Set(fetchedById).size).toBe(fetchedById.length);
+    // Prospects come embedded in threads: never looked up; /prospects/{id} only for their thread lists.
+    expect(callsByPath()['/prospects/lookup']).toBeUndefined();
+  });
+});
+
+describe('refusals cost nothing upstream', () => {
+  it.each([
+    ['threads(first: 101)', 'first'],
+    ['threads(first: 0)', 'first'],
+    ['threads(after: "not-a-cursor")', 'after'],
+    ['thread(id: "Not An Id!")', 'id'],
+  ])('%s → BAD_USER_INPUT naming `%s`', async (field, named) => {
+    const selection = field.startsWith('thread(') ? '{ id }' : '{ edges { cursor } }';
+    const { body } = await harness.graphql(`{ ${field} ${selection} }`);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: named });
+    expect(harness.simulator.calls).toHaveLength(0);
+  });
+});
