@@ -111,7 +111,8 @@ query Prospect($platformId: String!) {
   }
 }
 `,
-    variables: { platformId: '1620044455566677788' },
+    // Maya Kim of the demo team, who has a thread on both account links.
+    variables: { platformId: '1853239923839096293' },
   },
   {
     title: 'Event log',
