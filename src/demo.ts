@@ -2,16 +2,21 @@ import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { listen, stopOnSignals } from './server.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, startSimulator } from './simulator/index.js';
+import { simulatorOptionsFromEnv } from './simulator/options.js';
 import { createFacade } from './yoga.js';
 
 /**
  * `npm run demo`: the embedded Inbox simulator and the facade in front of it, offline.
  * Same configuration as `npm start`, except that INBOX_API_URL points at the simulator.
  */
-const simulator = await startSimulator({
-  port: Number(process.env.SIMULATOR_PORT ?? 0),
-  rateLimitPerMinute: Number(process.env.SIMULATOR_RATE_LIMIT ?? 300),
-});
+let simulatorOptions: ReturnType<typeof simulatorOptionsFromEnv>;
+try {
+  simulatorOptions = simulatorOptionsFromEnv(process.env, 0);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const simulator = await startSimulator(simulatorOptions);
 const config = loadConfigOrExit({ ...process.env, INBOX_API_URL: simulator.url });
 const logger = createLogger(config.LOG_LEVEL);
 const running = await listen(
