@@ -4,8 +4,11 @@
  */
 export interface ExampleOperation {
   title: string;
-  /** What it costs upstream on a cold request, as measured by the tests (collections cached afterwards). */
-  upstreamCalls: string;
+  /**
+   * Upstream calls it costs: `cold` with nothing cached, `warm` once the collection cache holds the team's
+   * collections. The tests measure both against the simulator, so these numbers stay true.
+   */
+  upstreamCalls: { cold: number; warm: number; which: string };
   query: string;
   variables?: Record<string, unknown>;
 }
@@ -13,7 +16,11 @@ export interface ExampleOperation {
 export const EXAMPLES: ExampleOperation[] = [
   {
     title: 'Inbox page',
-    upstreamCalls: '6: team, threads, account-links, members, tags, statuses (then 1: threads)',
+    upstreamCalls: {
+      cold: 6,
+      warm: 1,
+      which: 'team, threads, account-links, members, tags, statuses; warm: threads',
+    },
     query: `# The first page of the inbox, with everything a row shows.
 query InboxPage {
   team { name currency }
@@ -43,7 +50,7 @@ query InboxPage {
   },
   {
     title: 'Filtered threads',
-    upstreamCalls: '1: threads (+ tags, once per request or cache period)',
+    upstreamCalls: { cold: 2, warm: 1, which: 'threads, tags; warm: threads' },
     query: `# Unassigned requests, oldest first. Filter groups combine with AND, ids inside a group with OR.
 query Requests {
   threads(first: 20, inbox: REQUESTS, sortOrder: ASC, filter: { assignees: { none: true } }) {
@@ -54,7 +61,11 @@ query Requests {
   },
   {
     title: 'Conversation',
-    upstreamCalls: '2: threads (the list), messages; + account-links and members when not cached',
+    upstreamCalls: {
+      cold: 2,
+      warm: 2,
+      which: 'threads, messages (+ account-links/members when authors need them)',
+    },
     query: `# The newest thread and its last 20 messages, each with who wrote it.
 query Conversation {
   threads(first: 1) {
@@ -85,7 +96,7 @@ query Conversation {
   },
   {
     title: 'Team directory',
-    upstreamCalls: '4: members, account-links, tags, statuses (cached afterwards)',
+    upstreamCalls: { cold: 5, warm: 0, which: 'members, account-links, tags, statuses, colors; warm: none' },
     query: `query Directory {
   members { id name email role }
   accountLinks { id username status syncedAt }
@@ -97,7 +108,11 @@ query Conversation {
   },
   {
     title: 'Prospect with all threads',
-    upstreamCalls: '3: prospects/lookup, prospects/{id}, threads/{id} per thread not seen yet',
+    upstreamCalls: {
+      cold: 5,
+      warm: 2,
+      which: 'prospects/lookup, threads/lookup-by-username, tags, statuses, account-links',
+    },
     query: `# A prospect by X user id, with the team's CRM data and every thread with them.
 query Prospect($platformId: String!) {
   prospectByPlatformId(platformId: $platformId) {
@@ -116,7 +131,7 @@ query Prospect($platformId: String!) {
   },
   {
     title: 'Event log',
-    upstreamCalls: '1: events',
+    upstreamCalls: { cold: 1, warm: 1, which: 'events' },
     query: `# The team's recent changes (kept 7 days by Inbox); page on with after: endCursor.
 query Events {
   events(first: 10) {

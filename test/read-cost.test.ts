@@ -144,27 +144,26 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
     }
   });
 
-  it('threads seen in a list are not fetched again: Prospect.threads goes through the thread loader', async () => {
+  it('Prospect.threads costs one lookup per distinct prospect, never a read per thread', async () => {
     const { body } = await harness.graphql<{
       threads: {
         edges: Array<{
-          node: { inboxId: string; prospect: { threads: Array<{ inboxId: string; done: boolean }> } };
+          node: { inboxId: string; prospect: { username: string; threads: Array<{ inboxId: string }> } };
         }>;
       };
-    }>('{ threads(first: 20) { edges { node { inboxId prospect { threads { inboxId done } } } } } }');
+    }>('{ threads(first: 20) { edges { node { inboxId prospect { username threads { inboxId } } } } } }');
     expect(body.errors).toBeUndefined();
-    const listed = new Set(body.data?.threads.edges.map(({ node }) => node.inboxId));
-    // Every listed thread is among its prospect's threads.
-    for (const { node } of body.data?.threads.edges ?? []) {
-      expect(node.prospect.threads.map((thread) => thread.inboxId)).toContain(node.inboxId);
+    const edges = body.data?.threads.edges ?? [];
+    const state = harness.simulator.store.teamByToken(DEMO_TOKEN);
+    for (const { node } of edges) {
+      const prospect = state?.threads.find((thread) => thread.id === node.inboxId)?.prospect;
+      const expected = state?.threads.filter((thread) => thread.prospect.platformId === prospect?.platformId);
+      expect(node.prospect.threads.map((thread) => thread.inboxId).sort()).toEqual(
+        expected?.map((thread) => thread.id).sort(),
+      );
     }
-    const fetchedById = harness.simulator.calls
-      .filter((call) => /^\/threads\/[0-9a-z]+$/.test(call.path))
-      .map((call) => call.path.split('/')[2]);
-    expect(fetchedById.filter((id) => listed.has(id as string))).toEqual([]);
-    expect(new Set(fetchedById).size).toBe(fetchedById.length);
-    // Prospects come embedded in threads: never looked up; /prospects/{id} only for their thread lists.
-    expect(callsByPath()['/prospects/lookup']).toBeUndefined();
+    const usernames = new Set(edges.map(({ node }) => node.prospect.username));
+    expect(callsByPath()).toEqual({ '/threads': 1, '/threads/lookup-by-username': usernames.size });
   });
 });
 

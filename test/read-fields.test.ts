@@ -449,11 +449,15 @@ describe('events and examples', () => {
   });
 
   it.each(EXAMPLES.map((example) => [example.title, example] as const))(
-    'the GraphiQL example “%s” runs without errors',
+    'the GraphiQL example “%s” runs without errors, at the upstream cost it states',
     async (_title, example) => {
       const { body } = await harness.graphql(example.query, { variables: example.variables });
       expect(body.errors).toBeUndefined();
       expect(Object.values(body.data ?? {}).every((value) => value !== null)).toBe(true);
+      expect(harness.simulator.calls).toHaveLength(example.upstreamCalls.cold);
+      harness.simulator.resetCalls();
+      await harness.graphql(example.query, { variables: example.variables });
+      expect(harness.simulator.calls).toHaveLength(example.upstreamCalls.warm);
     },
   );
 });

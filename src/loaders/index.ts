@@ -47,6 +47,11 @@ export interface Loaders {
   prospect: DataLoader<string, ProspectWithContext>;
   /** GET /prospects/lookup, or any prospect already seen embedded in a thread. `null` when unknown. */
   prospectByPlatformId: DataLoader<string, ProspectWithContext | null>;
+  /**
+   * Every thread with a prospect, in one `GET /threads/lookup-by-username` (all account links at once)
+   * instead of `GET /prospects/{id}` plus one `GET /threads/{id}` per thread.
+   */
+  threadsOfProspect(prospect: ProspectWithContext): Promise<Thread[]>;
   campaign: DataLoader<string, Campaign>;
   /** One page of GET /threads/{id}/messages; its messages prime `message`. */
   messagePage(threadId: string, query: MessageQuery): Promise<MessagePage>;
@@ -63,22 +68,29 @@ export interface Collection<T extends { id: string }> {
 }
 
 export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tokenKey?: string): Loaders {
-  const cached = <T>(collection: string, load: () => Promise<T>): (() => Promise<T>) => {
+  const cached = <T>(collection: string, load: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
-    return () => {
+    const get = () => {
       pending ??= sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load) : load();
       return pending;
     };
+    return Object.assign(get, {
+      reset: () => {
+        pending = undefined;
+      },
+    });
   };
-  const collection = <T extends { id: string }>(name: string, load: () => Promise<T[]>): Collection<T> => {
+  const collection = <T extends { id: string }>(name: string, load: () => Promise<T[]>) => {
     const all = cached(name, load);
-    return {
-      all,
-      byId: new DataLoader(async (ids) => {
-        const byId = new Map((await all()).map((item) => [item.id, item]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
+    const byId = new DataLoader<string, T | null>(async (ids) => {
+      const byId = new Map((await all()).map((item) => [item.id, item]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    const reset = () => {
+      all.reset();
+      byId.clearAll();
     };
+    return { all: all as () => Promise<T[]>, byId, reset } satisfies Collection<T> & { reset(): void };
   };
 
   const team = cached('team', () => inbox.get('/team'));
@@ -121,6 +133,24 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
     ),
   );
 
+  const threadsByUsername = new DataLoader<string, Thread[]>((usernames) =>
+    Promise.all(
+      usernames.map((username) =>
+        inbox.get('/threads/lookup-by-username', { query: { username } }).then(primeThreads),
+      ),
+    ),
+  );
+  async function threadsOfProspect(prospect: ProspectWithContext): Promise<Thread[]> {
+    const found = (await threadsByUsername.load(prospect.username)).filter(
+      (candidate) => candidate.prospect.platformId === prospect.platformId,
+    );
+    const knownIds = prospect.context.threads?.map((ref) => ref.id);
+    if (!knownIds) return found;
+    // A username can change between two reads: threads the lookup missed are read by id.
+    const byId = new Map(found.map((candidate) => [candidate.id, candidate]));
+    return Promise.all(knownIds.map((id) => byId.get(id) ?? thread.load(id)));
+  }
+
   const campaign = new DataLoader<string, Campaign>((ids) =>
     Promise.all(ids.map((campaignId) => inbox.get('/campaigns/{campaignId}', { path: { campaignId } }))),
   );
@@ -155,6 +185,7 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
     primeThreads,
     prospect,
     prospectByPlatformId,
+    threadsOfProspect,
     campaign,
     async messagePage(threadId, query) {
       const page = await inbox.get('/threads/{threadId}/messages', { path: { threadId }, query });
@@ -168,6 +199,10 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
     },
     messageHistory,
     clearAll() {
+      // Tags and statuses are the collections v1 writes can change; members, account links, the team and
+      // the palettes have no write endpoint, so what this request read of them stays valid.
+      tags.reset();
+      statuses.reset();
       for (const loader of [
         memberByUserId,
         thread,

@@ -1,4 +1,3 @@
-import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { ProspectWithContext } from '../inbox/types.js';
 import { existing } from '../loaders/index.js';
@@ -63,14 +62,6 @@ export function prospectRefQuery(
   const key = parseProspectId(ref.inboxId as string, `${field}.inboxId`);
   if (!('externalId' in key)) return { externalPlatformId: key.platformId };
   return { externalId: parseInboxId(key.externalId, 'Prospect', `${field}.inboxId`) };
-}
-
-/** Thread ids of a prospect: embedded by /prospects/* responses, otherwise one GET /prospects/{id}. */
-async function threadIdsOf(prospect: ProspectWithContext, context: Context): Promise<string[]> {
-  const refs =
-    prospect.context.threads ??
-    (prospect.externalId ? (await context.loaders.prospect.load(prospect.externalId)).context.threads : []);
-  return (refs ?? []).map((ref) => ref.id);
 }
 
 builder.node(ProspectRef, {
@@ -158,12 +149,9 @@ builder.node(ProspectRef, {
     threads: t.field({
       type: [ThreadRef],
       description:
-        'Every thread with this prospect (one per account link), each through the thread loader: ' +
-        'threads already seen in the request cost nothing.',
-      resolve: async (prospect, _args, context) => {
-        const threadIds = await threadIdsOf(prospect, context);
-        return Promise.all(threadIds.map((id) => context.loaders.thread.load(id)));
-      },
+        'Every thread with this prospect (one per account link): one `GET /threads/lookup-by-username` ' +
+        'covers all of them, and primes the thread loader.',
+      resolve: (prospect, _args, context) => context.loaders.threadsOfProspect(prospect),
     }),
   }),
 });
