@@ -95,3 +95,16 @@ export function maskError(error: unknown, message: string): Error {
   }
   return yogaMaskError(error, message, false);
 }
+
+/**
+ * For `node`/`nodes`: Relay reads an unknown id as `null`, so an upstream 404 becomes `null` there
+ * (typed lookups such as `thread(id:)` keep the NOT_FOUND error). Other failures still surface.
+ */
+export async function nullIfNotFound<T>(load: Promise<T>): Promise<T | null> {
+  try {
+    return await load;
+  } catch (error) {
+    if (error instanceof UpstreamError && error.details.status === 404) return null;
+    throw error;
+  }
+}

@@ -140,6 +140,17 @@ describe('node and nodes resolve every Node type', () => {
     ]);
   });
 
+  it('an unknown id is a null node, as Relay expects, and its neighbours still resolve', async () => {
+    const ids = [acme.threads[0]?.id, 'zzzzzzzzzzzzzzzzzzzzzzzz', acme.threads[1]?.id].map((id) =>
+      encodeGlobalID('Thread', id as string),
+    );
+    const { body } = await harness.graphql<{ nodes: Array<{ id: string } | null> }>(
+      'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { variables: { ids } },
+    );
+    expect(body).toEqual({ data: { nodes: [{ id: ids[0] }, null, { id: ids[2] }] } });
+  });
+
   it('a message read by id alone comes from its history, equal to its page entry', async () => {
     const fields = 'id inboxId content createdAt direction isEdited sentBy { email } author { __typename }';
     const page = await data(

@@ -108,13 +108,11 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
     return userIds.map((userId) => byUserId.get(userId) ?? null);
   });
 
-  const prospectByPlatformId = new DataLoader<string, ProspectWithContext | null>((platformIds) =>
-    Promise.all(platformIds.map((platformId) => inbox.get('/prospects/lookup', { query: { platformId } }))),
+  const prospectByPlatformId = new DataLoader<string, ProspectWithContext | null>(
+    eachKey((platformId) => inbox.get('/prospects/lookup', { query: { platformId } })),
   );
-  const thread = new DataLoader<string, Thread>((ids) =>
-    Promise.all(
-      ids.map((threadId) => inbox.get('/threads/{threadId}', { path: { threadId } }).then(primeThread)),
-    ),
+  const thread = new DataLoader<string, Thread>(
+    eachKey((threadId) => inbox.get('/threads/{threadId}', { path: { threadId } }).then(primeThread)),
   );
   function primeThread(value: Thread): Thread {
     thread.clear(value.id).prime(value.id, value);
@@ -123,21 +121,17 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
   }
   const primeThreads = (threads: Thread[]) => threads.map(primeThread);
 
-  const prospect = new DataLoader<string, ProspectWithContext>((externalIds) =>
-    Promise.all(
-      externalIds.map(async (prospectId) => {
-        const found = await inbox.get('/prospects/{prospectId}', { path: { prospectId } });
-        prospectByPlatformId.clear(found.platformId).prime(found.platformId, found);
-        return found;
-      }),
-    ),
+  const prospect = new DataLoader<string, ProspectWithContext>(
+    eachKey(async (prospectId) => {
+      const found = await inbox.get('/prospects/{prospectId}', { path: { prospectId } });
+      prospectByPlatformId.clear(found.platformId).prime(found.platformId, found);
+      return found;
+    }),
   );
 
-  const threadsByUsername = new DataLoader<string, Thread[]>((usernames) =>
-    Promise.all(
-      usernames.map((username) =>
-        inbox.get('/threads/lookup-by-username', { query: { username } }).then(primeThreads),
-      ),
+  const threadsByUsername = new DataLoader<string, Thread[]>(
+    eachKey((username) =>
+      inbox.get('/threads/lookup-by-username', { query: { username } }).then(primeThreads),
     ),
   );
   async function threadsOfProspect(prospect: ProspectWithContext): Promise<Thread[]> {
@@ -151,21 +145,17 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
     return Promise.all(knownIds.map((id) => byId.get(id) ?? thread.load(id)));
   }
 
-  const campaign = new DataLoader<string, Campaign>((ids) =>
-    Promise.all(ids.map((campaignId) => inbox.get('/campaigns/{campaignId}', { path: { campaignId } }))),
+  const campaign = new DataLoader<string, Campaign>(
+    eachKey((campaignId) => inbox.get('/campaigns/{campaignId}', { path: { campaignId } })),
   );
 
   const messagesSeen = new Map<string, Message>();
   const messageKey = (threadId: string, messageId: string) => `${threadId}/${messageId}`;
-  const messageHistory = new DataLoader<string, MessageHistory>((keys) =>
-    Promise.all(
-      keys.map((key) => {
-        const [threadId = '', messageId = ''] = key.split('/');
-        return inbox.get('/threads/{threadId}/messages/{messageId}/history', {
-          path: { threadId, messageId },
-        });
-      }),
-    ),
+  const messageHistory = new DataLoader<string, MessageHistory>(
+    eachKey((key) => {
+      const [threadId = '', messageId = ''] = key.split('/');
+      return inbox.get('/threads/{threadId}/messages/{messageId}/history', { path: { threadId, messageId } });
+    }),
   );
 
   return {
@@ -208,6 +198,7 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
         thread,
         prospect,
         prospectByPlatformId,
+        threadsByUsername,
         campaign,
         messageHistory,
       ]) {
@@ -248,6 +239,19 @@ function messageFromHistory({ versions, deletion }: MessageHistory): Message | n
     // History only tells that the message was deleted, not whether X deleted it too.
     platformDeletedAt: null,
   };
+}
+
+/**
+ * A batch function for endpoints that read one key per call (v1 has no batch reads): the calls run in
+ * parallel, and a key that fails fails alone (DataLoader reads an Error in the results as that key's error).
+ */
+function eachKey<V>(load: (key: string) => Promise<V>) {
+  return (keys: readonly string[]): Promise<Array<V | Error>> =>
+    Promise.all(
+      keys.map((key) =>
+        load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+      ),
+    );
 }
 
 /** The items of a collection that exist, in order: a tag deleted since its prospect was read is simply gone. */
