@@ -5,6 +5,7 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import {
+  type CORSOptions,
   createYoga,
   type GraphiQLOptions,
   type Plugin,
@@ -13,6 +14,7 @@ import {
 } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { Histogram, Registry } from 'prom-client';
+import { useAutomaticPersistedQueries } from './apq.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { maskError } from './errors.js';
@@ -36,8 +38,27 @@ export interface Facade {
   close(): void;
 }
 
-/** Headers that mark a request as not "simple" for CSRF prevention; Apollo clients send the last two. */
+/**
+ * Headers that mark a GET or form-type POST as not "simple" for CSRF prevention. Apollo Client needs none:
+ * it sends `Content-Type: application/json` even on GETs; Apollo iOS/Kotlin send `x-apollo-operation-name`.
+ */
 const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-apollo-operation-name'];
+
+/**
+ * CORS for browser apps on the origins of CORS_ORIGINS (`*`: any). Callers authenticate with a bearer
+ * token, never cookies, so credentials stay off. An origin not listed gets no CORS headers at all:
+ * Yoga would answer `Access-Control-Allow-Origin: null`, which a sandboxed iframe (origin `null`) matches.
+ * Preflights are cached for 10 minutes: every Apollo request is preflighted (JSON body, Authorization).
+ */
+function corsOptions(origins: string[]): (request: Request) => CORSOptions {
+  const shared = { methods: ['GET', 'POST', 'OPTIONS'], credentials: false, maxAge: 600 };
+  const anyOrigin = origins.includes('*');
+  return (request) => {
+    const origin = request.headers.get('origin');
+    if (anyOrigin) return { ...shared, origin: '*' };
+    return origin !== null && origins.includes(origin) ? { ...shared, origin: origins } : false;
+  };
+}
 
 /** GraphiQL opens with the example operations as tabs, and the demo token pre-filled when there is one. */
 function graphiqlOptions(token: string | undefined): GraphiQLOptions {
@@ -90,6 +111,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       blockFieldSuggestion: { enabled: !config.INTROSPECTION_ENABLED },
     }) as Plugin,
     useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    useAutomaticPersistedQueries(),
     useDeferStream(),
     usePrometheus({ endpoint: '/metrics', registry }),
     useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),
@@ -107,7 +129,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     landingPage: false,
     context: ({ request }) => createContext(request, { transport, sharedCache, logger }),
     maskedErrors: { maskError },
-    cors: { origin: config.CORS_ORIGINS, methods: ['GET', 'POST', 'OPTIONS'] },
+    cors: corsOptions(config.CORS_ORIGINS),
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),

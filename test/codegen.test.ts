@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { generate } from '@graphql-codegen/cli';
+import { expect, it } from 'vitest';
+import config from '../codegen.js';
+
+it('test/generated matches schema/schema.graphql and test/operations (run `npm run codegen` when this fails)', async () => {
+  const outputs: Array<{ filename: string; content: string }> = await generate(
+    { ...config, cwd: process.cwd(), silent: true },
+    false,
+  );
+  const filenames = outputs.map((output) => output.filename).sort();
+  expect(filenames).toEqual(
+    ['gql.ts', 'graphql.ts', 'index.ts', 'possible-types.ts'].map((file) => `test/generated/${file}`),
+  );
+  for (const { filename, content } of outputs) {
+    const committed = await readFile(resolve(process.cwd(), filename), 'utf8');
+    expect(committed, filename).toBe(content);
+  }
+});

@@ -1,0 +1,38 @@
+
+      export interface PossibleTypesResultData {
+        possibleTypes: {
+          [key: string]: string[]
+        }
+      }
+      const result: PossibleTypesResultData = {
+  "possibleTypes": {
+    "MessageAuthor": [
+      "AccountLink",
+      "Prospect"
+    ],
+    "Node": [
+      "AccountLink",
+      "Campaign",
+      "Member",
+      "Message",
+      "Prospect",
+      "Status",
+      "Tag",
+      "Team",
+      "Thread"
+    ],
+    "_Entity": [
+      "AccountLink",
+      "Campaign",
+      "Member",
+      "Message",
+      "Prospect",
+      "Status",
+      "Tag",
+      "Team",
+      "Thread"
+    ]
+  }
+};
+      export default result;
+    

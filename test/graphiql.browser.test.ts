@@ -1,0 +1,130 @@
+import chromium from '@sparticuz/chromium';
+import { type Browser, type Locator, chromium as playwright, type Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { listen, type RunningServer } from '../src/server.js';
+import { DEMO_TOKEN, type Simulator, startSimulator } from '../src/simulator/index.js';
+import { createFacade } from '../src/yoga.js';
+
+/**
+ * GraphiQL as `npm run demo` serves it (simulator + facade with the demo token pre-filled), rendered by
+ * a real headless Chromium from npm (@sparticuz/chromium): no other host is ever contacted.
+ */
+
+const BROWSER_TIMEOUT = 120_000;
+
+let simulator: Simulator;
+let demo: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ rateLimitPerMinute: 100_000 });
+  const config = loadConfig({ INBOX_API_URL: simulator.url, LOG_LEVEL: 'silent' });
+  demo = await listen(
+    createFacade({ config, logger: createLogger('silent'), graphiqlToken: DEMO_TOKEN }),
+    0,
+    '127.0.0.1',
+  );
+  browser = await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    args: [...chromium.args, '--no-sandbox'],
+    headless: true,
+  });
+}, BROWSER_TIMEOUT);
+
+/** The text of a Monaco editor: its rendered lines (no line numbers), with Monaco's no-break spaces as spaces. */
+async function editorText(editor: Locator): Promise<string> {
+  const text = await editor.locator('.view-lines').textContent();
+  return (text ?? '').replace(/\u00a0/g, ' ');
+}
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  await simulator?.close();
+});
+
+describe('GraphiQL in headless Chromium', () => {
+  it(
+    'runs the pre-filled query with the demo token and shows the result, loading nothing from another host',
+    async () => {
+      const context = await browser.newContext();
+      const requests: Request[] = [];
+      context.on('request', (request) => requests.push(request));
+      const page = await context.newPage();
+      const pageErrors: Error[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error));
+
+      await page.goto(`${demo.url}/graphql`);
+      const execute = page.getByRole('button', { name: /^Execute query/ });
+      await execute.waitFor();
+
+      // The headers editor holds the demo token.
+      await page.getByRole('button', { name: 'Headers' }).click();
+      const headers = JSON.parse(
+        await editorText(page.locator('.graphiql-editor-tool .graphiql-editor:visible')),
+      );
+      expect(headers).toEqual({ Authorization: `Bearer ${DEMO_TOKEN}` });
+
+      // Run the first example tab and wait for its answer.
+      const [response] = await Promise.all([
+        page.waitForResponse(
+          (candidate) => candidate.url() === `${demo.url}/graphql` && candidate.request().method() === 'POST',
+        ),
+        execute.click(),
+      ]);
+      expect(response.request().headers().authorization).toBe(`Bearer ${DEMO_TOKEN}`);
+      const body = await response.json();
+      expect(body.errors).toBeUndefined();
+
+      // The result pane shows what the simulator holds for the demo team.
+      const team = simulator.store.teamByToken(DEMO_TOKEN)?.team;
+      expect(body.data.team).toEqual({ name: team?.name, currency: team?.currency });
+      const shown = () => editorText(page.locator('.graphiql-response'));
+      await expect.poll(shown).toContain(`"name": "${team?.name}"`);
+      expect(await shown()).toContain(`"currency": "${team?.currency}"`);
+
+      expect(pageErrors).toEqual([]);
+      // Every request stayed on the demo's origin (blob: workers carry it too) or was inline data.
+      const demoOrigin = new URL(demo.url).origin;
+      const elsewhere = requests
+        .map((request) => request.url())
+        .filter((url) => !url.startsWith('data:') && new URL(url).origin !== demoOrigin);
+      expect(elsewhere).toEqual([]);
+      expect(requests.length).toBeGreaterThan(1);
+      await context.close();
+    },
+    BROWSER_TIMEOUT,
+  );
+});
+
+describe('GRAPHIQL_ENABLED', () => {
+  const pageFor = async (environment: Record<string, string>) => {
+    const config = loadConfig({ ...environment, INBOX_API_URL: simulator.url, LOG_LEVEL: 'silent' });
+    const facade = createFacade({ config, logger: createLogger('silent') });
+    const response = await facade.yoga.fetch('http://localhost/graphql', {
+      headers: { accept: 'text/html' },
+    });
+    const text = await response.text();
+    facade.close();
+    return { status: response.status, contentType: response.headers.get('content-type'), text };
+  };
+
+  it('serves GraphiQL by default, in production too (the schema is public, data needs a token)', async () => {
+    for (const environment of [{}, { NODE_ENV: 'production' }] as Array<Record<string, string>>) {
+      const served = await pageFor(environment);
+      expect(served.status).toBe(200);
+      expect(served.contentType).toContain('text/html');
+      expect(served.text).toContain('<title>Inbox GraphQL</title>');
+      // Without the demo, the token is a placeholder to replace.
+      expect(served.text).toContain('Bearer <your Inbox API token>');
+    }
+  });
+
+  it('GRAPHIQL_ENABLED=false serves no page', async () => {
+    const off = await pageFor({ GRAPHIQL_ENABLED: 'false' });
+    expect(off.contentType ?? '').not.toContain('text/html');
+    expect(off.text).not.toContain('Inbox GraphQL');
+  });
+});
