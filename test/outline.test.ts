@@ -10,15 +10,46 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.js';
 import { differences, reachableFrom } from './support/outline.js';
 
-/** The read side of the outline: what Query reaches, plus the types only its comments name. */
-const READ_SIDE = [...reachableFrom(['Query', 'Message', 'InboxEvent'])];
+/**
+ * The outline's types: what Query and Mutation reach (with every input and payload of the mutations), plus
+ * the types only its comments name.
+ */
+const OUTLINE_TYPES = [...reachableFrom(['Query', 'Message', 'InboxEvent', 'Mutation'])];
+
+/** The list and campaign mutations the outline names in a comment (CONTRACT §8.8–8.9). */
+const LIST_AND_CAMPAIGN_MUTATIONS = [
+  'addListLeads',
+  'removeListLeads',
+  'updateListLead',
+  'createListImportJob',
+  'enableCampaign',
+  'addCampaignLeads',
+  'cancelCampaignLead',
+  'updateCampaignRules',
+  'replaceCampaignSequence',
+  'updateCampaignColumn',
+];
 
 describe('the public contract of shared/design/schema-outline.graphql', () => {
   it('covers a meaningful part of the outline', () => {
-    expect(READ_SIDE.length).toBeGreaterThan(25);
+    expect(OUTLINE_TYPES.length).toBeGreaterThan(25);
   });
 
-  it.each(READ_SIDE)(
+  it('covers the Mutation type and everything it reaches', () => {
+    expect(OUTLINE_TYPES).toEqual(
+      expect.arrayContaining(['Mutation', 'ThreadPayload', 'UpdateProspectContextInput']),
+    );
+  });
+
+  it.each(LIST_AND_CAMPAIGN_MUTATIONS)('Mutation.%s exists and takes one non-null `input`', (name) => {
+    const field = schema.getMutationType()?.getFields()[name];
+    expect(field?.args.map((argument) => `${argument.name}: ${argument.type}`)).toEqual([
+      expect.stringMatching(/^input: \w+Input!$/),
+    ]);
+    expect(String(field?.type)).toMatch(/Payload!$/);
+  });
+
+  it.each(OUTLINE_TYPES)(
     '%s has every field, argument, enum value and member of the outline, typed alike',
     (name) => {
       expect(differences(name, schema)).toEqual([]);

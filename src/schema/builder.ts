@@ -43,6 +43,11 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Reads. Every field costs as few Inbox REST calls as the v1 API allows.' });
+builder.mutationType({
+  description:
+    'Writes. Each field validates its input before any upstream call, makes one Inbox REST write (never ' +
+    'retried), and returns the changed object so client caches update; later reads see the new state.',
+});
 
 builder.scalarType('DateTime', {
   description: 'An ISO-8601 timestamp in UTC, e.g. `2026-02-20T09:14:05.000Z`.',

@@ -9,6 +9,7 @@ import './prospect.js';
 import './thread.js';
 import './message.js';
 import './campaign.js';
+import './list.js';
 import './event.js';
 import './federation.js';
 

@@ -1,13 +1,17 @@
+import { z } from 'zod';
 import type { Context } from '../context.js';
+import { badUserInput, nullIfNotFound } from '../errors.js';
 import type { AccountLink, Message, MessageHistory, ProspectWithContext, Thread } from '../inbox/types.js';
 import { AccountLinkRef } from './account-link.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
-import { messageNodeId } from './ids.js';
+import { encodeGlobalID, messageNodeId, parseInboxId, parseMessageId } from './ids.js';
 import { MemberRef } from './member.js';
 import { decodeCursor, keysetConnection, pageSize } from './pagination.js';
-import { ProspectRef } from './prospect.js';
+import { DeletePayloadRef, write } from './payloads.js';
+import { ProspectRef, ProspectRefInput, prospectRefQuery } from './prospect.js';
 import { ThreadRef } from './thread.js';
+import { inboxId, messageContent, NOT_NULL, parsedId, text, validate } from './validation.js';
 
 export const MessageRef = builder.objectRef<Message>('Message');
 /** The inbox-list preview of a thread's newest message, with its thread for author attribution. */
@@ -111,7 +115,7 @@ builder.node(MessageRef, {
   id: { resolve: (message) => messageNodeId(message) },
   loadOne: (id, context) => {
     const [threadId = '', messageId = ''] = id.split(':');
-    return context.loaders.message(threadId, messageId);
+    return nullIfNotFound(context.loaders.message(threadId, messageId));
   },
   fields: (t) => ({
     inboxId: t.exposeID('id', { description: 'Raw Inbox id of the message.' }),
@@ -319,3 +323,230 @@ export async function messageConnection(
   }));
   return { ...connection, isSyncing: page.isSyncing };
 }
+
+// ---------------------------------------------------------------- mutations
+
+interface MessagePayload {
+  threadId: string;
+  messageId: string;
+  /** The write's own answer when it is the message; otherwise the message is re-read when selected. */
+  message?: Message;
+  success: boolean;
+}
+
+/**
+ * A message after a write that did not return it (edit, reactions). The newest page usually holds it,
+ * complete with reactions, and a selected `thread { messages }` of default size shares that one GET;
+ * an older message is rebuilt from its history.
+ */
+async function freshMessage(context: Context, threadId: string, messageId: string) {
+  await context.loaders.messagePage(threadId, { limit: MESSAGE_PAGE.default });
+  return context.loaders.message(threadId, messageId);
+}
+
+const MessagePayloadRef = builder.objectRef<MessagePayload>('MessagePayload');
+MessagePayloadRef.implement({
+  description: 'The answer to a message write: the message and its thread as they are now.',
+  fields: (t) => ({
+    message: t.field({
+      type: MessageRef,
+      nullable: true,
+      description:
+        'The message, with its global `id`, so client caches update. Sends return it at no cost; after ' +
+        'edits and reactions it is re-read (the thread’s newest page, else its history) only when selected.',
+      resolve: (payload, _args, context) =>
+        payload.message ?? freshMessage(context, payload.threadId, payload.messageId),
+    }),
+    thread: t.field({
+      type: ThreadRef,
+      nullable: true,
+      description:
+        'Its thread, whose preview and order the write changed (`GET /threads/{id}` when selected).',
+      resolve: (payload, _args, context) => context.loaders.thread.load(payload.threadId),
+    }),
+    success: t.exposeBoolean('success', {
+      description:
+        'The Inbox API applied the change. `false` e.g. when removing a reaction the team never added.',
+    }),
+  }),
+});
+
+const SendMessageInputRef = builder.inputType('SendMessageInput', {
+  description: 'A message to send in an existing thread.',
+  fields: (t) => ({
+    threadId: t.id({ required: true, description: 'Global `id` or raw `inboxId` of the thread.' }),
+    content: t.string({ required: true, description: 'The text, 1–10 000 characters.' }),
+    replyToMessageId: t.id({
+      description: 'The message this one answers: its global `id` or raw `inboxId` (same thread).',
+    }),
+  }),
+});
+
+const QuickSendMessageInputRef = builder.inputType('QuickSendMessageInput', {
+  description: 'A message to a prospect, opening the thread when there is none.',
+  fields: (t) => ({
+    accountLinkId: t.id({ required: true, description: 'Global or raw id of the account link that writes.' }),
+    prospect: t.field({ type: ProspectRefInput, required: true, description: 'The recipient.' }),
+    content: t.string({ required: true, description: 'The text, 1–10 000 characters.' }),
+  }),
+});
+
+const EditMessageInputRef = builder.inputType('EditMessageInput', {
+  description: 'New text for one of the team’s messages (X Chat threads only).',
+  fields: (t) => ({
+    messageId: t.id({ required: true, description: 'Global `id` of the message (it names the thread too).' }),
+    content: t.string({ required: true, description: 'The new text, 1–10 000 characters.' }),
+  }),
+});
+
+const DeleteMessageInputRef = builder.inputType('DeleteMessageInput', {
+  description: 'Deletes (unsends) a message (X Chat threads only).',
+  fields: (t) => ({
+    messageId: t.id({ required: true, description: 'Global `id` of the message (it names the thread too).' }),
+    deleteForAll: t.boolean({
+      defaultValue: true,
+      description: 'Unsend for everyone (default, own messages only); `false` hides it on the team’s side.',
+    }),
+  }),
+});
+
+const ReactionInputRef = builder.inputType('ReactionInput', {
+  description: 'The team’s reaction on a message (not in sandbox threads).',
+  fields: (t) => ({
+    messageId: t.id({ required: true, description: 'Global `id` of the message (it names the thread too).' }),
+    emoji: t.string({ required: true, description: 'The emoji, e.g. `👍`.' }),
+  }),
+});
+
+const messageKey = parsedId(parseMessageId);
+/** A reply target: a Message global id (which names its thread) or a raw Inbox message id. */
+const replyTarget = parsedId((value, field): { threadId?: string; messageId: string } => {
+  try {
+    return parseMessageId(value, field);
+  } catch {
+    return { messageId: parseInboxId(value, 'Message', field) };
+  }
+});
+
+const sendInput = z.object({
+  threadId: inboxId('Thread'),
+  content: messageContent,
+  replyToMessageId: replyTarget.nullable().optional(),
+});
+const quickSendInput = z.object({ accountLinkId: inboxId('AccountLink'), content: messageContent });
+const editInput = z.object({ messageId: messageKey, content: messageContent });
+const deleteInput = z.object({ messageId: messageKey, deleteForAll: z.boolean(NOT_NULL).optional() });
+const reactionInput = z.object({ messageId: messageKey, emoji: text(32) });
+
+const sent = (message: Message): MessagePayload => ({
+  threadId: message.threadId,
+  messageId: message.id,
+  message,
+  success: true,
+});
+
+builder.mutationFields((t) => ({
+  sendMessage: t.field({
+    type: MessagePayloadRef,
+    description:
+      'Sends a message in a thread (`POST /threads/{id}/messages`). The first message to someone who never ' +
+      'wrote to the team needs the Outbound add-on; an offline account link cannot send.',
+    args: { input: t.arg({ type: SendMessageInputRef, required: true, description: 'The message.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { threadId, content, replyToMessageId } = validate(sendInput, input);
+      if (replyToMessageId?.threadId !== undefined && replyToMessageId.threadId !== threadId) {
+        throw badUserInput(
+          '`input.replyToMessageId` is a message of another thread.',
+          'input.replyToMessageId',
+        );
+      }
+      const message = await write(context, () =>
+        context.inbox.post('/threads/{threadId}/messages', {
+          path: { threadId },
+          body: { content, replyToMessageId: replyToMessageId?.messageId },
+        }),
+      );
+      return sent(message);
+    },
+  }),
+  quickSendMessage: t.field({
+    type: MessagePayloadRef,
+    description:
+      'Sends a message to a prospect, opening the thread if needed (`POST /threads/messages`): one call ' +
+      'instead of `createThread` + `sendMessage`.',
+    args: { input: t.arg({ type: QuickSendMessageInputRef, required: true, description: 'The message.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { accountLinkId, content } = validate(quickSendInput, input);
+      const prospect = prospectRefQuery(input.prospect, 'input.prospect');
+      const result = await write(context, () =>
+        context.inbox.post('/threads/messages', { body: { accountLinkId, content, ...prospect } }),
+      );
+      return sent(result.message);
+    },
+  }),
+  editMessage: t.field({
+    type: MessagePayloadRef,
+    description:
+      'Edits one of the team’s messages (`PATCH /threads/{id}/messages/{id}`). X Chat threads only: ' +
+      'elsewhere the Inbox API refuses, which comes back as BAD_USER_INPUT with its message.',
+    args: { input: t.arg({ type: EditMessageInputRef, required: true, description: 'The new text.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { messageId: key, content } = validate(editInput, input);
+      const result = await write(context, () =>
+        context.inbox.patch('/threads/{threadId}/messages/{messageId}', { path: key, body: { content } }),
+      );
+      return { ...key, success: result.success };
+    },
+  }),
+  deleteMessage: t.field({
+    type: DeletePayloadRef,
+    description:
+      'Deletes a message (`DELETE /threads/{id}/messages/{id}`). X Chat threads only (BAD_USER_INPUT ' +
+      'elsewhere). The message stays readable with `deletedAt` set.',
+    args: { input: t.arg({ type: DeleteMessageInputRef, required: true, description: 'The message.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { messageId: key, deleteForAll } = validate(deleteInput, input);
+      await write(context, () =>
+        context.inbox.delete('/threads/{threadId}/messages/{messageId}', {
+          path: key,
+          body: { deleteForAll },
+        }),
+      );
+      return {
+        deletedId: encodeGlobalID('Message', messageNodeId({ threadId: key.threadId, id: key.messageId })),
+      };
+    },
+  }),
+  addReaction: t.field({
+    type: MessagePayloadRef,
+    description:
+      'Adds the team’s reaction (`POST …/reactions/reactions`); reacting twice with one emoji changes nothing.',
+    args: { input: t.arg({ type: ReactionInputRef, required: true, description: 'The reaction.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { messageId: key, emoji } = validate(reactionInput, input);
+      const result = await write(context, () =>
+        context.inbox.post('/threads/{threadId}/messages/{messageId}/reactions/reactions', {
+          path: key,
+          body: { emoji },
+        }),
+      );
+      return { ...key, success: result.success };
+    },
+  }),
+  removeReaction: t.field({
+    type: MessagePayloadRef,
+    description:
+      'Removes the team’s reaction (`DELETE …/reactions/reactions`); `success` is false when there was none.',
+    args: { input: t.arg({ type: ReactionInputRef, required: true, description: 'The reaction.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { messageId: key, emoji } = validate(reactionInput, input);
+      const result = await write(context, () =>
+        context.inbox.delete('/threads/{threadId}/messages/{messageId}/reactions/reactions', {
+          path: key,
+          body: { emoji },
+        }),
+      );
+      return { ...key, success: result.success };
+    },
+  }),
+}));

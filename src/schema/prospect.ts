@@ -1,8 +1,12 @@
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { ProspectWithContext } from '../inbox/types.js';
 import { existing } from '../loaders/index.js';
 import { builder } from './builder.js';
 import {
+  type ProspectKey,
   parseInboxId,
   parsePlatformId,
   parseProspectId,
@@ -10,10 +14,12 @@ import {
   prospectNodeId,
 } from './ids.js';
 import { MemberRef } from './member.js';
+import { write } from './payloads.js';
 import { PlatformEnum } from './platform.js';
 import { StatusRef } from './status.js';
 import { TagRef } from './tag.js';
 import { ThreadRef } from './thread.js';
+import { inboxId, NOT_NULL, prospectKey, validate } from './validation.js';
 
 /** A prospect as the API returns it: profile data plus the team's CRM `context`. */
 export const ProspectRef = builder.objectRef<ProspectWithContext>('Prospect');
@@ -179,3 +185,110 @@ builder.queryFields((t) => ({
       context.loaders.prospectByPlatformId.load(parsePlatformId(platformId, 'platformId')),
   }),
 }));
+
+// ---------------------------------------------------------------- mutations
+
+const ProspectPayloadRef = builder.objectRef<{ prospect: ProspectWithContext }>('ProspectPayload');
+ProspectPayloadRef.implement({
+  description: 'The answer to a prospect write: the prospect as it is now.',
+  fields: (t) => ({
+    prospect: t.field({
+      type: ProspectRef,
+      nullable: true,
+      description:
+        'The prospect with its new CRM data and global `id` (the write’s own answer, no extra call). Its ' +
+        '`threads` are re-read, so `done`/`assignee` written to all of them show.',
+      resolve: (payload) => payload.prospect,
+    }),
+  }),
+});
+
+const UpdateProspectContextInputRef = builder.inputType('UpdateProspectContextInput', {
+  description:
+    'Changes the team’s CRM data of a prospect. Fields left out stay as they are; `null` clears ' +
+    '`notes`, `valuation`, `statusId` and `assigneeId`.',
+  fields: (t) => ({
+    id: t.id({
+      required: true,
+      description: 'The prospect: its global `id` (platform + X user id) or its raw Inbox id (`inboxId`).',
+    }),
+    notes: t.string({ description: 'The team’s notes; `null` clears them.' }),
+    valuation: t.float({ description: 'Deal value in the team currency; `null` clears it.' }),
+    statusId: t.id({ description: 'Global or raw id of the status to set; `null` clears the status.' }),
+    addTagIds: t.idList({ description: 'Tags to add (global or raw ids); the others stay.' }),
+    removeTagIds: t.idList({ description: 'Tags to remove (global or raw ids).' }),
+    assigneeId: t.id({
+      description:
+        'Member to assign (global or raw id), written to every thread of the prospect; `null` unassigns.',
+    }),
+    done: t.boolean({ description: 'Mark every thread of the prospect done, or reopen them all.' }),
+  }),
+});
+
+const tagIds = z.array(inboxId('Tag'), NOT_NULL);
+const updateContextInput = z
+  .object({
+    id: prospectKey,
+    notes: z.string().nullable().optional(),
+    valuation: z.number().nullable().optional(),
+    statusId: inboxId('Status').nullable().optional(),
+    addTagIds: tagIds.optional(),
+    removeTagIds: tagIds.optional(),
+    assigneeId: inboxId('Member').nullable().optional(),
+    done: z.boolean(NOT_NULL).optional(),
+  })
+  .superRefine(({ addTagIds = [], removeTagIds = [] }, context) => {
+    const both = addTagIds.findIndex((id) => removeTagIds.includes(id));
+    if (both >= 0) {
+      context.issues.push({
+        code: 'custom',
+        path: ['removeTagIds'],
+        message: 'must not name a tag that `addTagIds` adds',
+        input: removeTagIds,
+      });
+    }
+  });
+
+/** The Inbox id the write needs: a raw id as given, a Prospect global id through the lookup (a read). */
+async function externalIdOf(key: ProspectKey, context: Context): Promise<string> {
+  if ('externalId' in key) return key.externalId;
+  const found = await context.loaders.prospectByPlatformId.load(key.platformId);
+  if (!found || found.platform !== key.platform) {
+    throw new GraphQLError('No such prospect in this team.', {
+      extensions: { code: 'NOT_FOUND', field: 'input.id' },
+    });
+  }
+  if (!found.externalId) {
+    throw badUserInput(
+      '`input.id` names someone Inbox has not imported yet: open a thread with them first.',
+      'input.id',
+    );
+  }
+  return found.externalId;
+}
+
+builder.mutationField('updateProspectContext', (t) =>
+  t.field({
+    type: ProspectPayloadRef,
+    description:
+      'Changes a prospect’s tags, status, notes, valuation, assignee and done state in one call ' +
+      '(`PATCH /prospects/{id}/context`). `assigneeId` and `done` fan out to every thread of the prospect.',
+    args: {
+      input: t.arg({ type: UpdateProspectContextInputRef, required: true, description: 'What to change.' }),
+    },
+    resolve: async (_root, { input }, context) => {
+      const { id, addTagIds, removeTagIds, ...fields } = validate(updateContextInput, input);
+      const prospectId = await externalIdOf(id, context);
+      const prospect = await write(context, () =>
+        context.inbox.patch('/prospects/{prospectId}/context', {
+          path: { prospectId },
+          body: { ...fields, addTags: addTagIds, removeTags: removeTagIds },
+        }),
+      );
+      // The answer is the prospect with `context.threads`: later reads reuse it; its threads are re-read.
+      context.loaders.prospect.prime(prospectId, prospect);
+      context.loaders.prospectByPlatformId.prime(prospect.platformId, prospect);
+      return { prospect };
+    },
+  }),
+);

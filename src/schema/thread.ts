@@ -1,15 +1,19 @@
+import { z } from 'zod';
 import type { Context } from '../context.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, nullIfNotFound } from '../errors.js';
+import type { components } from '../inbox/openapi.js';
 import type { Thread } from '../inbox/types.js';
 import type { ThreadQuery } from '../loaders/index.js';
 import { AccountLinkRef } from './account-link.js';
 import { builder } from './builder.js';
-import { parseInboxId, parseInboxIds } from './ids.js';
+import { encodeGlobalID, parseInboxId, parseInboxIds } from './ids.js';
 import { MemberRef } from './member.js';
 import { MessageConnectionRef, MessagePreviewRef, messageConnection } from './message.js';
 import { decodeCursor, keysetConnection, pageSize } from './pagination.js';
+import { DeletePayloadRef, write } from './payloads.js';
 import { PlatformEnum } from './platform.js';
 import { ProspectRef, ProspectRefInput, prospectRefQuery } from './prospect.js';
+import { inboxId, NOT_NULL, validate } from './validation.js';
 
 export const ThreadRef = builder.objectRef<Thread>('Thread');
 
@@ -112,7 +116,7 @@ function idSetFilter<NoKey extends string>(
 builder.node(ThreadRef, {
   description: 'A DM conversation between one of the team’s account links and one prospect.',
   id: { resolve: (thread) => thread.id },
-  loadOne: (id, context) => context.loaders.thread.load(id),
+  loadOne: (id, context) => nullIfNotFound(context.loaders.thread.load(id)),
   fields: (t) => ({
     inboxId: t.exposeID('id', { description: 'The raw Inbox id of the thread.' }),
     platform: t.field({
@@ -278,6 +282,182 @@ builder.queryFields((t) => ({
         },
       });
       return context.loaders.primeThreads(threads);
+    },
+  }),
+}));
+
+// ---------------------------------------------------------------- mutations
+
+type TypingResult = components['schemas']['TypingResult'];
+
+/** `thread` is the REST answer when the write returned the thread; otherwise it is re-read when selected. */
+const ThreadPayloadRef = builder.objectRef<{ threadId: string; thread?: Thread }>('ThreadPayload');
+ThreadPayloadRef.implement({
+  description: 'The answer to a thread write: the thread as it is now.',
+  fields: (t) => ({
+    thread: t.field({
+      type: ThreadRef,
+      nullable: true,
+      description:
+        'The changed thread, with its global `id`, so client caches update. It is the write’s own answer ' +
+        'where the Inbox API returns the thread, else one `GET /threads/{id}`, made only when selected.',
+      resolve: (payload, _args, context) => payload.thread ?? context.loaders.thread.load(payload.threadId),
+    }),
+  }),
+});
+
+const TypingPayloadRef = builder.objectRef<TypingResult>('TypingPayload');
+TypingPayloadRef.implement({
+  description: 'Whether X showed the typing indicator.',
+  fields: (t) => ({
+    sent: t.boolean({
+      description: 'The indicator was sent to X.',
+      resolve: (result) => result.status === 'sent',
+    }),
+    skippedReason: t.string({
+      nullable: true,
+      description:
+        'Why it was not sent, as the Inbox API says: `unsupported` (not an X Chat thread), `typingDisabled` ' +
+        '(turned off for the thread or team), `rateLimited` (sent moments ago) or `outboundDisabled`; ' +
+        '`null` when sent.',
+      resolve: (result) => (result.status === 'sent' ? null : (result.reason ?? null)),
+    }),
+  }),
+});
+
+const ThreadRefInputRef = builder.inputType('ThreadRefInput', {
+  description: 'Names a thread.',
+  fields: (t) => ({
+    threadId: t.id({ required: true, description: 'Global `id` or raw `inboxId` of the thread.' }),
+  }),
+});
+
+const CreateThreadInputRef = builder.inputType('CreateThreadInput', {
+  description: 'Opens the conversation between one of the team’s account links and a prospect.',
+  fields: (t) => ({
+    accountLinkId: t.id({ required: true, description: 'Global or raw id of the account link that writes.' }),
+    prospect: t.field({
+      type: ProspectRefInput,
+      required: true,
+      description:
+        'The prospect: an X user id, or the Inbox id of a known prospect. An X user Inbox has not seen ' +
+        'yet is imported.',
+    }),
+  }),
+});
+
+const UpdateThreadInputRef = builder.inputType('UpdateThreadInput', {
+  description: 'Changes a thread. Fields left out stay as they are.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'Global `id` or raw `inboxId` of the thread.' }),
+    done: t.boolean({ description: 'Mark done (archive) or reopen. Cannot be null.' }),
+    assigneeId: t.id({ description: 'Global or raw id of the member to assign; `null` unassigns.' }),
+  }),
+});
+
+const DeleteThreadInputRef = builder.inputType('DeleteThreadInput', {
+  description: 'Names the thread to delete.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'Global `id` or raw `inboxId` of the thread.' }),
+  }),
+});
+
+const UpdateThreadSettingsInputRef = builder.inputType('UpdateThreadSettingsInput', {
+  description: 'Per-thread settings. Fields left out stay as they are.',
+  fields: (t) => ({
+    threadId: t.id({ required: true, description: 'Global `id` or raw `inboxId` of the thread.' }),
+    typingIndicatorsEnabled: t.boolean({
+      description: 'Send typing indicators in this thread; `null` follows the team default.',
+    }),
+  }),
+});
+
+const threadRef = z.object({ threadId: inboxId('Thread') });
+const threadId = z.object({ id: inboxId('Thread') });
+const createThreadInput = z.object({ accountLinkId: inboxId('AccountLink') });
+const updateThreadInput = z.object({
+  id: inboxId('Thread'),
+  done: z.boolean(NOT_NULL).optional(),
+  assigneeId: inboxId('Member').nullable().optional(),
+});
+const updateSettingsInput = z.object({
+  threadId: inboxId('Thread'),
+  typingIndicatorsEnabled: z.boolean().nullable().optional(),
+});
+
+/** A write that answered with the thread: later reads of this request reuse it instead of re-reading. */
+function threadPayload(context: Context, thread: Thread) {
+  context.loaders.primeThreads([thread]);
+  return { threadId: thread.id, thread };
+}
+
+builder.mutationFields((t) => ({
+  createThread: t.field({
+    type: ThreadPayloadRef,
+    description:
+      'Opens (or finds: one thread per account link and prospect) a conversation (`POST /threads`). ' +
+      'Writing in it needs the Outbound add-on when the prospect never wrote to the team.',
+    args: { input: t.arg({ type: CreateThreadInputRef, required: true, description: 'Who talks to whom.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { accountLinkId } = validate(createThreadInput, input);
+      const prospect = prospectRefQuery(input.prospect, 'input.prospect');
+      const thread = await write(context, () =>
+        context.inbox.post('/threads', { body: { accountLinkId, ...prospect } }),
+      );
+      return threadPayload(context, thread);
+    },
+  }),
+  updateThread: t.field({
+    type: ThreadPayloadRef,
+    description:
+      'Marks a thread done or not, and assigns or unassigns it (`PATCH /threads/{id}`). To change every ' +
+      'thread of a prospect at once, use `updateProspectContext`.',
+    args: { input: t.arg({ type: UpdateThreadInputRef, required: true, description: 'What to change.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { id, ...body } = validate(updateThreadInput, input);
+      const thread = await write(context, () =>
+        context.inbox.patch('/threads/{threadId}', { path: { threadId: id }, body }),
+      );
+      return threadPayload(context, thread);
+    },
+  }),
+  deleteThread: t.field({
+    type: DeletePayloadRef,
+    description: 'Deletes a thread (`DELETE /threads/{id}`, a soft delete upstream).',
+    args: { input: t.arg({ type: DeleteThreadInputRef, required: true, description: 'The thread.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { id } = validate(threadId, input);
+      await write(context, () => context.inbox.delete('/threads/{threadId}', { path: { threadId: id } }));
+      return { deletedId: encodeGlobalID('Thread', id) };
+    },
+  }),
+  sendTypingIndicator: t.field({
+    type: TypingPayloadRef,
+    description:
+      'Shows “typing…” to the prospect (`POST /threads/{id}/typing`). Only X Chat threads support it; ' +
+      'the Inbox API skips (rather than refuses) the others, and says why in `skippedReason`.',
+    args: { input: t.arg({ type: ThreadRefInputRef, required: true, description: 'The thread.' }) },
+    resolve: async (_root, { input }, context) => {
+      const { threadId } = validate(threadRef, input);
+      return write(context, () =>
+        context.inbox.post('/threads/{threadId}/typing', { path: { threadId }, body: {} }),
+      );
+    },
+  }),
+  updateThreadSettings: t.field({
+    type: ThreadPayloadRef,
+    description:
+      'Changes the typing-indicator override of a thread (`PATCH /threads/{id}/settings`). The answer ' +
+      'holds only the settings: `thread` costs one `GET /threads/{id}` when selected.',
+    args: {
+      input: t.arg({ type: UpdateThreadSettingsInputRef, required: true, description: 'The settings.' }),
+    },
+    resolve: async (_root, { input }, context) => {
+      const { threadId, ...body } = validate(updateSettingsInput, input);
+      const settings = await write(context, () =>
+        context.inbox.patch('/threads/{threadId}/settings', { path: { threadId }, body }),
+      );
+      return { threadId: settings.threadId };
     },
   }),
 }));

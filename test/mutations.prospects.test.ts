@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProspectWithContext } from '../src/inbox/types.js';
+import { type Harness, startHarness } from './support/harness.js';
+import {
+  demoTeam,
+  expectRefused,
+  expectUpstreamError,
+  globalId,
+  mutate,
+  writesOf,
+} from './support/mutations.js';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(() => harness.close());
+beforeEach(() => {
+  harness.simulator.clearFaults();
+  harness.simulator.resetCalls();
+});
+
+const UPDATE = `mutation($input: UpdateProspectContextInput!) {
+  updateProspectContext(input: $input) {
+    prospect {
+      id inboxId notes valuation
+      tags { id name } status { id name } assignee { id }
+      threads { inboxId done assignee { inboxId } }
+    }
+  }
+}`;
+const READ = `query($id: ID!) {
+  prospect(id: $id) { id inboxId notes valuation tags { id name } status { id name } assignee { id } threads { inboxId done assignee { inboxId } } }
+}`;
+
+interface ProspectData {
+  id: string;
+  inboxId: string;
+  notes: string | null;
+  valuation: number | null;
+  tags: Array<{ id: string; name: string }>;
+  status: { id: string; name: string } | null;
+  threads: Array<{ inboxId: string; done: boolean; assignee: { inboxId: string } | null }>;
+}
+
+const taken = new Set<string>();
+function aProspect(predicate: (prospect: ProspectWithContext) => boolean): ProspectWithContext {
+  const team = demoTeam(harness);
+  const found = team.prospects.find(
+    (prospect) =>
+      prospect.externalId !== null &&
+      prospect.platform === 'twitter' &&
+      !taken.has(prospect.platformId) &&
+      team.threadsOf(prospect.externalId).length > 0 &&
+      predicate(prospect),
+  );
+  if (!found) throw new Error('the seed has no such prospect');
+  taken.add(found.platformId);
+  return found;
+}
+const prospectId = (prospect: ProspectWithContext) => globalId('Prospect', `twitter:${prospect.platformId}`);
+
+describe('updateProspectContext', () => {
+  it('adds tags, sets notes and valuation, clears the status; later reads agree', async () => {
+    const team = demoTeam(harness);
+    const prospect = aProspect((candidate) => candidate.context.statusId !== null);
+    const newTags = team.tags.filter((tag) => !prospect.context.tags.includes(tag.id)).slice(0, 2);
+    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+      input: {
+        id: prospectId(prospect),
+        addTagIds: newTags.map((tag) => globalId('Tag', tag.id)),
+        notes: 'Met at the conference',
+        valuation: 12_500.5,
+        statusId: null,
+      },
+    });
+    // The simulator holds what the REST API now serves.
+    expect(prospect.context).toMatchObject({
+      notes: 'Met at the conference',
+      valuation: 12_500.5,
+      statusId: null,
+    });
+    const expectedTags = prospect.context.tags.map((id) => {
+      const tag = team.tags.find((candidate) => candidate.id === id);
+      return { id: globalId('Tag', id), name: tag?.name };
+    });
+    expect(expectedTags.map((tag) => tag.id)).toEqual(
+      expect.arrayContaining(newTags.map((tag) => globalId('Tag', tag.id))),
+    );
+    const changed = data.updateProspectContext.prospect;
+    expect(changed).toMatchObject({
+      id: prospectId(prospect),
+      inboxId: prospect.externalId,
+      notes: 'Met at the conference',
+      valuation: 12_500.5,
+      tags: expectedTags,
+      status: null,
+    });
+    const read = await mutate<{ prospect: ProspectData }>(harness, READ, { id: prospect.externalId });
+    expect(read.prospect).toEqual(changed);
+  });
+
+  it('takes the raw Inbox id too; an absent field is kept, `statusId` sets the status', async () => {
+    const team = demoTeam(harness);
+    const prospect = aProspect((candidate) => candidate.context.notes !== null);
+    const status = team.statuses[2];
+    if (!status) throw new Error('no status');
+    const notes = prospect.context.notes;
+    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+      input: { id: prospect.externalId, statusId: status.id },
+    });
+    expect(data.updateProspectContext.prospect).toMatchObject({
+      notes,
+      status: { id: globalId('Status', status.id), name: status.name },
+    });
+    expect(prospect.context).toMatchObject({ notes, statusId: status.id });
+    // A raw id needs no lookup: one write, then no other call for the fields already in the answer.
+    expect(harness.simulator.calls[0]).toMatchObject({
+      method: 'PATCH',
+      path: `/prospects/${prospect.externalId}/context`,
+    });
+  });
+
+  it('`removeTagIds` removes, `notes: null` clears', async () => {
+    const prospect = aProspect(
+      (candidate) => candidate.context.tags.length >= 2 && candidate.context.notes !== null,
+    );
+    const [removed, kept] = prospect.context.tags;
+    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+      input: { id: prospectId(prospect), removeTagIds: [removed], notes: null },
+    });
+    expect(prospect.context.tags).not.toContain(removed);
+    expect(data.updateProspectContext.prospect.tags.map((tag) => tag.id)).toContain(
+      globalId('Tag', kept ?? ''),
+    );
+    expect(data.updateProspectContext.prospect.tags.map((tag) => tag.id)).not.toContain(
+      globalId('Tag', removed ?? ''),
+    );
+    expect(data.updateProspectContext.prospect.notes).toBeNull();
+  });
+
+  it('`done` and `assigneeId` fan out to every thread of the prospect, and the payload shows it', async () => {
+    const team = demoTeam(harness);
+    const prospect = aProspect(
+      (candidate) =>
+        team.threadsOf(candidate.externalId ?? '').length === 2 &&
+        team.threadsOf(candidate.externalId ?? '').some((thread) => !thread.done),
+    );
+    const member = team.members[2];
+    if (!member) throw new Error('no member');
+    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+      input: { id: prospectId(prospect), done: true, assigneeId: globalId('Member', member.id) },
+    });
+    const threads = team.threadsOf(prospect.externalId ?? '');
+    expect(threads.every((thread) => thread.done && thread.assigneeId === member.id)).toBe(true);
+    expect(data.updateProspectContext.prospect.threads).toEqual(
+      expect.arrayContaining(
+        threads.map((thread) => ({ inboxId: thread.id, done: true, assignee: { inboxId: member.id } })),
+      ),
+    );
+    expect(data.updateProspectContext.prospect.threads).toHaveLength(2);
+    // Unassigning fans out the same way.
+    const cleared = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+      input: { id: prospectId(prospect), assigneeId: null, done: false },
+    });
+    expect(
+      cleared.updateProspectContext.prospect.threads.map((thread) => [thread.done, thread.assignee]),
+    ).toEqual([
+      [false, null],
+      [false, null],
+    ]);
+  });
+
+  it.each([
+    [{ id: 'not-an-id' }, 'input.id'],
+    [{ id: globalId('Thread', 'abc') }, 'input.id'],
+    [{ id: 'abc', addTagIds: ['abc', globalId('Member', 'def')] }, 'input.addTagIds[1]'],
+    [{ id: 'abc', addTagIds: ['tag1'], removeTagIds: [globalId('Tag', 'tag1')] }, 'input.removeTagIds'],
+    [{ id: 'abc', addTagIds: null }, 'input.addTagIds'],
+    [{ id: 'abc', statusId: globalId('Tag', 'abc') }, 'input.statusId'],
+    [{ id: 'abc', assigneeId: '' }, 'input.assigneeId'],
+    [{ id: 'abc', done: null }, 'input.done'],
+  ])('refuses %j before any upstream call (%s)', async (input, field) => {
+    await expectRefused(harness, UPDATE, { input }, field);
+    expect(harness.simulator.calls).toEqual([]);
+  });
+
+  it('a Prospect global id of someone the team does not know is NOT_FOUND without a write', async () => {
+    const { body } = await harness.graphql(UPDATE, {
+      variables: { input: { id: globalId('Prospect', 'twitter:1999999999999999999'), notes: 'x' } },
+    });
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
+    expect(writesOf(harness)).toEqual([]);
+  });
+
+  it('an unknown tag is the upstream’s 422: BAD_USER_INPUT with its message, nothing changed', async () => {
+    const prospect = aProspect(() => true);
+    const before = structuredClone(prospect.context);
+    const { body } = await harness.graphql(UPDATE, {
+      variables: {
+        input: { id: prospect.externalId, notes: 'changed', addTagIds: ['zzzzzzzzzzzzzzzzzzzzzzzz'] },
+      },
+    });
+    const error = expectUpstreamError(body, 'BAD_USER_INPUT', 422, 'PATCH');
+    expect(error?.message).toContain('zzzzzzzzzzzzzzzzzzzzzzzz');
+    expect(prospect.context).toEqual(before);
+  });
+
+  it('an unknown raw prospect id is NOT_FOUND', async () => {
+    const { body } = await harness.graphql(UPDATE, {
+      variables: { input: { id: 'zzzzzzzzzzzzzzzzzzzzzzzz', notes: 'x' } },
+    });
+    expectUpstreamError(body, 'NOT_FOUND', 404, 'PATCH');
+  });
+});
