@@ -93,7 +93,11 @@ export function createLoaders(inbox: InboxClient, sharedCache?: SharedCache, tok
     return { all: all as () => Promise<T[]>, byId, reset } satisfies Collection<T> & { reset(): void };
   };
 
-  const team = cached('team', () => inbox.get('/team'));
+  const team = cached('team', async () => {
+    const found = await inbox.get('/team');
+    if (tokenKey) sharedCache?.noteTeam(tokenKey, found.id);
+    return found;
+  });
   const members = collection('members', () => inbox.get('/members'));
   const accountLinks = collection('account-links', () => inbox.get('/account-links'));
   const tags = collection('tags', () => inbox.get('/tags'));

@@ -7,12 +7,15 @@ import { createHmac, randomBytes } from 'node:crypto';
  *
  * - Keyed by an HMAC of the token under a key made at start-up: never the token, and not guessable offline.
  * - Bounded (least recently used entries go first) and with a TTL; a TTL of 0 turns it off.
- * - The facade's own writes invalidate the collection they change (`invalidate`).
+ * - The facade's own writes invalidate the collection they change (`invalidate`), for every token known to
+ *   belong to the same team (a token's team is learnt when its `GET /team` is cached).
  * - It stores promises, so concurrent requests of one team share a single upstream call;
  *   failures are dropped at once and never cached.
  */
 export class SharedCache {
   private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+  /** Token key → team id. A token never changes team, so this only needs bounding. */
+  private readonly teamOfToken = new Map<string, string>();
   private readonly secret = randomBytes(32);
 
   constructor(
@@ -52,11 +55,27 @@ export class SharedCache {
     return value;
   }
 
+  /** Records which team a token belongs to, so that a write through one token refreshes the others. */
+  noteTeam(tokenKey: string, teamId: string): void {
+    this.teamOfToken.delete(tokenKey);
+    this.teamOfToken.set(tokenKey, teamId);
+    if (this.teamOfToken.size > this.maxEntries) {
+      const oldest = this.teamOfToken.keys().next().value;
+      if (oldest !== undefined) this.teamOfToken.delete(oldest);
+    }
+  }
+
   invalidate(tokenKey: string, collection: string): void {
-    this.entries.delete(`${tokenKey}:${collection}`);
+    const teamId = this.teamOfToken.get(tokenKey);
+    const sameTeam =
+      teamId === undefined
+        ? [tokenKey]
+        : [...this.teamOfToken].filter(([, team]) => team === teamId).map(([key]) => key);
+    for (const key of sameTeam) this.entries.delete(`${key}:${collection}`);
   }
 
   clear(): void {
     this.entries.clear();
+    this.teamOfToken.clear();
   }
 }

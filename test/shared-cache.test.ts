@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SharedCache } from '../src/loaders/shared-cache.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+describe('the cross-request collection cache, over real HTTP', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '400' } });
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    harness.facade.sharedCache.clear();
+    harness.simulator.clearFaults();
+    harness.simulator.resetCalls();
+  });
+
+  const tagCalls = () => harness.simulator.calls.filter((call) => call.path === '/tags').length;
+
+  it('serves a later request of the same token, and of no other token', async () => {
+    await harness.graphql('{ tags { name } }');
+    await harness.graphql('{ tags { name } }');
+    expect(tagCalls()).toBe(1);
+    const other = await harness.graphql<{ tags: Array<{ name: string }> }>('{ tags { name } }', {
+      token: SECOND_TEAM_TOKEN,
+    });
+    expect(tagCalls()).toBe(2);
+    const otherNames = harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN)?.tags.map((tag) => tag.name);
+    expect(other.body.data?.tags.map((tag) => tag.name)).toEqual(otherNames);
+  });
+
+  it('expires after COLLECTION_CACHE_TTL_MS', async () => {
+    await harness.graphql('{ tags { name } }');
+    await sleep(500);
+    await harness.graphql('{ tags { name } }');
+    expect(tagCalls()).toBe(2);
+  });
+
+  it('never keeps a failure', async () => {
+    harness.simulator.injectFault({ kind: 'status', status: 500, path: '/tags', times: 3 });
+    const failed = await harness.graphql('{ tags { name } }');
+    expect(failed.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    const retried = await harness.graphql('{ tags { name } }');
+    expect(retried.body.errors).toBeUndefined();
+  });
+
+  it('a write through one token refreshes every token of the same team', async () => {
+    for (const token of [DEMO_TOKEN, DEMO_ALT_TOKEN])
+      await harness.graphql('{ team { id } tags { name } }', { token });
+    const created = await harness.graphql(
+      'mutation { createTag(input: { name: "Shared cache check", color: "#123456" }) { tag { name } } }',
+    );
+    expect(created.body.errors).toBeUndefined();
+    const seenByOther = await harness.graphql<{ tags: Array<{ name: string }> }>('{ tags { name } }', {
+      token: DEMO_ALT_TOKEN,
+    });
+    expect(seenByOther.body.data?.tags.map((tag) => tag.name)).toContain('Shared cache check');
+  });
+});
+
+describe('SharedCache', () => {
+  it('keys by an HMAC of the token: never the token, and different per token and per process', () => {
+    const cache = new SharedCache(1_000);
+    const key = cache.keyOf('secret-token');
+    expect(key).not.toContain('secret-token');
+    expect(key).toBe(cache.keyOf('secret-token'));
+    expect(key).not.toBe(cache.keyOf('secret-token2'));
+    expect(key).not.toBe(new SharedCache(1_000).keyOf('secret-token'));
+  });
+
+  it('is bounded: the least recently used entry goes first', async () => {
+    const cache = new SharedCache(60_000, 2);
+    let loads = 0;
+    const load = async () => ++loads;
+    await cache.getOrLoad('a', 'tags', load);
+    await cache.getOrLoad('b', 'tags', load);
+    await cache.getOrLoad('a', 'tags', load); // a is now the most recent
+    await cache.getOrLoad('c', 'tags', load); // evicts b
+    expect(loads).toBe(3);
+    await cache.getOrLoad('a', 'tags', load);
+    expect(loads).toBe(3);
+    await cache.getOrLoad('b', 'tags', load);
+    expect(loads).toBe(4);
+  });
+
+  it('with a TTL of 0 caches nothing', async () => {
+    const cache = new SharedCache(0);
+    let loads = 0;
+    await cache.getOrLoad('a', 'tags', async () => ++loads);
+    await cache.getOrLoad('a', 'tags', async () => ++loads);
+    expect(loads).toBe(2);
+  });
+});
