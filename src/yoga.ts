@@ -2,7 +2,6 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import {
   type CORSOptions,
@@ -136,7 +135,10 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, String(args[0])),
     },
-    renderGraphiQL,
+    // GraphiQL's assets are inlined (nothing loads from a CDN) and weigh ~80 MB of memory once loaded:
+    // load them on the first browser visit, not at start-up.
+    renderGraphiQL: async (options) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins,
   });
