@@ -9,6 +9,7 @@ import './prospect.js';
 import './thread.js';
 import './message.js';
 import './campaign.js';
+import './campaign-writes.js';
 import './list.js';
 import './event.js';
 import './federation.js';
