@@ -1,0 +1,276 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { z } from 'zod';
+import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { type Child, cpuFor, type ProcessStats, pinSelf, processStats, startChild } from './ipc.js';
+import { runLoad } from './load.js';
+import { composeMeshSupergraph, type MeshVariant } from './mesh.js';
+import { compareNullability } from './nullability.js';
+import { type FacadeName, type Results, type Run, renderMarkdown, type ScreenCheck } from './report.js';
+import { type Scenario, type Step, scenarios } from './scenarios.js';
+import type { ServerReady } from './server-process.js';
+import type { SimulatorReady } from './simulator-process.js';
+
+/**
+ * `npm run bench`: our facade against a GraphQL Mesh facade generated from the same OpenAPI file,
+ * both in front of the same simulator, in one run. Writes bench/results/latest.{json,md}.
+ */
+const settings = z
+  .object({
+    BENCH_LATENCY_MS: z.coerce.number().int().min(0).default(20),
+    BENCH_CONNECTIONS: z.coerce.number().int().min(1).default(32),
+    BENCH_DURATION_S: z.coerce.number().int().min(1).default(10),
+    BENCH_WARMUP_S: z.coerce.number().int().min(0).default(2),
+    /** One connection, one screen at a time: latency without queueing (the upstream round trips). */
+    BENCH_UNLOADED_S: z.coerce.number().int().min(1).default(3),
+    /** Comma-separated screen names (inbox,thread,prospect) to run only those. */
+    BENCH_ONLY: z
+      .string()
+      .optional()
+      .transform((names) => names?.split(',').map((name) => name.trim())),
+  })
+  .parse(process.env);
+
+const here = import.meta.dirname;
+const cpus = availableParallelism(); // before pinning, which narrows what this process sees
+const resultsDir = join(here, 'results');
+const facadeCpu = cpuFor('facade');
+const loadCpu = cpuFor('load');
+const MB = 1024 * 1024;
+const supergraphPath = (variant: MeshVariant) =>
+  join(tmpdir(), `inbox-mesh-supergraph-${variant}-${process.pid}.graphql`);
+
+const packageJson = z
+  .object({ devDependencies: z.record(z.string(), z.string()) })
+  .parse(JSON.parse(readFileSync(resolve(here, '../package.json'), 'utf8')));
+const meshVersions = ['@omnigraph/openapi', '@graphql-mesh/compose-cli', '@graphql-hive/gateway-runtime']
+  .map((name) => `${name} ${packageJson.devDependencies[name]}`)
+  .join(', ');
+
+const graphqlBody = z.object({
+  errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])).optional() })).optional(),
+});
+
+type ScreenOutcome = Pick<ScreenCheck, 'graphqlErrors' | 'erroredFields' | 'lostListItems' | 'failed'>;
+
+/** List entries that came back null: entities a null-propagating error took out of the screen. */
+function countNullListItems(value: unknown): number {
+  if (Array.isArray(value)) {
+    return value.reduce((count: number, item) => count + (item === null ? 1 : countNullListItems(item)), 0);
+  }
+  if (value === null || typeof value !== 'object') return 0;
+  return Object.values(value).reduce((count: number, item) => count + countNullListItems(item), 0);
+}
+
+/** Requests one screen step by step, as a client would. */
+async function requestScreen(url: string, steps: Step[]): Promise<ScreenOutcome> {
+  let previous: unknown;
+  const errors: string[] = [];
+  let lostListItems = 0;
+  const outcome = (failed: boolean): ScreenOutcome => ({
+    graphqlErrors: errors.length,
+    erroredFields: [...new Set(errors)].sort(),
+    lostListItems,
+    failed,
+  });
+  for (const step of steps) {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          authorization: `Bearer ${DEMO_TOKEN}`,
+        },
+        body: JSON.stringify(step(previous)),
+      });
+      previous = await response.json();
+      lostListItems += countNullListItems(previous);
+      for (const error of graphqlBody.parse(previous).errors ?? []) {
+        errors.push(error.path?.filter((segment) => typeof segment === 'string').at(-1) ?? '(request)');
+      }
+      if (!response.ok) return outcome(true);
+    } catch {
+      return outcome(true);
+    }
+  }
+  return outcome(false);
+}
+
+async function checkScreen(
+  simulator: Child<SimulatorReady>,
+  url: string,
+  steps: Step[],
+): Promise<ScreenCheck> {
+  const outcome = await requestScreen(url, steps);
+  const upstreamPaths = await simulator.ask<string[]>('takeCalls');
+  return { ...outcome, upstreamCalls: upstreamPaths.length, upstreamPaths };
+}
+
+function startFacade(
+  facade: FacadeName | 'mesh-as-generated',
+  simulatorUrl: string,
+  supergraphs: Record<MeshVariant, string>,
+) {
+  const script = join(here, 'server-process.ts');
+  const args =
+    facade === 'ours' || facade === 'ours-no-cache'
+      ? ['ours', simulatorUrl, ...(facade === 'ours' ? [] : ['0'])]
+      : ['mesh', supergraphs[facade === 'mesh' ? 'nullable-workaround' : 'as-generated']];
+  // Mesh as generated logs every null it refuses; that output is the finding, not something to read.
+  return startChild<ServerReady>(script, { args, cpu: facadeCpu, quiet: facade === 'mesh-as-generated' });
+}
+
+async function measure(
+  facade: FacadeName,
+  scenario: Scenario,
+  simulator: Child<SimulatorReady>,
+  supergraphs: Record<MeshVariant, string>,
+): Promise<Run> {
+  const steps = facade === 'mesh' ? scenario.mesh : scenario.ours;
+  const server = await startFacade(facade, simulator.ready.url, supergraphs);
+  try {
+    const { url } = server.ready;
+    const idle = await server.ask<ProcessStats>('stats');
+    await simulator.ask('takeCalls');
+    const cold = await checkScreen(simulator, url, steps);
+    const warm = await checkScreen(simulator, url, steps);
+    const load = { url, token: DEMO_TOKEN, connections: settings.BENCH_CONNECTIONS };
+    const unloaded = await runLoad(steps, {
+      ...load,
+      connections: 1,
+      durationSeconds: settings.BENCH_UNLOADED_S,
+    });
+    if (settings.BENCH_WARMUP_S > 0)
+      await runLoad(steps, { ...load, durationSeconds: settings.BENCH_WARMUP_S });
+    await simulator.ask('takeCalls');
+    const loadSide = async () =>
+      (await simulator.ask<ProcessStats>('stats')).cpuMicros + processStats().cpuMicros;
+    const before = { facade: await server.ask<ProcessStats>('stats'), loadSide: await loadSide() };
+    const result = await runLoad(steps, { ...load, durationSeconds: settings.BENCH_DURATION_S });
+    const after = { facade: await server.ask<ProcessStats>('stats'), loadSide: await loadSide() };
+    const cpuPercent = (micros: number) => (micros / (result.durationSeconds * 1e6)) * 100;
+    // Screens still in flight when autocannon stopped finish their upstream calls first.
+    await setTimeout(1000);
+    const callsUnderLoad = (await simulator.ask<string[]>('takeCalls')).length;
+    return {
+      facade,
+      scenario: scenario.name,
+      httpRequestsPerScreen: steps.length,
+      cold,
+      warm,
+      unloaded: { p50Ms: unloaded.p50Ms, p99Ms: unloaded.p99Ms },
+      load: { ...result, upstreamCallsPerScreen: callsUnderLoad / Math.max(1, result.screensStarted) },
+      idleRssMb: idle.rssBytes / MB,
+      rssMb: after.facade.rssBytes / MB,
+      maxRssMb: after.facade.maxRssBytes / MB,
+      cpuPercent: cpuPercent(after.facade.cpuMicros - before.facade.cpuMicros),
+      cpuMsPerScreen: (after.facade.cpuMicros - before.facade.cpuMicros) / 1000 / Math.max(1, result.screens),
+      loadSideCpuPercent: cpuPercent(after.loadSide - before.loadSide),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+function ratios(runs: Run[]): Results['ratios'] {
+  return runs
+    .filter((run) => run.facade !== 'mesh')
+    .flatMap((run) => {
+      const mesh = runs.find((other) => other.facade === 'mesh' && other.scenario === run.scenario);
+      if (!mesh || run.facade === 'mesh') return [];
+      return [
+        {
+          scenario: run.scenario,
+          facade: run.facade,
+          callsWarm: run.warm.upstreamCalls / mesh.warm.upstreamCalls,
+          screensPerSecond: run.load.screensPerSecond / mesh.load.screensPerSecond,
+          p99: run.load.p99Ms / mesh.load.p99Ms,
+          cpuPerScreen: run.cpuMsPerScreen / mesh.cpuMsPerScreen,
+          peakRss: run.maxRssMb / mesh.maxRssMb,
+        },
+      ];
+    });
+}
+
+pinSelf(loadCpu);
+const simulator = await startChild<SimulatorReady>(join(here, 'simulator-process.ts'), {
+  args: [String(settings.BENCH_LATENCY_MS)],
+  cpu: loadCpu,
+});
+try {
+  const screens = scenarios(simulator.ready.ids).filter(
+    (scenario) => !settings.BENCH_ONLY || settings.BENCH_ONLY.includes(scenario.name),
+  );
+  console.error(`Composing the Mesh supergraph from src/inbox/openapi.yaml (${meshVersions})…`);
+  const supergraphs = {} as Record<MeshVariant, string>;
+  const supergraphSdl = {} as Record<MeshVariant, string>;
+  for (const variant of ['as-generated', 'nullable-workaround'] as const) {
+    supergraphSdl[variant] = await composeMeshSupergraph(simulator.ready.url, variant);
+    supergraphs[variant] = supergraphPath(variant);
+    writeFileSync(supergraphs[variant], supergraphSdl[variant]);
+  }
+
+  const runs: Run[] = [];
+  for (const scenario of screens) {
+    for (const facade of ['ours', 'ours-no-cache', 'mesh'] as const) {
+      console.error(`${scenario.name}: ${facade}…`);
+      runs.push(await measure(facade, scenario, simulator, supergraphs));
+    }
+  }
+
+  console.error('Mesh as generated: one request per screen…');
+  const asGenerated = await startFacade('mesh-as-generated', simulator.ready.url, supergraphs);
+  const meshAsGenerated: Results['meshAsGenerated'] = [];
+  try {
+    for (const scenario of screens) {
+      meshAsGenerated.push({
+        scenario: scenario.name,
+        ...(await checkScreen(simulator, asGenerated.ready.url, scenario.mesh)),
+      });
+    }
+  } finally {
+    await asGenerated.stop();
+  }
+
+  const results: Results = {
+    generatedAt: new Date().toISOString(),
+    setup: {
+      latencyMs: settings.BENCH_LATENCY_MS,
+      connections: settings.BENCH_CONNECTIONS,
+      durationSeconds: settings.BENCH_DURATION_S,
+      warmupSeconds: settings.BENCH_WARMUP_S,
+      unloadedSeconds: settings.BENCH_UNLOADED_S,
+      node: process.versions.node,
+      cpus,
+      pinning:
+        facadeCpu === undefined
+          ? 'no CPU pinning (needs taskset and 2 CPUs)'
+          : `each facade in its own process pinned to CPU ${facadeCpu}, the simulator process and autocannon (bench process) on CPU ${loadCpu}`,
+      mesh: meshVersions,
+    },
+    scenarios: screens.map(({ name, title, description }) => ({ name, title, description })),
+    runs,
+    meshAsGenerated,
+    ratios: ratios(runs),
+    nullability: compareNullability(supergraphSdl['as-generated'], supergraphSdl['nullable-workaround']),
+  };
+  mkdirSync(resultsDir, { recursive: true });
+  const files = { json: join(resultsDir, 'latest.json'), markdown: join(resultsDir, 'latest.md') };
+  writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(files.markdown, renderMarkdown(results));
+  // Committed files pass `npm run lint` as written: the project's formatter has the last word.
+  execFileSync('npx', ['biome', 'format', '--write', files.json, files.markdown], { stdio: 'ignore' });
+  console.log(readFileSync(files.markdown, 'utf8'));
+  const failing = runs.filter((run) => run.load.failures > 0 || run.cold.failed || run.warm.failed);
+  for (const run of failing) console.error(`WARNING: ${run.facade} failed responses on ${run.scenario}`);
+  if (failing.length > 0) process.exitCode = 1;
+} finally {
+  await simulator.stop();
+  for (const variant of ['as-generated', 'nullable-workaround'] as const) {
+    rmSync(supergraphPath(variant), { force: true });
+  }
+}
