@@ -61,11 +61,7 @@ query Requests {
   },
   {
     title: 'Conversation',
-    upstreamCalls: {
-      cold: 2,
-      warm: 2,
-      which: 'threads, messages (+ account-links/members when authors need them)',
-    },
+    upstreamCalls: { cold: 3, warm: 2, which: 'threads, messages, members (for sentBy; cached afterwards)' },
     query: `# The newest thread and its last 20 messages, each with who wrote it.
 query Conversation {
   threads(first: 1) {

@@ -9,6 +9,7 @@ import {
   type GraphiQLOptions,
   type Plugin,
   useReadinessCheck,
+  type YogaInitialContext,
   type YogaServerInstance,
 } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -21,6 +22,7 @@ import { EXAMPLES } from './examples.js';
 import { InboxTransport } from './inbox/client.js';
 import { SharedCache } from './loaders/shared-cache.js';
 import { schema } from './schema/index.js';
+import { prefetch } from './schema/prefetch.js';
 
 export interface FacadeOptions {
   config: Config;
@@ -80,6 +82,15 @@ function graphiqlOptions(token: string | undefined): GraphiQLOptions {
   };
 }
 
+/** Look-ahead: start the nested fields' upstream calls beside the root ones (src/schema/prefetch.ts). */
+const lookAhead: Plugin = {
+  onExecute: ({ args }) => {
+    // Yoga types the execution context as its initial one; ours was merged in by createContext.
+    const context = args.contextValue as YogaInitialContext & Context;
+    prefetch(args.schema, args.document, args.operationName, args.variableValues, context);
+  },
+};
+
 export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
   const registry = new Registry();
   const upstreamDuration = new Histogram({
@@ -111,6 +122,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     }) as Plugin,
     useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
     useAutomaticPersistedQueries(),
+    lookAhead,
     useDeferStream(),
     usePrometheus({ endpoint: '/metrics', registry }),
     useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),

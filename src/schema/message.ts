@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { badUserInput, nullIfNotFound } from '../errors.js';
 import type { AccountLink, Message, MessageHistory, ProspectWithContext, Thread } from '../inbox/types.js';
+import type { MessageQuery } from '../loaders/index.js';
 import { AccountLinkRef } from './account-link.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
@@ -305,18 +306,20 @@ export const MessageConnectionRef = builder.connectionObject(
   { name: 'MessageEdge', description: 'A message and its cursor.' },
 );
 
+/** The upstream query of a message page: `first`/`after` checked and turned into `limit` and the keyset cursor. */
+export function messagePageQuery(args: { first?: number | null; after?: string | null }): MessageQuery {
+  const limit = pageSize(args.first, MESSAGE_PAGE.default, MESSAGE_PAGE.max);
+  const cursor = decodeCursor(args.after);
+  return { limit, ...(cursor && { cursorId: cursor.id, cursorTimestamp: cursor.timestamp }) };
+}
+
 /** One upstream page of a thread's messages; the thread is already known, so `direction` costs nothing. */
 export async function messageConnection(
   context: Context,
   thread: Thread,
   args: { first?: number | null; after?: string | null },
 ) {
-  const limit = pageSize(args.first, MESSAGE_PAGE.default, MESSAGE_PAGE.max);
-  const cursor = decodeCursor(args.after);
-  const page = await context.loaders.messagePage(thread.id, {
-    limit,
-    ...(cursor && { cursorId: cursor.id, cursorTimestamp: cursor.timestamp }),
-  });
+  const page = await context.loaders.messagePage(thread.id, messagePageQuery(args));
   const connection = keysetConnection(page.messages, page.nextCursor, (message) => ({
     id: message.id,
     timestamp: message.createdAt,
