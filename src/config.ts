@@ -35,6 +35,8 @@ const environmentSchema = z.object({
   MAX_ALIASES: integer(0, 1000).default(30),
   MAX_COST: integer(1, 1_000_000).default(50_000),
   MAX_TOKENS: integer(10, 1_000_000).default(5_000),
+  /** The most Inbox API calls one operation may make, estimated before it runs (src/schema/cost.ts). */
+  MAX_UPSTREAM_CALLS: integer(1, 10_000).default(100),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

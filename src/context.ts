@@ -12,6 +12,8 @@ export interface Context {
   /** The cross-request collection cache, and this caller's key in it (an HMAC of the token). */
   sharedCache: SharedCache;
   tokenKey: string | undefined;
+  /** MAX_UPSTREAM_CALLS: the budget the complexity plugin holds each operation to. */
+  maxUpstreamCalls: number;
 }
 
 // RFC 6750 b64token: anything else (stray spaces, a missing "Bearer ") is refused without an upstream call.
@@ -25,11 +27,12 @@ export interface ContextDependencies {
   transport: InboxTransport;
   sharedCache: SharedCache;
   logger: Logger;
+  maxUpstreamCalls: number;
 }
 
 export function createContext(
   request: Request,
-  { transport, sharedCache, logger }: ContextDependencies,
+  { transport, sharedCache, logger, maxUpstreamCalls }: ContextDependencies,
 ): Context {
   const requestLogger = logger.child({ requestId: request.headers.get('x-request-id') ?? randomUUID() });
   const token = bearerToken(request.headers.get('authorization'));
@@ -41,5 +44,6 @@ export function createContext(
     logger: requestLogger,
     sharedCache,
     tokenKey,
+    maxUpstreamCalls,
   };
 }

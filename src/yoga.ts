@@ -138,7 +138,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: ({ request }) => createContext(request, { transport, sharedCache, logger }),
+    context: ({ request }) =>
+      createContext(request, { transport, sharedCache, logger, maxUpstreamCalls: config.MAX_UPSTREAM_CALLS }),
     maskedErrors: { maskError },
     cors: corsOptions(config.CORS_ORIGINS),
     logging: {

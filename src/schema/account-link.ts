@@ -1,8 +1,9 @@
 import type { AccountLink } from '../inbox/types.js';
 import { builder } from './builder.js';
+import { UPSTREAM_COST } from './cost.js';
 import { parseInboxId } from './ids.js';
 import { PlatformEnum } from './platform.js';
-import { InboxViewEnum, ThreadConnectionRef, threadConnection } from './thread.js';
+import { InboxViewEnum, THREAD_PAGE, ThreadConnectionRef, threadConnection } from './thread.js';
 
 export const AccountLinkRef = builder.objectRef<AccountLink>('AccountLink');
 
@@ -48,6 +49,7 @@ builder.node(AccountLinkRef, {
     }),
     threads: t.field({
       type: ThreadConnectionRef,
+      complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
       description: 'Conversations of this account, newest first. One `GET /threads` per page.',
       args: {
         first: t.arg.int({ description: 'Page size, 1–100 (default 20).' }),

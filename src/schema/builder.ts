@@ -1,9 +1,11 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import type { Context } from '../context.js';
+import { callsOf, complexityLimit, UPSTREAM_COST } from './cost.js';
 
 /** The schema builder: plugins and scalars only; types live one per file beside this one. */
 export const builder = new SchemaBuilder<{
@@ -19,7 +21,22 @@ export const builder = new SchemaBuilder<{
 }>({
   // Fields are non-null unless they say otherwise: nullability follows the upstream contract field by field.
   defaultFieldNullability: false,
-  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin],
+  plugins: [RelayPlugin, ComplexityPlugin, DirectivePlugin, FederationPlugin],
+  // "Complexity" is the number of Inbox API calls an operation may make (src/schema/cost.ts), checked
+  // before any root field runs: one operation cannot spend the team's 300 calls a minute.
+  complexity: {
+    defaultComplexity: 0,
+    defaultListMultiplier: 1,
+    limit: (context) => ({ complexity: complexityLimit(context.maxUpstreamCalls) }),
+    complexityError: (_kind, { complexity, maxComplexity = 0 }) => {
+      const [calls, limit] = [callsOf(complexity), callsOf(maxComplexity)];
+      return new GraphQLError(
+        `This operation could make up to ${calls} Inbox API calls; the limit is ${limit} ` +
+          '(MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.',
+        { extensions: { code: 'BAD_USER_INPUT', upstreamCalls: calls, maxUpstreamCalls: limit } },
+      );
+    },
+  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -37,8 +54,11 @@ export const builder = new SchemaBuilder<{
     hasPreviousPageFieldOptions: { description: 'Always false: the Inbox API pages forward only.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
     endCursorFieldOptions: { description: 'Pass as `after` to get the next page.' },
-    nodeQueryOptions: { description: 'Any object by its global `id`.' },
-    nodesQueryOptions: { description: 'Objects by their global ids, in order; `null` where none was found.' },
+    nodeQueryOptions: { description: 'Any object by its global `id`.', complexity: UPSTREAM_COST.oneCall },
+    nodesQueryOptions: {
+      description: 'Objects by their global ids, in order; `null` where none was found.',
+      complexity: ({ ids }) => UPSTREAM_COST.perItem(ids.length),
+    },
   },
 });
 

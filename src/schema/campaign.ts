@@ -3,6 +3,7 @@ import type { Campaign } from '../inbox/types.js';
 import { existing } from '../loaders/index.js';
 import { AccountLinkRef } from './account-link.js';
 import { builder } from './builder.js';
+import { UPSTREAM_COST } from './cost.js';
 import { parseInboxId } from './ids.js';
 
 export const CampaignRef = builder.objectRef<Campaign>('Campaign');
@@ -120,6 +121,7 @@ builder.node(CampaignRef, {
 builder.queryField('campaign', (t) =>
   t.field({
     type: CampaignRef,
+    complexity: UPSTREAM_COST.oneCall,
     nullable: true,
     description: 'A campaign by global or raw Inbox id (`GET /campaigns/{id}`).',
     args: { id: t.arg.id({ required: true, description: 'Global `id` or raw `inboxId`.' }) },

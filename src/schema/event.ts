@@ -1,6 +1,7 @@
 import { badUserInput } from '../errors.js';
 import type { InboxEvent } from '../inbox/types.js';
 import { builder } from './builder.js';
+import { UPSTREAM_COST } from './cost.js';
 import { pageSize } from './pagination.js';
 
 /** GET /events pages hold 100 events by default and 1000 at most (CONTRACT §4). */
@@ -75,6 +76,7 @@ EventConnectionRef.implement({
 builder.queryField('events', (t) =>
   t.field({
     type: EventConnectionRef,
+    complexity: UPSTREAM_COST.oneCall,
     description: 'The team’s event log (7 days), oldest first. One `GET /events` per page.',
     args: {
       after: t.arg.int({

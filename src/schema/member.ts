@@ -1,7 +1,8 @@
 import type { Member } from '../inbox/types.js';
 import { builder } from './builder.js';
+import { UPSTREAM_COST } from './cost.js';
 import { parseInboxId } from './ids.js';
-import { ThreadConnectionRef, threadConnection } from './thread.js';
+import { THREAD_PAGE, ThreadConnectionRef, threadConnection } from './thread.js';
 
 export const MemberRef = builder.objectRef<Member>('Member');
 
@@ -50,6 +51,7 @@ builder.node(MemberRef, {
     }),
     assignedThreads: t.field({
       type: ThreadConnectionRef,
+      complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
       description: 'Threads assigned to this member, newest first. One `GET /threads` per page.',
       args: {
         first: t.arg.int({ description: 'Page size, 1–100 (default 20).' }),

@@ -6,6 +6,7 @@ import type { MessageQuery } from '../loaders/index.js';
 import { AccountLinkRef } from './account-link.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
+import { UPSTREAM_COST } from './cost.js';
 import { encodeGlobalID, messageNodeId, parseInboxId, parseMessageId } from './ids.js';
 import { MemberRef } from './member.js';
 import { decodeCursor, keysetConnection, pageSize } from './pagination.js';
@@ -22,7 +23,7 @@ export const MessagePreviewRef = builder.objectRef<{
 }>('MessagePreview');
 
 /** GET /threads/{id}/messages pages hold 50 messages by default and 100 at most (CONTRACT §4). */
-const MESSAGE_PAGE = { default: 50, max: 100 };
+export const MESSAGE_PAGE = { default: 50, max: 100 };
 
 const MessageDirectionEnum = builder.enumType('MessageDirection', {
   description: 'Who wrote the message, seen from the team.',
@@ -214,6 +215,7 @@ builder.node(MessageRef, {
     }),
     history: t.field({
       type: MessageHistoryRef,
+      complexity: UPSTREAM_COST.oneCall,
       description: 'Every version and the deletion, oldest first (`GET …/history`; works after deletion).',
       resolve: (message, _args, context) =>
         context.loaders.messageHistory.load(`${message.threadId}/${message.id}`),

@@ -5,6 +5,7 @@ import { badUserInput } from '../errors.js';
 import type { ProspectWithContext } from '../inbox/types.js';
 import { existing } from '../loaders/index.js';
 import { builder } from './builder.js';
+import { UPSTREAM_COST } from './cost.js';
 import {
   type ProspectKey,
   parseInboxId,
@@ -154,6 +155,7 @@ builder.node(ProspectRef, {
     }),
     threads: t.field({
       type: [ThreadRef],
+      complexity: UPSTREAM_COST.fewItems,
       description:
         'Every thread with this prospect (one per account link): one `GET /threads/lookup-by-username` ' +
         'covers all of them, and primes the thread loader.',
@@ -165,6 +167,7 @@ builder.node(ProspectRef, {
 builder.queryFields((t) => ({
   prospect: t.field({
     type: ProspectRef,
+    complexity: UPSTREAM_COST.oneCall,
     nullable: true,
     description: 'A prospect by global id, or by raw Inbox id (`GET /prospects/{externalId}`).',
     args: { id: t.arg.id({ required: true, description: 'Global `id` or the raw Inbox id (`inboxId`).' }) },
@@ -177,6 +180,7 @@ builder.queryFields((t) => ({
   }),
   prospectByPlatformId: t.field({
     type: ProspectRef,
+    complexity: UPSTREAM_COST.oneCall,
     nullable: true,
     description:
       'A prospect by X user id; `null` when the team has never interacted with them (`GET /prospects/lookup`).',

@@ -6,9 +6,10 @@ import type { Thread } from '../inbox/types.js';
 import type { ThreadQuery } from '../loaders/index.js';
 import { AccountLinkRef } from './account-link.js';
 import { builder } from './builder.js';
+import { UPSTREAM_COST } from './cost.js';
 import { encodeGlobalID, parseInboxId, parseInboxIds } from './ids.js';
 import { MemberRef } from './member.js';
-import { MessageConnectionRef, MessagePreviewRef, messageConnection } from './message.js';
+import { MESSAGE_PAGE, MessageConnectionRef, MessagePreviewRef, messageConnection } from './message.js';
 import { decodeCursor, keysetConnection, pageSize } from './pagination.js';
 import { DeletePayloadRef, write } from './payloads.js';
 import { PlatformEnum } from './platform.js';
@@ -18,7 +19,7 @@ import { inboxId, NOT_NULL, validate } from './validation.js';
 export const ThreadRef = builder.objectRef<Thread>('Thread');
 
 /** GET /threads pages hold 20 threads by default and 100 at most (CONTRACT §4). */
-const THREAD_PAGE = { default: 20, max: 100 };
+export const THREAD_PAGE = { default: 20, max: 100 };
 
 const ThreadStatusEnum = builder.enumType('ThreadStatus', {
   description: 'Whether the conversation shows in the inbox.',
@@ -194,6 +195,7 @@ builder.node(ThreadRef, {
     }),
     messages: t.field({
       type: MessageConnectionRef,
+      complexity: UPSTREAM_COST.page(MESSAGE_PAGE.default, MESSAGE_PAGE.max),
       description: 'Messages, newest first. One `GET /threads/{id}/messages` per page.',
       args: {
         first: t.arg.int({ defaultValue: 50, description: 'Page size, 1–100 (default 50).' }),
@@ -207,6 +209,7 @@ builder.node(ThreadRef, {
 builder.queryFields((t) => ({
   threads: t.field({
     type: ThreadConnectionRef,
+    complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
     description: 'Conversations of the team, newest first by default. One `GET /threads` per page.',
     args: {
       first: t.arg.int({ defaultValue: THREAD_PAGE.default, description: 'Page size, 1–100.' }),
@@ -233,6 +236,7 @@ builder.queryFields((t) => ({
   }),
   thread: t.field({
     type: ThreadRef,
+    complexity: UPSTREAM_COST.oneCall,
     nullable: true,
     description:
       'A thread by global or raw Inbox id (`GET /threads/{id}`, unless this request already saw it).',
@@ -241,6 +245,7 @@ builder.queryFields((t) => ({
   }),
   threadLookup: t.field({
     type: ThreadRef,
+    complexity: UPSTREAM_COST.oneCall,
     nullable: true,
     description:
       'The thread between an account link and a prospect; `null` when there is none (`GET /threads/lookup`).',
@@ -264,6 +269,7 @@ builder.queryFields((t) => ({
   }),
   threadsByUsername: t.field({
     type: [ThreadRef],
+    complexity: UPSTREAM_COST.fewItems,
     description:
       'Every thread with an X @username, across account links (`GET /threads/lookup-by-username`).',
     args: {
