@@ -18,6 +18,8 @@ import { useAutomaticPersistedQueries } from './apq.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { maskError } from './errors.js';
+import { EventHub } from './events/hub.js';
+import { useInboxWebhooks } from './events/webhooks.js';
 import { EXAMPLES } from './examples.js';
 import { InboxTransport } from './inbox/client.js';
 import { SharedCache } from './loaders/shared-cache.js';
@@ -35,6 +37,7 @@ export interface Facade {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   transport: InboxTransport;
   sharedCache: SharedCache;
+  hub: EventHub;
   registry: Registry;
   close(): void;
 }
@@ -110,6 +113,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   });
 
   const sharedCache = new SharedCache(config.COLLECTION_CACHE_TTL_MS);
+  const hub = new EventHub();
 
   const plugins: Plugin[] = [
     EnvelopArmorPlugin({
@@ -121,6 +125,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       blockFieldSuggestion: { enabled: !config.INTROSPECTION_ENABLED },
     }) as Plugin,
     useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    useInboxWebhooks({ secret: config.INBOX_WEBHOOK_SECRET, hub, logger }),
     useAutomaticPersistedQueries(),
     lookAhead,
     useDeferStream(),
@@ -139,7 +144,17 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     healthCheckEndpoint: '/health',
     landingPage: false,
     context: ({ request }) =>
-      createContext(request, { transport, sharedCache, logger, maxUpstreamCalls: config.MAX_UPSTREAM_CALLS }),
+      createContext(request, {
+        transport,
+        sharedCache,
+        logger,
+        maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
+        events: {
+          hub,
+          live: config.INBOX_WEBHOOK_SECRET !== undefined,
+          pollIntervalMs: config.EVENTS_POLL_INTERVAL_MS,
+        },
+      }),
     maskedErrors: { maskError },
     cors: corsOptions(config.CORS_ORIGINS),
     logging: {
@@ -156,5 +171,5 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     plugins,
   });
 
-  return { yoga, transport, sharedCache, registry, close: () => transport.close() };
+  return { yoga, transport, sharedCache, hub, registry, close: () => transport.close() };
 }

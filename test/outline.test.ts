@@ -14,7 +14,7 @@ import { differences, reachableFrom } from './support/outline.js';
  * The outline's types: what Query and Mutation reach (with every input and payload of the mutations), plus
  * the types only its comments name.
  */
-const OUTLINE_TYPES = [...reachableFrom(['Query', 'Message', 'InboxEvent', 'Mutation'])];
+const OUTLINE_TYPES = [...reachableFrom(['Query', 'Message', 'InboxEvent', 'Mutation', 'Subscription'])];
 
 /** The list and campaign mutations the outline names in a comment (CONTRACT §8.8–8.9). */
 const LIST_AND_CAMPAIGN_MUTATIONS = [
