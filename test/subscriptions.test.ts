@@ -137,6 +137,11 @@ describe('inboxEvents fed by signed webhooks', () => {
     expect(harness.facade.hub.publish(event)).toBe(true); // the forged id was never seen
   });
 
+  it('refuses a body far larger than an event', async () => {
+    const response = await postWebhook(harness, { padding: 'x'.repeat(1_100_000) });
+    expect(response.status).toBe(413);
+  });
+
   it('a subscription needs a token, like every read', async () => {
     const subscription = subscribe(harness, {}, 1, 'not-a-token');
     await expect(subscription.events).rejects.toThrow(/UNAUTHENTICATED/);

@@ -6,6 +6,8 @@ import type { InboxEvent } from '../inbox/types.js';
 import type { EventHub } from './hub.js';
 
 export const WEBHOOK_PATH = '/webhooks/inbox';
+/** An event envelope is a few KB; anything far larger is not one. */
+const MAX_BODY_BYTES = 1_000_000;
 /** Signatures older (or newer) than this are refused, against replays (CONTRACT §11: ~5 minutes). */
 const TOLERANCE_SECONDS = 300;
 
@@ -66,7 +68,12 @@ export function useInboxWebhooks({
         endResponse(fetchAPI.Response.json(body, { status }));
       if (!secret) return answer(404, { error: 'Webhooks are off: set INBOX_WEBHOOK_SECRET.' });
       if (request.method !== 'POST') return answer(405, { error: 'POST only.' });
+      if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+        return answer(413, { error: 'Too large for an Inbox event.' });
+      }
       const rawBody = await request.text();
+      if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES)
+        return answer(413, { error: 'Too large for an Inbox event.' });
       const signature = request.headers.get('x-inbox-signature');
       if (!verifySignature(secret, signature, rawBody, Math.floor(Date.now() / 1000))) {
         logger.warn('refused an Inbox webhook with a bad or stale signature');
