@@ -11,7 +11,7 @@ import {
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
 import {
   AuthorNameFragmentDoc,
@@ -25,22 +25,14 @@ import {
   UpdateThreadDocument,
 } from './generated/graphql.js';
 import generatedPossibleTypes from './generated/possible-types.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
 /**
  * Apollo Client 4 end to end, the way a frontend uses the facade: typed documents from codegen,
  * a normalised cache with generated possibleTypes, persisted queries, @defer, and error policies.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.clearFaults();
-  harness.simulator.resetCalls();
-});
+const harness = useHarness();
 
 const store = () => {
   const team = harness.simulator.store.teamByToken(DEMO_TOKEN);

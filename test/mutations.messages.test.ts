@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, Thread } from '../src/inbox/types.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import {
   demoTeam,
   expectRefused,
@@ -10,15 +10,7 @@ import {
   writesOf,
 } from './support/mutations.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.clearFaults();
-  harness.simulator.resetCalls();
-});
+const harness = useHarness();
 
 const taken = new Set<string>();
 /** A thread of the demo team not used by another test, with the account link in the given state. */

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Thread } from '../src/inbox/types.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import {
   demoTeam,
   expectRefused,
@@ -10,15 +10,7 @@ import {
   writesOf,
 } from './support/mutations.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.clearFaults();
-  harness.simulator.resetCalls();
-});
+const harness = useHarness();
 
 /** Distinct live threads of the demo team for each test, so tests don't depend on each other's writes. */
 function threads(predicate: (thread: Thread) => boolean, count = 1): Thread[] {

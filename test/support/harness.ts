@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { listen, type RunningServer } from '../../src/server.js';
@@ -72,4 +73,26 @@ export async function startHarness(
       await simulator.close();
     },
   };
+}
+
+/**
+ * For a test file sharing one harness: starts it before the file's tests and closes it after; before each
+ * test, clears injected faults and the simulator's call log. The handle is usable inside tests and hooks.
+ */
+export function useHarness(options?: Parameters<typeof startHarness>[0]): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => {
+    started?.simulator.clearFaults();
+    started?.simulator.resetCalls();
+  });
+  return new Proxy({} as Harness, {
+    get(_target, property) {
+      if (!started) throw new Error('the harness starts in beforeAll: use it inside tests and hooks');
+      return Reflect.get(started, property);
+    },
+  });
 }
