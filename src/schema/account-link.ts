@@ -36,16 +36,11 @@ builder.node(AccountLinkRef, {
       description: 'Connection state.',
       resolve: (link) => link.status,
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When it was connected.',
-      resolve: (link) => link.createdAt,
-    }),
-    syncedAt: t.field({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was connected.' }),
+    syncedAt: t.expose('syncedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'End of the last full sync; `null` until the first one finishes.',
-      resolve: (link) => link.syncedAt,
     }),
     threads: t.field({
       type: ThreadConnectionRef,

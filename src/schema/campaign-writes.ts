@@ -162,17 +162,8 @@ CampaignColumnRef.implement({
       description: 'Data type as the API sends it (e.g. `text`; the value set is undocumented).',
       resolve: (column) => column.type ?? null,
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When it was created.',
-      resolve: (c) => c.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'Last change.',
-      resolve: (column) => column.updatedAt,
-    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'Last change.' }),
   }),
 });
 

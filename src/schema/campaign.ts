@@ -86,34 +86,18 @@ builder.node(CampaignRef, {
       resolve: (campaign, _args, context) =>
         existing(context.loaders.accountLinks.byId, campaign.accountLinkIds ?? []),
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When it was created.',
-      resolve: (c) => c.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'Last change.',
-      resolve: (c) => c.updatedAt,
-    }),
-    pausedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When it was paused.',
-      resolve: (c) => c.pausedAt,
-    }),
-    completedAt: t.field({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'Last change.' }),
+    pausedAt: t.expose('pausedAt', { type: 'DateTime', nullable: true, description: 'When it was paused.' }),
+    completedAt: t.expose('completedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When it completed.',
-      resolve: (campaign) => campaign.completedAt,
     }),
-    lastStartedAt: t.field({
+    lastStartedAt: t.expose('lastStartedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When it was last started.',
-      resolve: (campaign) => campaign.lastStartedAt,
     }),
   }),
 });

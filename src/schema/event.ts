@@ -18,11 +18,7 @@ InboxEventRef.implement({
     type: t.exposeString('type', {
       description: 'Event type, e.g. `message.created` or `prospect.tagsChanged`.',
     }),
-    timestamp: t.field({
-      type: 'DateTime',
-      description: 'When it happened.',
-      resolve: (event) => event.timestamp,
-    }),
+    timestamp: t.expose('timestamp', { type: 'DateTime', description: 'When it happened.' }),
     data: t.field({
       type: 'JSON',
       description: 'Payload; its shape depends on `type`.',

@@ -42,22 +42,12 @@ ImportJobRef.implement({
     skippedCount: t.exposeInt('skippedCount', { description: 'Rows skipped (already in the list).' }),
     failedCount: t.exposeInt('failedCount', { description: 'Rows that could not be imported.' }),
     error: t.exposeString('error', { nullable: true, description: 'Why the job failed, if it did.' }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When it was created.',
-      resolve: (job) => job.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'Last progress.',
-      resolve: (job) => job.updatedAt,
-    }),
-    completedAt: t.field({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'Last progress.' }),
+    completedAt: t.expose('completedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When it finished.',
-      resolve: (job) => job.completedAt,
     }),
   }),
 });

@@ -38,16 +38,11 @@ builder.node(MemberRef, {
       description: 'Role in the team.',
       resolve: (member) => member.role,
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When the member joined.',
-      resolve: (m) => m.createdAt,
-    }),
-    updatedAt: t.field({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the member joined.' }),
+    updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When the member was last changed, if ever.',
-      resolve: (member) => member.updatedAt,
     }),
     assignedThreads: t.field({
       type: ThreadConnectionRef,

@@ -162,33 +162,26 @@ builder.node(MessageRef, {
       description: 'Where it was written, when known.',
       resolve: (message) => message.origin,
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When it was sent.',
-      resolve: (message) => message.createdAt,
-    }),
-    updatedAt: t.field({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),
+    updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When it was last edited, if ever.',
-      resolve: (message) => message.updatedAt,
     }),
     isEdited: t.exposeBoolean('isEdited', { description: 'Edited after sending.' }),
     isEncrypted: t.exposeBoolean('isEncrypted', {
       nullable: true,
       description: 'Sent in X Chat, when known.',
     }),
-    deletedAt: t.field({
+    deletedAt: t.expose('deletedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When it was deleted in Inbox, if it was.',
-      resolve: (message) => message.deletedAt,
     }),
-    platformDeletedAt: t.field({
+    platformDeletedAt: t.expose('platformDeletedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When it was deleted on X, if it was.',
-      resolve: (message) => message.platformDeletedAt,
     }),
     reactions: t.field({
       type: ['JSON'],
@@ -228,10 +221,9 @@ MessageVersionRef.implement({
   description: 'One version of a message: the original send or an edit.',
   fields: (t) => ({
     content: t.exposeString('content', { description: 'Text of this version.' }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
       description: 'Send time of the original, edit time of an edit.',
-      resolve: (version) => version.createdAt,
     }),
     origin: t.field({
       type: MessageOriginEnum,
@@ -256,7 +248,7 @@ const MessageDeletionRef = builder.objectRef<NonNullable<MessageHistory['deletio
 MessageDeletionRef.implement({
   description: 'How a message was deleted.',
   fields: (t) => ({
-    deletedAt: t.field({ type: 'DateTime', description: 'When.', resolve: (deletion) => deletion.deletedAt }),
+    deletedAt: t.expose('deletedAt', { type: 'DateTime', description: 'When.' }),
     deletionType: t.field({
       type: DeletionTypeEnum,
       description: 'For whom.',

@@ -118,11 +118,10 @@ builder.node(ProspectRef, {
     followerCount: t.exposeInt('followerCount', { description: 'Followers on X.' }),
     followingCount: t.exposeInt('followingCount', { description: 'Accounts followed on X.' }),
     postCount: t.exposeInt('postCount', { description: 'Posts on X.' }),
-    lastActiveAt: t.field({
+    lastActiveAt: t.expose('lastActiveAt', {
       type: 'DateTime',
       nullable: true,
       description: 'Last activity seen on X, if known.',
-      resolve: (prospect) => prospect.lastActiveAt,
     }),
     tags: t.field({
       type: [TagRef],

@@ -15,11 +15,7 @@ builder.node(StatusRef, {
     inboxId: t.exposeID('id', { description: 'The raw Inbox id of the status.' }),
     name: t.exposeString('name', { description: 'Name, unique in the team (1–255 characters).' }),
     color: t.exposeString('color', { nullable: true, description: 'Palette name or hex value, if set.' }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When it was created.',
-      resolve: (s) => s.createdAt,
-    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
   }),
 });
 

@@ -21,16 +21,11 @@ builder.node(TeamRef, {
       resolve: (team) => team.image,
     }),
     currency: t.exposeString('currency', { description: 'Currency of prospect valuations, e.g. `USD`.' }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When the team was created.',
-      resolve: (team) => team.createdAt,
-    }),
-    updatedAt: t.field({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the team was created.' }),
+    updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When the team was last changed, if ever.',
-      resolve: (team) => team.updatedAt,
     }),
   }),
 });

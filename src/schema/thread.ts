@@ -151,22 +151,16 @@ builder.node(ThreadRef, {
       nullable: true,
       description: 'Typing-indicator override for this thread; `null` follows the team default.',
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When the thread was created.',
-      resolve: (th) => th.createdAt,
-    }),
-    lastMessageAt: t.field({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the thread was created.' }),
+    lastMessageAt: t.expose('lastMessageTimestamp', {
       type: 'DateTime',
       nullable: true,
       description: 'When the last message was sent, if any.',
-      resolve: (thread) => thread.lastMessageTimestamp,
     }),
-    sortTimestamp: t.field({
+    sortTimestamp: t.expose('computedSortTimestamp', {
       type: 'DateTime',
       nullable: true,
       description: 'The recency the inbox sorts by: the last message, else the creation.',
-      resolve: (thread) => thread.computedSortTimestamp,
     }),
     accountLink: t.field({
       type: AccountLinkRef,
