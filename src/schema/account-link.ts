@@ -22,20 +22,12 @@ builder.node(AccountLinkRef, {
   loadOne: (id, context) => context.loaders.accountLinks.byId.load(id),
   fields: (t) => ({
     inboxId: t.exposeID('id', { description: 'The raw Inbox id of the account link.' }),
-    platform: t.field({
-      type: PlatformEnum,
-      description: 'Platform of the account.',
-      resolve: (link) => link.platform,
-    }),
+    platform: t.expose('platform', { type: PlatformEnum, description: 'Platform of the account.' }),
     platformId: t.exposeString('platformId', { description: 'X user id of the account.' }),
     name: t.exposeString('name', { description: 'Display name on X.' }),
     username: t.exposeString('username', { description: 'X handle, without the @.' }),
     imageUrl: t.string({ description: 'Avatar URL.', resolve: (link) => link.image }),
-    status: t.field({
-      type: AccountLinkStatusEnum,
-      description: 'Connection state.',
-      resolve: (link) => link.status,
-    }),
+    status: t.expose('status', { type: AccountLinkStatusEnum, description: 'Connection state.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was connected.' }),
     syncedAt: t.expose('syncedAt', {
       type: 'DateTime',

@@ -113,11 +113,7 @@ CampaignSequenceRef.implement({
   description: 'The steps a campaign runs through for each lead.',
   fields: (t) => ({
     version: t.exposeInt('version', { description: 'Grows by one on every replacement.' }),
-    steps: t.field({
-      type: [CampaignSequenceStepRef],
-      description: 'In order.',
-      resolve: (sequence) => sequence.steps,
-    }),
+    steps: t.expose('steps', { type: [CampaignSequenceStepRef], description: 'In order.' }),
   }),
 });
 
@@ -174,10 +170,9 @@ EnableCampaignPayloadRef.implement({
   description: 'The answer to `enableCampaign`.',
   fields: (t) => ({
     campaign: t.field(changedCampaign('The campaign, now `active`, with its global `id`.')),
-    settings: t.field({
+    settings: t.expose('settings', {
       type: CampaignSettingsRef,
       description: 'The write’s own answer (`CampaignV2`), at no extra cost.',
-      resolve: (payload) => payload.settings,
     }),
   }),
 });
@@ -213,10 +208,9 @@ const CampaignSequencePayloadRef = builder.objectRef<{ campaignId: string; seque
 CampaignSequencePayloadRef.implement({
   description: 'The answer to `replaceCampaignSequence`.',
   fields: (t) => ({
-    sequence: t.field({
+    sequence: t.expose('sequence', {
       type: CampaignSequenceRef,
       description: 'The new sequence, with the ids and ranks the Inbox API gave its steps.',
-      resolve: (payload) => payload.sequence,
     }),
     campaign: t.field(changedCampaign('The campaign, whose `steps` changed.')),
   }),
@@ -226,11 +220,10 @@ const CampaignColumnPayloadRef = builder.objectRef<{ column: CampaignColumn }>('
 CampaignColumnPayloadRef.implement({
   description: 'The answer to `updateCampaignColumn`.',
   fields: (t) => ({
-    column: t.field({
+    column: t.expose('column', {
       type: CampaignColumnRef,
       nullable: true,
       description: 'The column as it is now (the write’s own answer).',
-      resolve: (payload) => payload.column,
     }),
   }),
 });

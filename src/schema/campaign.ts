@@ -37,11 +37,7 @@ builder.node(CampaignRef, {
     status: t.exposeString('status', {
       description: 'Lifecycle as the API names it: `draft`, `active`, `paused` or `completed` (see `state`).',
     }),
-    state: t.field({
-      type: CampaignStatusEnum,
-      description: 'The same lifecycle as an enum.',
-      resolve: (campaign) => campaign.status,
-    }),
+    state: t.expose('status', { type: CampaignStatusEnum, description: 'The same lifecycle as an enum.' }),
     type: t.exposeString('type', { nullable: true, description: 'Campaign type, e.g. `sequence`.' }),
     dryRun: t.exposeBoolean('dryRun', {
       description: 'A rehearsal that sends nothing (always false in production).',

@@ -38,7 +38,7 @@ EventEdgeRef.implement({
   description: 'An event and its cursor (its `seq`).',
   fields: (t) => ({
     cursor: t.exposeString('cursor', { description: 'The event’s `seq`, as a string.' }),
-    node: t.field({ type: InboxEventRef, description: 'The event.', resolve: (edge) => edge.node }),
+    node: t.expose('node', { type: InboxEventRef, description: 'The event.' }),
   }),
 });
 
@@ -58,12 +58,8 @@ const EventConnectionRef = builder.objectRef<EventPageShape>('EventConnection');
 EventConnectionRef.implement({
   description: 'A page of the team’s event log, oldest first.',
   fields: (t) => ({
-    edges: t.field({
-      type: [EventEdgeRef],
-      description: 'Events of this page.',
-      resolve: (page) => page.edges,
-    }),
-    pageInfo: t.field({ type: EventPageInfoRef, description: 'Paging.', resolve: (page) => page.pageInfo }),
+    edges: t.expose('edges', { type: [EventEdgeRef], description: 'Events of this page.' }),
+    pageInfo: t.expose('pageInfo', { type: EventPageInfoRef, description: 'Paging.' }),
     lastSeq: t.exposeInt('lastSeq', {
       nullable: true,
       description: 'The `seq` to resume after; `null` when the log is empty.',

@@ -35,7 +35,7 @@ ImportJobRef.implement({
   fields: (t) => ({
     inboxId: t.exposeID('id', { description: 'Raw Inbox id of the job.' }),
     type: t.exposeString('type', { description: 'The importer, e.g. `csv`, `followers`, `likes`.' }),
-    status: t.field({ type: ImportJobStatusEnum, description: 'Progress.', resolve: (job) => job.status }),
+    status: t.expose('status', { type: ImportJobStatusEnum, description: 'Progress.' }),
     totalCount: t.exposeInt('totalCount', { nullable: true, description: 'Rows to import, when known.' }),
     processedCount: t.exposeInt('processedCount', { description: 'Rows handled so far.' }),
     addedCount: t.exposeInt('addedCount', { description: 'Leads added.' }),
@@ -89,10 +89,9 @@ UpdateListLeadPayloadRef.implement({
         'the team has never talked to.',
       resolve: (payload, _args, context) => context.loaders.prospectByPlatformId.load(payload.platformId),
     }),
-    lead: t.field({
+    lead: t.expose('lead', {
       type: 'JSON',
       description: 'The Inbox API’s answer as sent: `{prospect, …}` (its other keys are undocumented).',
-      resolve: (payload) => payload.lead,
     }),
   }),
 });
@@ -101,11 +100,10 @@ const ImportJobPayloadRef = builder.objectRef<{ importJob: ImportJob }>('ImportJ
 ImportJobPayloadRef.implement({
   description: 'The answer to `createListImportJob`.',
   fields: (t) => ({
-    importJob: t.field({
+    importJob: t.expose('importJob', {
       type: ImportJobRef,
       nullable: true,
       description: 'The new job (the write’s own answer).',
-      resolve: (payload) => payload.importJob,
     }),
   }),
 });

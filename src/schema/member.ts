@@ -33,11 +33,7 @@ builder.node(MemberRef, {
       description: 'Avatar URL, when set.',
       resolve: (member) => member.image,
     }),
-    role: t.field({
-      type: MemberRoleEnum,
-      description: 'Role in the team.',
-      resolve: (member) => member.role,
-    }),
+    role: t.expose('role', { type: MemberRoleEnum, description: 'Role in the team.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the member joined.' }),
     updatedAt: t.expose('updatedAt', {
       type: 'DateTime',

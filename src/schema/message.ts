@@ -156,11 +156,10 @@ builder.node(MessageRef, {
       resolve: (message, _args, context) =>
         message.campaignId ? context.loaders.campaign.load(message.campaignId) : null,
     }),
-    origin: t.field({
+    origin: t.expose('origin', {
       type: MessageOriginEnum,
       nullable: true,
       description: 'Where it was written, when known.',
-      resolve: (message) => message.origin,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),
     updatedAt: t.expose('updatedAt', {
@@ -183,10 +182,9 @@ builder.node(MessageRef, {
       nullable: true,
       description: 'When it was deleted on X, if it was.',
     }),
-    reactions: t.field({
+    reactions: t.expose('reactions', {
       type: ['JSON'],
       description: 'Reactions, as the API sends them (their shape is undocumented).',
-      resolve: (message) => message.reactions,
     }),
     attachment: t.field({
       type: 'JSON',
@@ -225,17 +223,15 @@ MessageVersionRef.implement({
       type: 'DateTime',
       description: 'Send time of the original, edit time of an edit.',
     }),
-    origin: t.field({
+    origin: t.expose('origin', {
       type: MessageOriginEnum,
       nullable: true,
       description: 'Where the message was written.',
-      resolve: (version) => version.origin,
     }),
-    editOrigin: t.field({
+    editOrigin: t.expose('editOrigin', {
       type: MessageOriginEnum,
       nullable: true,
       description: 'Where this edit was made; `null` on the original.',
-      resolve: (version) => version.editOrigin,
     }),
     isEncrypted: t.exposeBoolean('isEncrypted', {
       nullable: true,
@@ -249,20 +245,15 @@ MessageDeletionRef.implement({
   description: 'How a message was deleted.',
   fields: (t) => ({
     deletedAt: t.expose('deletedAt', { type: 'DateTime', description: 'When.' }),
-    deletionType: t.field({
-      type: DeletionTypeEnum,
-      description: 'For whom.',
-      resolve: (deletion) => deletion.deletionType,
-    }),
+    deletionType: t.expose('deletionType', { type: DeletionTypeEnum, description: 'For whom.' }),
     deletionAuthorPlatformId: t.exposeString('deletionAuthorPlatformId', {
       nullable: true,
       description: 'X user id of who deleted it, when known.',
     }),
-    origin: t.field({
+    origin: t.expose('origin', {
       type: MessageOriginEnum,
       nullable: true,
       description: 'Where it was deleted.',
-      resolve: (deletion) => deletion.origin,
     }),
   }),
 });
@@ -271,16 +262,11 @@ const MessageHistoryRef = builder.objectRef<MessageHistory>('MessageHistory');
 MessageHistoryRef.implement({
   description: 'The versions of a message and its deletion.',
   fields: (t) => ({
-    versions: t.field({
-      type: [MessageVersionRef],
-      description: 'Oldest first.',
-      resolve: (h) => h.versions,
-    }),
-    deletion: t.field({
+    versions: t.expose('versions', { type: [MessageVersionRef], description: 'Oldest first.' }),
+    deletion: t.expose('deletion', {
       type: MessageDeletionRef,
       nullable: true,
       description: 'Set once the message was deleted.',
-      resolve: (history) => history.deletion,
     }),
   }),
 });

@@ -82,11 +82,7 @@ builder.node(ProspectRef, {
     return found?.platform === platform ? found : null;
   },
   fields: (t) => ({
-    platform: t.field({
-      type: PlatformEnum,
-      description: 'Platform of the profile.',
-      resolve: (p) => p.platform,
-    }),
+    platform: t.expose('platform', { type: PlatformEnum, description: 'Platform of the profile.' }),
     platformId: t.exposeString('platformId', { description: 'X user id.' }),
     inboxId: t.exposeID('externalId', {
       nullable: true,
@@ -104,16 +100,8 @@ builder.node(ProspectRef, {
     location: t.exposeString('location', { nullable: true, description: 'Profile location.' }),
     profileUrl: t.exposeString('profileUrl', { description: 'The profile on X.' }),
     websiteUrl: t.exposeString('websiteUrl', { nullable: true, description: 'Website from the profile.' }),
-    verified: t.field({
-      type: VerificationEnum,
-      description: 'Verification badge.',
-      resolve: (p) => p.verified,
-    }),
-    profileType: t.field({
-      type: ProfileTypeEnum,
-      description: 'Kind of profile.',
-      resolve: (p) => p.profileType,
-    }),
+    verified: t.expose('verified', { type: VerificationEnum, description: 'Verification badge.' }),
+    profileType: t.expose('profileType', { type: ProfileTypeEnum, description: 'Kind of profile.' }),
     isProtected: t.exposeBoolean('isProtected', { description: 'Posts are protected (private account).' }),
     followerCount: t.exposeInt('followerCount', { description: 'Followers on X.' }),
     followingCount: t.exposeInt('followingCount', { description: 'Accounts followed on X.' }),

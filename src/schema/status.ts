@@ -40,11 +40,10 @@ const StatusPayloadRef = builder.objectRef<{ status: Status }>('StatusPayload');
 StatusPayloadRef.implement({
   description: 'The answer to a status write: the status as it is now.',
   fields: (t) => ({
-    status: t.field({
+    status: t.expose('status', {
       type: StatusRef,
       nullable: true,
       description: 'The status, with its global `id`, as the Inbox API answered the write (no extra call).',
-      resolve: (payload) => payload.status,
     }),
   }),
 });

@@ -41,11 +41,10 @@ const TagPayloadRef = builder.objectRef<{ tag: Tag }>('TagPayload');
 TagPayloadRef.implement({
   description: 'The answer to a tag write: the tag as it is now.',
   fields: (t) => ({
-    tag: t.field({
+    tag: t.expose('tag', {
       type: TagRef,
       nullable: true,
       description: 'The tag, with its global `id`, as the Inbox API answered the write (no extra call).',
-      resolve: (payload) => payload.tag,
     }),
   }),
 });

@@ -120,11 +120,7 @@ builder.node(ThreadRef, {
   loadOne: (id, context) => nullIfNotFound(context.loaders.thread.load(id)),
   fields: (t) => ({
     inboxId: t.exposeID('id', { description: 'The raw Inbox id of the thread.' }),
-    platform: t.field({
-      type: PlatformEnum,
-      description: 'Platform of the conversation.',
-      resolve: (th) => th.platform,
-    }),
+    platform: t.expose('platform', { type: PlatformEnum, description: 'Platform of the conversation.' }),
     platformId: t.exposeString('platformId', {
       description: 'X conversation id, `<smaller user id>:<larger user id>`.',
     }),
@@ -133,16 +129,8 @@ builder.node(ThreadRef, {
       resolve: (thread) => `https://x.com/i/chat/${thread.platformId}`,
     }),
     done: t.exposeBoolean('done', { description: 'Marked done (archived).' }),
-    status: t.field({
-      type: ThreadStatusEnum,
-      description: 'Whether it shows in the inbox.',
-      resolve: (th) => th.status,
-    }),
-    variant: t.field({
-      type: ThreadVariantEnum,
-      description: 'Classic DM or X Chat.',
-      resolve: (th) => th.variant,
-    }),
+    status: t.expose('status', { type: ThreadStatusEnum, description: 'Whether it shows in the inbox.' }),
+    variant: t.expose('variant', { type: ThreadVariantEnum, description: 'Classic DM or X Chat.' }),
     isRequest: t.exposeBoolean('isRequest', { description: 'A message request not yet accepted.' }),
     isSyncing: t.exposeBoolean('isSyncing', {
       description: 'History is still being imported from X: more messages may appear.',
@@ -176,10 +164,9 @@ builder.node(ThreadRef, {
       resolve: (thread, _args, context) =>
         thread.assigneeId ? context.loaders.members.byId.load(thread.assigneeId) : null,
     }),
-    prospect: t.field({
+    prospect: t.expose('prospect', {
       type: ProspectRef,
       description: 'The other person, with the team’s CRM data. Embedded in the thread: no extra call.',
-      resolve: (thread) => thread.prospect,
     }),
     lastMessage: t.field({
       type: MessagePreviewRef,
