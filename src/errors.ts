@@ -77,6 +77,15 @@ function messageFor(code: ErrorCode, details: UpstreamErrorDetails): string {
   }
 }
 
+/** The code a client will see for an execution error, before masking has run (for the operation log). */
+export function codeOf(error: GraphQLError): string {
+  const original = error.originalError;
+  if (original instanceof UpstreamError) return codeFor(original.details);
+  if (original instanceof MissingTokenError) return 'UNAUTHENTICATED';
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
 /**
  * Yoga's error masking hook: the one place where failures become client-visible errors.
  * Upstream failures become coded errors; our own GraphQLErrors pass; anything else is masked,

@@ -2,7 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { getOperationAST, NoSchemaIntrospectionCustomRule } from 'graphql';
 import {
   type CORSOptions,
   createYoga,
@@ -17,7 +17,7 @@ import { Histogram, Registry } from 'prom-client';
 import { useAutomaticPersistedQueries } from './apq.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
-import { maskError } from './errors.js';
+import { codeOf, maskError } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { useInboxWebhooks } from './events/webhooks.js';
 import { EXAMPLES } from './examples.js';
@@ -94,6 +94,31 @@ const lookAhead: Plugin = {
   },
 };
 
+/**
+ * One log line per GraphQL operation: its name, duration, the Inbox calls it made and the error codes.
+ * Never the token, the variables or the data.
+ */
+const operationLog: Plugin = {
+  onExecute: ({ args }) => {
+    const started = performance.now();
+    const context = args.contextValue as YogaInitialContext & Context;
+    return {
+      onExecuteDone: ({ result }) => {
+        if (!('errors' in result) && !('data' in result)) return; // a stream (@defer, subscription)
+        context.logger.info(
+          {
+            operation: getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous',
+            ms: Math.round(performance.now() - started),
+            upstreamCalls: context.inbox.attempts,
+            errors: result.errors?.map(codeOf),
+          },
+          'graphql operation',
+        );
+      },
+    };
+  },
+};
+
 export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
   const registry = new Registry();
   const upstreamDuration = new Histogram({
@@ -128,6 +153,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     useInboxWebhooks({ secret: config.INBOX_WEBHOOK_SECRET, hub, logger }),
     useAutomaticPersistedQueries(),
     lookAhead,
+    operationLog,
     useDeferStream(),
     usePrometheus({ endpoint: '/metrics', registry }),
     useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),

@@ -45,3 +45,18 @@ it('a token that slips into a logged object is redacted', async () => {
   expect(line).toContain('[redacted]');
   expect(line).not.toContain(DEMO_TOKEN);
 });
+
+it('logs one line per operation: name, duration, upstream calls and error codes', async () => {
+  harness.simulator.resetCalls();
+  harness.logLines.length = 0;
+  await harness.graphql('query InboxRows { team { name } threads(first: 3) { edges { node { id } } } }');
+  const calls = harness.simulator.calls.length;
+  harness.simulator.injectFault({ kind: 'status', status: 404, path: '/team' });
+  await harness.graphql('query Failing { team { name } }');
+  const lines = harness.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'graphql operation');
+  expect(lines).toEqual([
+    expect.objectContaining({ operation: 'InboxRows', upstreamCalls: calls, ms: expect.any(Number) }),
+    expect.objectContaining({ operation: 'Failing', upstreamCalls: 1, errors: ['NOT_FOUND'] }),
+  ]);
+  expect(calls).toBe(2);
+});

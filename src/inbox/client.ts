@@ -113,6 +113,8 @@ export class InboxTransport {
  */
 export class InboxClient {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** HTTP attempts sent upstream by this client (retries included), for the operation log. */
+  attempts = 0;
   private readonly deadline: number;
 
   constructor(
@@ -207,6 +209,7 @@ export class InboxClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = performance.now();
+    this.attempts++;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
       accept: 'application/json',
