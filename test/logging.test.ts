@@ -53,7 +53,9 @@ it('logs one line per operation: name, duration, upstream calls and error codes'
   const calls = harness.simulator.calls.length;
   harness.simulator.injectFault({ kind: 'status', status: 404, path: '/team' });
   await harness.graphql('query Failing { team { name } }');
-  const lines = harness.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'graphql operation');
+  const lines = harness.logLines
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.msg === 'graphql operation');
   expect(lines).toEqual([
     expect.objectContaining({ operation: 'InboxRows', upstreamCalls: calls, ms: expect.any(Number) }),
     expect.objectContaining({ operation: 'Failing', upstreamCalls: 1, errors: ['NOT_FOUND'] }),
