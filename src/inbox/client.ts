@@ -125,10 +125,6 @@ export class InboxClient {
     this.deadline = Date.now() + transport.options.timeoutMs * 2;
   }
 
-  get hasToken(): boolean {
-    return this.token !== null;
-  }
-
   readonly get: Call<'get'> = (path, ...[options]) =>
     this.call('GET', path, options as AnyCallOptions) as never;
   readonly post: Call<'post'> = (path, ...[options]) =>
