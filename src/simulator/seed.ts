@@ -15,7 +15,7 @@ import {
   TOPICS,
 } from './seed-data.js';
 import type { CampaignLead, CampaignState, ContactList, TeamSeed, TeamState } from './team-state.js';
-import { conversationId, versionOf } from './team-state.js';
+import { conversationId, newMessage, versionOf } from './team-state.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from './tokens.js';
 import type {
   AccountLink,
@@ -38,7 +38,6 @@ export const SEED_NOW_MS = Date.parse('2026-11-16T12:00:00.000Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const SNOWFLAKE_EPOCH = 1288834974657n;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -475,30 +474,19 @@ class TeamBuilder {
             ? 'external'
             : 'api';
     this.snowflakeSequence = (this.snowflakeSequence + 1n) % 4096n;
-    const message: Message = {
-      platform: thread.platform,
-      teamId: this.team.id,
-      threadId: thread.id,
+    const message = newMessage(thread, {
       id: rand.cuid(),
+      teamId: this.team.id,
+      timeMs: time,
+      sequence: this.snowflakeSequence,
+      content,
       // Only messages sent from Inbox by a person carry a user id (not campaign sends, not X-typed DMs).
       userId: fromTeam && !campaignId && origin !== 'external' ? sender.userId : null,
-      createdAt: iso(time),
-      updatedAt: null,
-      platformId: String(((BigInt(time) - SNOWFLAKE_EPOCH) << 22n) | this.snowflakeSequence),
-      content,
-      campaignId,
       authorId: fromTeam ? thread.accountLinkId : (thread.prospect.externalId as string),
       origin,
+      campaignId,
       replyData: null,
-      forwardData: null,
-      entities: null,
-      attachment: null,
-      reactions: [],
-      isEncrypted: thread.variant === 'xChat',
-      isEdited: false,
-      deletedAt: null,
-      platformDeletedAt: null,
-    };
+    });
     if (rand.chance(0.05)) {
       const link = this.accountLinks.find((l) => l.id === thread.accountLinkId) as AccountLink;
       message.reactions.push({

@@ -106,6 +106,37 @@ const MAX_EVENTS = 20_000;
 /** X snowflake epoch, so generated message platformIds look and sort like real ones. */
 const SNOWFLAKE_EPOCH = 1288834974657n;
 
+/** A new message of a thread, as the API returns it; seed and writes both build messages here. */
+export function newMessage(
+  thread: Thread,
+  fields: Pick<
+    Message,
+    'id' | 'teamId' | 'content' | 'authorId' | 'userId' | 'origin' | 'campaignId' | 'replyData'
+  > & {
+    timeMs: number;
+    /** 0–4095: tells apart the X ids of messages sent in the same millisecond. */
+    sequence: bigint;
+  },
+): Message {
+  const { timeMs, sequence, ...rest } = fields;
+  return {
+    ...rest,
+    platform: thread.platform,
+    threadId: thread.id,
+    createdAt: new Date(timeMs).toISOString(),
+    updatedAt: null,
+    platformId: String(((BigInt(timeMs) - SNOWFLAKE_EPOCH) << 22n) | sequence),
+    forwardData: null,
+    entities: null,
+    attachment: null,
+    reactions: [],
+    isEncrypted: thread.variant === 'xChat',
+    isEdited: false,
+    deletedAt: null,
+    platformDeletedAt: null,
+  };
+}
+
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export const threadKey = (thread: Thread): PageCursor => ({
@@ -647,29 +678,18 @@ export class TeamState {
   ): Message {
     const nowMs = this.clock.nowMs();
     this.snowflakeSequence = (this.snowflakeSequence + 1n) % 4096n;
-    const message: Message = {
-      platform: thread.platform,
-      teamId: this.team.id,
-      threadId: thread.id,
+    const message = newMessage(thread, {
       id: this.random.cuid(),
-      userId: fields.userId,
-      createdAt: new Date(nowMs).toISOString(),
-      updatedAt: null,
-      platformId: String(((BigInt(nowMs) - SNOWFLAKE_EPOCH) << 22n) | this.snowflakeSequence),
+      teamId: this.team.id,
+      timeMs: nowMs,
+      sequence: this.snowflakeSequence,
       content: fields.content,
-      campaignId: null,
       authorId: fields.authorId,
+      userId: fields.userId,
       origin: fields.origin,
+      campaignId: null,
       replyData: fields.replyData,
-      forwardData: null,
-      entities: null,
-      attachment: null,
-      reactions: [],
-      isEncrypted: thread.variant === 'xChat',
-      isEdited: false,
-      deletedAt: null,
-      platformDeletedAt: null,
-    };
+    });
     // The clock is monotonic, so appending keeps the thread's messages sorted.
     this.messagesByThread.get(thread.id)?.push(message);
     this.indexMessage(message);
