@@ -1,4 +1,4 @@
-import type { PageCursor } from './types.js';
+import type { PageCursor } from '../inbox/types.js';
 
 /** Keyset position: ISO timestamps (all `…sssZ`, so string order is time order), ties broken by id. */
 export function compareKeys(a: PageCursor, b: PageCursor): number {

@@ -1,6 +1,6 @@
+import type { Prospect } from '../inbox/types.js';
 import { Random } from './random.js';
 import { COMPANIES, INTERESTS, LOCATIONS, ROLES } from './seed-data.js';
-import type { Prospect } from './types.js';
 
 export interface Person {
   platformId: string;

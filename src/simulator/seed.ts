@@ -1,3 +1,17 @@
+import type {
+  AccountLink,
+  Campaign,
+  EventType,
+  Member,
+  Message,
+  MessageHistory,
+  ProspectWithContext,
+  ScheduleHours,
+  Status,
+  Tag,
+  Team,
+  Thread,
+} from '../inbox/types.js';
 import { makeProfile, type Person } from './profiles.js';
 import { Random } from './random.js';
 import {
@@ -17,20 +31,6 @@ import {
 import type { CampaignLead, CampaignState, ContactList, TeamSeed, TeamState } from './team-state.js';
 import { conversationId, newMessage, versionOf } from './team-state.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from './tokens.js';
-import type {
-  AccountLink,
-  Campaign,
-  EventType,
-  Member,
-  Message,
-  MessageHistory,
-  ProspectWithContext,
-  ScheduleHours,
-  Status,
-  Tag,
-  Team,
-  Thread,
-} from './types.js';
 
 /** Fixed "now" of the seed: all seeded timestamps lie before it, so every start yields identical data. */
 export const SEED_NOW_MS = Date.parse('2026-11-16T12:00:00.000Z');

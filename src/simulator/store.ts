@@ -1,9 +1,17 @@
+import type {
+  AccountLink,
+  Member,
+  Message,
+  ProspectWithContext,
+  Status,
+  Tag,
+  Thread,
+} from '../inbox/types.js';
 import { Clock } from './clock.js';
 import { ApiError, forbidden } from './errors.js';
 import { Random } from './random.js';
 import { SEED_NOW_MS, seedEvents, seedTeams } from './seed.js';
 import { type CampaignState, type ContactList, TeamState } from './team-state.js';
-import type { AccountLink, Member, Message, ProspectWithContext, Status, Tag, Thread } from './types.js';
 
 interface EntityByKind {
   thread: Thread;

@@ -1,16 +1,11 @@
-import type { Clock } from './clock.js';
-import { conflict, unprocessable, validationError } from './errors.js';
-import { compareKeys } from './paging.js';
-import { makeProfile, type Person } from './profiles.js';
-import type { Random } from './random.js';
 import type {
   AccountLink,
   Campaign,
   CampaignColumn,
   CampaignSequence,
-  Event,
   EventType,
   ImportJob,
+  InboxEvent,
   Member,
   Message,
   MessageHistory,
@@ -24,7 +19,12 @@ import type {
   Thread,
   ThreadLastMessage,
   TypingResult,
-} from './types.js';
+} from '../inbox/types.js';
+import type { Clock } from './clock.js';
+import { conflict, unprocessable, validationError } from './errors.js';
+import { compareKeys } from './paging.js';
+import { makeProfile, type Person } from './profiles.js';
+import type { Random } from './random.js';
 
 export interface ListLead {
   platformId: string;
@@ -206,7 +206,7 @@ export class TeamState {
   readonly prospects: ProspectWithContext[];
   readonly messagesByThread = new Map<string, Message[]>();
   readonly historyByMessage = new Map<string, MessageHistory>();
-  readonly events: Event[] = [];
+  readonly events: InboxEvent[] = [];
   readonly campaigns: CampaignState[];
   readonly lists: ContactList[];
 
@@ -609,8 +609,8 @@ export class TeamState {
   // ------------------------------------------------------------------ events
 
   /** Appends to the team's event log; `data` is snapshotted so later changes don't rewrite history. */
-  emit(type: EventType, data: unknown, timestamp = this.clock.nowIso()): Event {
-    const event: Event = {
+  emit(type: EventType, data: unknown, timestamp = this.clock.nowIso()): InboxEvent {
+    const event: InboxEvent = {
       id: this.random.cuid(),
       seq: this.lastSeq + 1,
       teamId: this.team.id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { PageCursor } from '../inbox/types.js';
 import { badRequest, validationError } from './errors.js';
-import type { PageCursor } from './types.js';
 
 export type Query = Record<string, unknown>;
 

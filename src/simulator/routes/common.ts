@@ -1,8 +1,8 @@
+import type { AccountLink, ProspectWithContext } from '../../inbox/types.js';
 import { validationError } from '../errors.js';
 import { isXUserId, type Person, strangerById } from '../profiles.js';
 import type { SimulatorStore } from '../store.js';
 import type { TeamState } from '../team-state.js';
-import type { AccountLink, ProspectWithContext } from '../types.js';
 
 export interface PersonRef {
   externalId?: string | undefined;

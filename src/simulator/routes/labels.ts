@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { Color } from '../../inbox/types.js';
 import type { Route } from '../router.js';
-import type { Color } from '../types.js';
 import { parseBody } from '../validation.js';
 
 /** The real palette was never published; these names and hex values match the examples. */

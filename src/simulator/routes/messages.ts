@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import type { Message, Thread } from '../../inbox/types.js';
 import { validationError } from '../errors.js';
 import { keysetPage } from '../paging.js';
 import type { Route } from '../router.js';
 import { notFound, type SimulatorStore } from '../store.js';
 import { messageKey, type TeamState } from '../team-state.js';
-import type { Message, Thread } from '../types.js';
 import { cuid, cursorOf, cursorParams, intParam, parseBody, parseQuery, text } from '../validation.js';
 import { accountLinkOf, resolvePerson } from './common.js';
 

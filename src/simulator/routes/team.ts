@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { InboxEvent } from '../../inbox/types.js';
 import type { Route } from '../router.js';
-import type { Event } from '../types.js';
 import { intParam, parseQuery } from '../validation.js';
 
 const eventsQuery = z.object({
@@ -9,12 +9,12 @@ const eventsQuery = z.object({
 });
 
 /** Index of the first event with seq > afterSeq (events are in ascending seq order). */
-function firstAfter(events: readonly Event[], afterSeq: number): number {
+function firstAfter(events: readonly InboxEvent[], afterSeq: number): number {
   let low = 0;
   let high = events.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if ((events[mid] as Event).seq <= afterSeq) low = mid + 1;
+    if ((events[mid] as InboxEvent).seq <= afterSeq) low = mid + 1;
     else high = mid;
   }
   return low;

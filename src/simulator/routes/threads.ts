@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { Thread } from '../../inbox/types.js';
 import { badRequest, forbidden } from '../errors.js';
 import { compareKeys, keysetPage } from '../paging.js';
 import type { Route } from '../router.js';
 import { threadKey } from '../team-state.js';
-import type { Thread } from '../types.js';
 import {
   arrayParam,
   booleanParam,
