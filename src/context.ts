@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventHub } from './events/hub.js';
-import type { InboxClient, InboxTransport } from './inbox/client.js';
-import { createLoaders, type Loaders } from './loaders/index.js';
-import type { SharedCache } from './loaders/shared-cache.js';
+import { createInboxApi, type InboxApi } from './inbox/api.js';
+import type { CollectionCache } from './inbox/collection-cache.js';
+import type { InboxTransport } from './inbox/rest-client.js';
 
 /** Everything a resolver may use; created anew for every GraphQL request, so nothing leaks between callers. */
 export interface Context {
-  inbox: InboxClient;
-  loaders: Loaders;
+  /** The Inbox API for this caller, with named operations (src/inbox/api.ts). */
+  inbox: InboxApi;
   logger: Logger;
-  /** The cross-request collection cache, and this caller's key in it (an HMAC of the token). */
-  sharedCache: SharedCache;
-  tokenKey: string | undefined;
   /** MAX_UPSTREAM_CALLS: the budget the complexity plugin holds each operation to. */
   maxUpstreamCalls: number;
-  /** A new REST client for the same caller, for long-lived subscriptions (a request's client has a deadline). */
-  freshInbox(): InboxClient;
   events: EventSource;
 }
 
@@ -37,7 +32,7 @@ export function bearerToken(header: string | null): string | null {
 
 export interface ContextDependencies {
   transport: InboxTransport;
-  sharedCache: SharedCache;
+  collectionCache: CollectionCache;
   logger: Logger;
   maxUpstreamCalls: number;
   events: EventSource;
@@ -45,20 +40,18 @@ export interface ContextDependencies {
 
 export function createContext(
   request: Request,
-  { transport, sharedCache, logger, maxUpstreamCalls, events }: ContextDependencies,
+  { transport, collectionCache, logger, maxUpstreamCalls, events }: ContextDependencies,
 ): Context {
   const requestLogger = logger.child({ requestId: request.headers.get('x-request-id') ?? randomUUID() });
-  const token = bearerToken(request.headers.get('authorization'));
-  const inbox = transport.client(token, requestLogger);
-  const tokenKey = token === null ? undefined : sharedCache.keyOf(token);
   return {
-    inbox,
-    loaders: createLoaders(inbox, sharedCache, tokenKey),
+    inbox: createInboxApi({
+      transport,
+      token: bearerToken(request.headers.get('authorization')),
+      logger: requestLogger,
+      cache: collectionCache,
+    }),
     logger: requestLogger,
-    sharedCache,
-    tokenKey,
     maxUpstreamCalls,
-    freshInbox: () => transport.client(token, requestLogger),
     events,
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PersistedQueryStore, sha256Hex } from '../src/apq.js';
+import { PersistedQueryStore, sha256Hex } from '../src/plugins/apq.js';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { type Harness, startHarness } from './support/harness.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type ConstDirectiveNode, Kind, parse, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeGlobalID } from '../src/schema/ids.js';
+import { encodeGlobalID } from '../src/graphql/ids.js';
 import { printedSchemas } from '../src/schema/print.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => {
   // Collections must come from the upstream in each test, so the calls it counts are its own.
-  harness.facade.sharedCache.clear();
+  harness.facade.collectionCache.clear();
   harness.simulator.resetCalls();
   harness.simulator.clearFaults();
 });

@@ -73,7 +73,7 @@ afterAll(async () => {
   await harness?.close();
 });
 beforeEach(() => {
-  harness.facade.sharedCache.clear();
+  harness.facade.collectionCache.clear();
   harness.simulator.resetCalls();
   harness.simulator.clearFaults();
   reviews.representations.length = 0;

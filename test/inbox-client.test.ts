@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InboxTransport } from '../src/inbox/client.js';
+import { InboxTransport } from '../src/inbox/rest-client.js';
 import { createLogger } from '../src/logger.js';
 
 /** A real HTTP server that records what reaches it and answers what a test asks for. */

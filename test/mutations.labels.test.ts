@@ -124,7 +124,7 @@ describe.each(kinds)(
     });
 
     it('a color name outside the palette is refused after reading the palette, never written', async () => {
-      harness.facade.sharedCache.clear();
+      harness.facade.collectionCache.clear();
       const error = await expectRefused(
         harness,
         CREATE,

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 beforeEach(() => {
-  harness.facade.sharedCache.clear();
+  harness.facade.collectionCache.clear();
   harness.simulator.clearFaults();
   harness.simulator.resetCalls();
 });

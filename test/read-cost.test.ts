@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 beforeEach(() => {
-  harness.facade.sharedCache.clear();
+  harness.facade.collectionCache.clear();
   harness.simulator.resetCalls();
 });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 beforeEach(() => {
   harness.simulator.resetCalls();
-  harness.facade.sharedCache.clear();
+  harness.facade.collectionCache.clear();
 });
 
 /** Runs an operation that must succeed. Results are checked by assertions, so they are loosely typed. */

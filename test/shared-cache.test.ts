@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SharedCache } from '../src/loaders/shared-cache.js';
+import { CollectionCache } from '../src/inbox/collection-cache.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -11,7 +11,7 @@ describe('the cross-request collection cache, over real HTTP', () => {
   });
   afterAll(() => harness.close());
   beforeEach(() => {
-    harness.facade.sharedCache.clear();
+    harness.facade.collectionCache.clear();
     harness.simulator.clearFaults();
     harness.simulator.resetCalls();
   });
@@ -59,18 +59,18 @@ describe('the cross-request collection cache, over real HTTP', () => {
   });
 });
 
-describe('SharedCache', () => {
+describe('CollectionCache', () => {
   it('keys by an HMAC of the token: never the token, and different per token and per process', () => {
-    const cache = new SharedCache(1_000);
+    const cache = new CollectionCache(1_000);
     const key = cache.keyOf('secret-token');
     expect(key).not.toContain('secret-token');
     expect(key).toBe(cache.keyOf('secret-token'));
     expect(key).not.toBe(cache.keyOf('secret-token2'));
-    expect(key).not.toBe(new SharedCache(1_000).keyOf('secret-token'));
+    expect(key).not.toBe(new CollectionCache(1_000).keyOf('secret-token'));
   });
 
   it('is bounded: the least recently used entry goes first', async () => {
-    const cache = new SharedCache(60_000, 2);
+    const cache = new CollectionCache(60_000, 2);
     let loads = 0;
     const load = async () => ++loads;
     await cache.getOrLoad('a', 'tags', load);
@@ -85,7 +85,7 @@ describe('SharedCache', () => {
   });
 
   it('with a TTL of 0 caches nothing', async () => {
-    const cache = new SharedCache(0);
+    const cache = new CollectionCache(0);
     let loads = 0;
     await cache.getOrLoad('a', 'tags', async () => ++loads);
     await cache.getOrLoad('a', 'tags', async () => ++loads);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook, WEBHOOK_PATH } from '../src/events/webhooks.js';
 import type { InboxEvent } from '../src/inbox/types.js';
+import { signWebhook, WEBHOOK_PATH } from '../src/plugins/webhooks.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { type Harness, startHarness } from './support/harness.js';
 

@@ -34,4 +34,6 @@ export type Campaign = Schemas['Campaign'];
 export type CampaignV2 = Schemas['CampaignV2'];
 export type CampaignSequence = Schemas['CampaignSequence'];
 export type CampaignColumn = Schemas['CampaignColumn'];
+export type MessageSegment = Schemas['MessageSegment'];
+export type SequenceStepInput = Schemas['SequenceStepInput'];
 export type ScheduleHours = Schemas['ScheduleHours'];

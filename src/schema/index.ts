@@ -1,20 +1,31 @@
-import { builder } from './builder.js';
-import './team.js';
-import './member.js';
-import './account-link.js';
-import './tag.js';
-import './status.js';
-import './color.js';
-import './prospect.js';
-import './thread.js';
-import './message.js';
-import './campaign.js';
-import './campaign-writes.js';
-import './list.js';
-import './event.js';
-import './federation.js';
+import { builder } from '../graphql/builder.js';
+import './team/types.js';
+import './team/queries.js';
+import './labels/types.js';
+import './labels/colors.js';
+import './prospect/types.js';
+import './prospect/queries.js';
+import './prospect/mutations.js';
+import './thread/types.js';
+import './thread/queries.js';
+import './thread/mutations.js';
+import './message/types.js';
+import './message/mutations.js';
+import './campaign/types.js';
+import './campaign/queries.js';
+import './campaign/writes/types.js';
+import './campaign/writes/mutations.js';
+import './list/types.js';
+import './list/mutations.js';
+import './event/types.js';
+import './event/queries.js';
+import './event/subscription.js';
 
-/** The executable schema: a normal GraphQL schema that is also an Apollo Federation v2 subgraph. */
+/**
+ * The executable schema: a normal GraphQL schema that is also an Apollo Federation v2 subgraph. Each domain
+ * folder holds its types, queries and mutations; they share only the refs of ./refs.ts, so the order of
+ * these imports does not matter.
+ */
 export const schema = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.6',
   federationDirectives: ['@key', '@shareable'],

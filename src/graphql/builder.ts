@@ -1,0 +1,144 @@
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
+import RelayPlugin from '@pothos/plugin-relay';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import type { Context } from '../context.js';
+import { badUserInput } from '../errors.js';
+import { callsOf, complexityLimit, UPSTREAM_COST } from './cost.js';
+
+type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+
+/** ['input', 'steps', 0, 'delay'] → `input.steps[0].delay`. */
+function fieldPath(path: IssuePath): string {
+  return path.reduce<string>((field, segment) => {
+    const key = typeof segment === 'object' ? segment.key : segment;
+    if (typeof key === 'number') return `${field}[${key}]`;
+    return field === '' ? String(key) : `${field}.${String(key)}`;
+  }, '');
+}
+
+/** The validation plugin's failure → the first issue as BAD_USER_INPUT naming its argument path. */
+function validationError(failure: { issues: ReadonlyArray<{ message: string; path?: IssuePath }> }) {
+  const issue = failure.issues[0];
+  const field = fieldPath(issue?.path ?? []) || 'input';
+  return badUserInput(`\`${field}\` ${issue?.message ?? 'is invalid'}.`, field);
+}
+
+/** The schema builder: plugins, scalars and the root types; the types live in src/schema/<domain>/. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    DateTime: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  // Fields are non-null unless they say otherwise: nullability follows the upstream contract field by field.
+  defaultFieldNullability: false,
+  plugins: [RelayPlugin, ComplexityPlugin, DirectivePlugin, FederationPlugin, ValidationPlugin],
+  // Inputs declare their zod validation beside their fields; a refusal is BAD_USER_INPUT naming the input.
+  validation: { validationError },
+  // "Complexity" is the number of Inbox API calls an operation may make (./cost.ts), checked
+  // before any root field runs: one operation cannot spend the team's 300 calls a minute.
+  complexity: {
+    defaultComplexity: 0,
+    defaultListMultiplier: 1,
+    limit: (context) => ({ complexity: complexityLimit(context.maxUpstreamCalls) }),
+    complexityError: (_kind, { complexity, maxComplexity = 0 }) => {
+      const [calls, limit] = [callsOf(complexity), callsOf(maxComplexity)];
+      return new GraphQLError(
+        `This operation could make up to ${calls} Inbox API calls; the limit is ${limit} ` +
+          '(MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.',
+        { extensions: { code: 'BAD_USER_INPUT', upstreamCalls: calls, maxUpstreamCalls: limit } },
+      );
+    },
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    // Connections are `edges: [XEdge!]!` with `node: X!`: a page never holds holes.
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    cursorFieldOptions: {
+      description: 'Opaque position of the item; pass it as `after` to page on from it.',
+    },
+    pageInfoFieldOptions: { description: 'Where the next page starts.' },
+    idFieldOptions: { description: 'Global id (opaque): accepted by `node`, `nodes` and every id argument.' },
+    nodeTypeOptions: { description: 'An object with a global id, readable with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Paging state of a connection. Paging is forward only.' },
+    hasNextPageFieldOptions: { description: 'More items follow: ask again with `after: endCursor`.' },
+    hasPreviousPageFieldOptions: { description: 'Always false: the Inbox API pages forward only.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
+    endCursorFieldOptions: { description: 'Pass as `after` to get the next page.' },
+    nodeQueryOptions: { description: 'Any object by its global `id`.', complexity: UPSTREAM_COST.oneCall },
+    nodesQueryOptions: {
+      description: 'Objects by their global ids, in order; `null` where none was found.',
+      complexity: ({ ids }) => UPSTREAM_COST.perItem(ids.length),
+    },
+  },
+});
+
+builder.queryType({ description: 'Reads. Every field costs as few Inbox REST calls as the v1 API allows.' });
+builder.mutationType({
+  description:
+    'Writes. Each field validates its input before any upstream call, makes one Inbox REST write (never ' +
+    'retried), and returns the changed object so client caches update; later reads see the new state.',
+});
+
+builder.subscriptionType({
+  description: 'Live updates, over Server-Sent Events (`Accept: text/event-stream`) at `/graphql`.',
+});
+
+builder.scalarType('DateTime', {
+  description: 'An ISO-8601 timestamp in UTC, e.g. `2026-02-20T09:14:05.000Z`.',
+  serialize: (value: unknown) => {
+    const time = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
+    if (time && !Number.isNaN(time.getTime())) return time.toISOString();
+    throw new GraphQLError('DateTime cannot represent a non-date value');
+  },
+  parseValue: (value) => parseDateTime(value),
+  parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : undefined),
+});
+
+function parseDateTime(value: unknown): string {
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  throw new GraphQLError('DateTime must be an ISO-8601 string', { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+builder.scalarType('JSON', {
+  description:
+    'Any JSON value, passed through as the Inbox API sent it (for shapes the API leaves undocumented).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: function parseJsonLiteral(node: ValueNode): unknown {
+    switch (node.kind) {
+      case Kind.STRING:
+      case Kind.BOOLEAN:
+        return node.value;
+      case Kind.INT:
+      case Kind.FLOAT:
+        return Number(node.value);
+      case Kind.LIST:
+        return node.values.map(parseJsonLiteral);
+      case Kind.OBJECT:
+        return Object.fromEntries(
+          node.fields.map((field) => [field.name.value, parseJsonLiteral(field.value)]),
+        );
+      case Kind.NULL:
+        return null;
+      default:
+        throw new GraphQLError('JSON literals cannot contain variables', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+    }
+  },
+});
+
+/** The schema types of this builder, for helpers that take Pothos builders as parameters. */
+export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { CollectionCache } from './collection-cache.js';
+import { campaignOperations } from './operations/campaigns.js';
+import { eventOperations } from './operations/events.js';
+import { labelsOperations } from './operations/labels.js';
+import { listOperations } from './operations/lists.js';
+import { messageOperations } from './operations/messages.js';
+import { prospectOperations } from './operations/prospects.js';
+import { teamOperations } from './operations/team.js';
+import { threadOperations } from './operations/threads.js';
+import type { InboxTransport } from './rest-client.js';
+import { Session } from './session.js';
+
+/** The collections a look-ahead may start reading before the resolvers ask for them. */
+export type WarmableCollection = 'members' | 'accountLinks' | 'tags' | 'statuses';
+
+export interface InboxApiOptions {
+  transport: InboxTransport;
+  /** The caller's token; `null` when it sent none (every call then fails with UNAUTHENTICATED, unsent). */
+  token: string | null;
+  logger: Logger;
+  /** The cross-request collection cache, if any. */
+  cache?: CollectionCache;
+}
+
+/**
+ * The Inbox API as the facade's resolvers see it: one object per GraphQL request, bound to the caller's
+ * token, with named operations (`threads.update(id, patch)`, `campaigns.addLeads(...)`). Behind them: the raw
+ * REST verbs (private to src/inbox/), the request's loaders (batching, priming, de-duplication), the
+ * cross-request collection cache, and freshness after writes.
+ */
+export function createInboxApi({ transport, token, logger, cache }: InboxApiOptions) {
+  const tokenKey = token === null || cache === undefined ? undefined : cache.keyOf(token);
+  const session = new Session(transport.client(token, logger), cache, tokenKey);
+  return {
+    ...teamOperations(session),
+    ...labelsOperations(session),
+    threads: threadOperations(session),
+    messages: messageOperations(session),
+    prospects: prospectOperations(session),
+    campaigns: campaignOperations(session),
+    lists: listOperations(session),
+    events: eventOperations(session),
+    /** HTTP attempts sent upstream so far (retries included), for the operation log. */
+    get upstreamCalls(): number {
+      return session.rest.attempts;
+    },
+    /**
+     * Starts reading collections that the operation will probably need, beside its other calls. Only while
+     * a cross-request cache keeps them: then a read now is one that later requests won't make.
+     */
+    warm(collections: Iterable<WarmableCollection>): void {
+      if (!session.cachesCollections) return;
+      for (const collection of collections) session.loaders[collection].all().catch(() => undefined);
+    },
+    /** A fresh API for the same caller (new deadline, empty memo), for long-lived subscriptions. */
+    renew: () => createInboxApi({ transport, token, logger, cache }),
+  };
+}
+
+export type InboxApi = ReturnType<typeof createInboxApi>;

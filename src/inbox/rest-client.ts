@@ -1,0 +1,298 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fetch, { type Response } from 'node-fetch';
+import type { Logger } from 'pino';
+import qs from 'qs';
+import type { paths } from './openapi.js';
+import { MissingTokenError, parseErrorBody, UpstreamError } from './upstream-error.js';
+
+/**
+ * The raw REST verbs of the Inbox API, private to src/inbox/: the rest of the facade calls the named operations
+ * of InboxApi (./api.ts), never a path.
+ */
+
+// ---- Types derived from openapi.yaml (src/inbox/openapi.d.ts), never written by hand ----
+type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete';
+export type PathsFor<M extends HttpMethod> = {
+  [P in keyof paths]: paths[P][M] extends { responses: unknown } ? P : never;
+}[keyof paths];
+type Operation<P extends keyof paths, M extends HttpMethod> = paths[P][M];
+type Parameters<O> = O extends { parameters: infer Ps } ? Ps : never;
+type PathParameters<O> = Parameters<O> extends { path: infer X } ? X : never;
+type QueryParameters<O> = Parameters<O> extends { query?: infer X } ? X : never;
+type RequestBody<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+type IfPresent<T, Then> = [T] extends [never] ? unknown : [T] extends [undefined] ? unknown : Then;
+export type CallOptions<O> = IfPresent<PathParameters<O>, { path: PathParameters<O> }> &
+  IfPresent<QueryParameters<O>, { query?: QueryParameters<O> }> &
+  IfPresent<RequestBody<O>, { body?: RequestBody<O> }>;
+/** The JSON request body of an endpoint, e.g. `JsonBody<'/threads/{threadId}', 'patch'>`. */
+export type JsonBody<P extends keyof paths, M extends HttpMethod> = NonNullable<RequestBody<Operation<P, M>>>;
+/** The query parameters of an endpoint. */
+export type QueryOf<P extends keyof paths, M extends HttpMethod> = NonNullable<
+  QueryParameters<Operation<P, M>>
+>;
+/** The 200 answer of an endpoint. */
+export type AnswerOf<P extends keyof paths, M extends HttpMethod> = OkBody<Operation<P, M>>;
+export type OkBody<O> = O extends { responses: { 200: { content: { 'application/json': infer R } } } }
+  ? R
+  : unknown;
+type OptionalIfEmpty<T> = object extends T ? [options?: T] : [options: T];
+type Call<M extends HttpMethod> = <P extends PathsFor<M>>(
+  path: P,
+  ...options: OptionalIfEmpty<CallOptions<Operation<P, M>>>
+) => Promise<OkBody<Operation<P, M>>>;
+
+interface AnyCallOptions {
+  path?: Record<string, string>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+}
+
+export interface InboxTransportOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryAfterMs: number;
+  logger: Logger;
+  /** Called once per upstream HTTP attempt, for metrics. */
+  onAttempt?: (attempt: UpstreamAttempt) => void;
+}
+
+/** One upstream HTTP attempt. `route` is the path template, never the ids. */
+export interface UpstreamAttempt {
+  method: string;
+  route: string;
+  status: number | 'timeout' | 'network';
+  ms: number;
+}
+
+const RETRY_BASE_MS = 100;
+const RETRY_CAP_MS = 2_000;
+
+/**
+ * Long-lived, shared by every request: configuration and one keep-alive agent.
+ * It holds no token and no data; per-request state lives in RestClient.
+ */
+export class InboxTransport {
+  readonly options: InboxTransportOptions;
+  readonly origin: string;
+  private readonly agent: HttpAgent | HttpsAgent;
+
+  constructor(options: InboxTransportOptions) {
+    this.options = options;
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    const agentOptions = { keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 };
+    this.agent = base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  }
+
+  /** A client for one GraphQL request, bound to the caller's token (or to none). */
+  client(token: string | null, logger: Logger = this.options.logger): RestClient {
+    return new RestClient(this, token, logger);
+  }
+
+  async fetch(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+  ) {
+    // The token may only ever travel to the configured API origin.
+    if (new URL(url).origin !== this.origin)
+      throw new Error('refusing to send a request outside INBOX_API_URL');
+    return fetch(url, { ...init, agent: this.agent, redirect: 'manual', compress: true });
+  }
+
+  /** Readiness: the upstream answers HTTP at all (an unauthenticated call: it spends no team's quota). */
+  async isReachable(): Promise<boolean> {
+    try {
+      const response = await this.fetch(`${this.options.baseUrl}/team`, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(Math.min(this.options.timeoutMs, 2_000)),
+      });
+      await response.arrayBuffer();
+      return response.status < 500;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/**
+ * The REST client of one GraphQL request. It forwards the caller's token unchanged, bounds every call
+ * by INBOX_TIMEOUT_MS and the whole request by twice that, retries GETs on 5xx and network failures,
+ * and runs identical GETs once (the memo is dropped after any write so later reads are fresh).
+ */
+export class RestClient {
+  private readonly memo = new Map<string, Promise<unknown>>();
+  /** HTTP attempts sent upstream by this client (retries included), for the operation log. */
+  attempts = 0;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly transport: InboxTransport,
+    private readonly token: string | null,
+    private readonly logger: Logger,
+  ) {
+    this.deadline = Date.now() + transport.options.timeoutMs * 2;
+  }
+
+  readonly get: Call<'get'> = (path, ...[options]) =>
+    this.call('GET', path, options as AnyCallOptions) as never;
+  readonly post: Call<'post'> = (path, ...[options]) =>
+    this.call('POST', path, options as AnyCallOptions) as never;
+  readonly patch: Call<'patch'> = (path, ...[options]) =>
+    this.call('PATCH', path, options as AnyCallOptions) as never;
+  readonly put: Call<'put'> = (path, ...[options]) =>
+    this.call('PUT', path, options as AnyCallOptions) as never;
+  readonly delete: Call<'delete'> = (path, ...[options]) =>
+    this.call('DELETE', path, options as AnyCallOptions) as never;
+
+  private call(method: string, route: string, options: AnyCallOptions = {}): Promise<unknown> {
+    const path = route.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = options.path?.[name];
+      if (value === undefined) throw new Error(`missing path parameter ${name} for ${route}`);
+      return encodeURIComponent(value);
+    });
+    const query = options.query
+      ? qs.stringify(options.query, { arrayFormat: 'indices', encodeValuesOnly: true, skipNulls: true })
+      : '';
+    const target = {
+      method,
+      route,
+      path,
+      url: `${this.transport.options.baseUrl}${path}${query ? `?${query}` : ''}`,
+    };
+    if (method !== 'GET') {
+      this.memo.clear();
+      return this.send(target, options.body);
+    }
+    let pending = this.memo.get(target.url);
+    if (!pending) {
+      pending = this.send(target, undefined);
+      this.memo.set(target.url, pending);
+    }
+    return pending;
+  }
+
+  private async send(target: Target, body: unknown): Promise<unknown> {
+    const { maxRetries, maxRetryAfterMs } = this.transport.options;
+    const retryable = target.method === 'GET';
+    let waitedForRateLimit = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(target, body);
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || !retryable) throw error;
+        const { kind, status, retryAfter } = error.details;
+        let delayMs: number | undefined;
+        if (status === 429) {
+          const wait = (retryAfter ?? Number.POSITIVE_INFINITY) * 1000;
+          if (!waitedForRateLimit && wait <= maxRetryAfterMs) delayMs = wait;
+          waitedForRateLimit = true;
+        } else if (
+          (kind === 'network' || (kind === 'http' && (status ?? 0) >= 500)) &&
+          attempt < maxRetries
+        ) {
+          // Exponential backoff with full jitter, so concurrent requests don't retry in lockstep.
+          delayMs = Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+        }
+        if (delayMs === undefined || Date.now() + delayMs >= this.deadline) throw error;
+        this.logger.debug(
+          { route: target.route, status, kind, delayMs: Math.round(delayMs) },
+          'retrying upstream GET',
+        );
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  private async attempt(target: Target, body: unknown): Promise<unknown> {
+    const { method, route, path } = target;
+    if (this.token === null) throw new MissingTokenError();
+    const remaining = this.deadline - Date.now();
+    const timeoutMs = Math.min(this.transport.options.timeoutMs, remaining);
+    if (timeoutMs <= 0)
+      throw new UpstreamError({ kind: 'timeout', method, path, message: 'Inbox API deadline exceeded' });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const started = performance.now();
+    this.attempts++;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: 'application/json',
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response | undefined;
+    try {
+      response = await this.transport.fetch(target.url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      });
+      const text = await response.text();
+      this.record(method, route, response.status, started);
+      return interpret(target, response, text);
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      const timedOut = controller.signal.aborted;
+      if (!response) this.record(method, route, timedOut ? 'timeout' : 'network', started);
+      throw new UpstreamError({
+        kind: timedOut ? 'timeout' : 'network',
+        method,
+        path,
+        status: response?.status,
+        message: timedOut ? `Inbox API did not answer within ${timeoutMs} ms` : 'Inbox API connection failed',
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private record(method: string, route: string, status: number | 'timeout' | 'network', started: number) {
+    const ms = performance.now() - started;
+    this.transport.options.onAttempt?.({ method, route, status, ms });
+    this.logger.debug({ method, route, status, ms: Math.round(ms) }, 'inbox call');
+  }
+}
+
+interface Target {
+  method: string;
+  route: string;
+  path: string;
+  url: string;
+}
+
+function interpret({ method, path }: Target, response: Response, text: string): unknown {
+  if (response.ok) {
+    if (text.trim() === '') return null; // DELETE bodies are undocumented and may be empty
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new UpstreamError({
+        kind: 'badBody',
+        method,
+        path,
+        status: response.status,
+        message: 'Inbox API answered with a body that is not JSON',
+      });
+    }
+  }
+  const { code, message } = parseErrorBody(text);
+  const retryAfterHeader = response.headers.get('retry-after');
+  const retryAfter = retryAfterHeader === null ? undefined : parseRetryAfter(retryAfterHeader);
+  throw new UpstreamError({ kind: 'http', method, path, status: response.status, code, message, retryAfter });
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function parseRetryAfter(value: string): number | undefined {
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

@@ -1,0 +1,43 @@
+import type { CachedCollection, CollectionCache } from './collection-cache.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { RestClient } from './rest-client.js';
+
+/**
+ * What the operations of one InboxApi share: the caller's REST client, its loaders, and the rule that keeps
+ * reads fresh after a write.
+ */
+export class Session {
+  readonly loaders: Loaders;
+
+  constructor(
+    readonly rest: RestClient,
+    private readonly cache: CollectionCache | undefined,
+    private readonly tokenKey: string | undefined,
+  ) {
+    this.loaders = createLoaders(rest, cache, tokenKey);
+  }
+
+  /** Cross-request reads are on: a collection read now is one that later requests will not make. */
+  get cachesCollections(): boolean {
+    return this.cache?.enabled === true && this.tokenKey !== undefined;
+  }
+
+  /**
+   * Runs one upstream write, then makes every later read fresh: in this request (the loaders forget what they
+   * saw) and in later ones (the cached collections the write changes are dropped for the whole team).
+   * Also after a failure: a write that timed out may still have been applied upstream.
+   */
+  async write<T>(
+    call: (rest: RestClient) => Promise<T>,
+    changes: readonly CachedCollection[] = [],
+  ): Promise<T> {
+    try {
+      return await call(this.rest);
+    } finally {
+      if (this.cache && this.tokenKey !== undefined) {
+        for (const collection of changes) this.cache.invalidate(this.tokenKey, collection);
+      }
+      this.loaders.clearAll();
+    }
+  }
+}

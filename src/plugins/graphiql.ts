@@ -1,0 +1,30 @@
+import type { GraphiQLOptions, YogaServerOptions } from 'graphql-yoga';
+import { EXAMPLES } from '../examples.js';
+
+/** GraphiQL opens with the example operations as tabs, and the demo token pre-filled when there is one. */
+export function graphiqlOptions(token: string | undefined): GraphiQLOptions {
+  const headers = JSON.stringify(
+    token ? { Authorization: `Bearer ${token}` } : { Authorization: 'Bearer <your Inbox API token>' },
+    null,
+    2,
+  );
+  return {
+    title: 'Inbox GraphQL',
+    headers,
+    defaultHeaders: headers,
+    defaultQuery: EXAMPLES[0]?.query,
+    defaultTabs: EXAMPLES.map((example) => ({
+      query: example.query,
+      variables: example.variables ? JSON.stringify(example.variables, null, 2) : null,
+      headers,
+    })),
+    shouldPersistHeaders: false,
+  };
+}
+
+/**
+ * GraphiQL's assets are inlined (nothing loads from a CDN) and weigh ~80 MB of memory once loaded:
+ * load them on the first browser visit, not at start-up.
+ */
+export const renderGraphiQL: YogaServerOptions<object, object>['renderGraphiQL'] = async (options) =>
+  (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options);

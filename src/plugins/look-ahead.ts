@@ -1,0 +1,118 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLSchema,
+  getOperationAST,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import { inboxIdOf } from '../graphql/ids.js';
+import { cursorArgument, pageSizeArgument } from '../graphql/pagination.js';
+import type { InboxApi, WarmableCollection } from '../inbox/api.js';
+import { MESSAGE_PAGE, messagePageQuery } from '../schema/message/connection.js';
+
+/**
+ * Look-ahead: before a query runs, start the upstream calls its nested fields will make, so that they run
+ * beside the root calls instead of one round trip later (a cold inbox page: one round trip instead of two).
+ * The resolvers then find these calls in flight (memoised).
+ *
+ * - `thread(id:) { messages(...) }`: the message page, which does not need the thread first. Exact: the
+ *   resolver makes this very call.
+ * - Collections a field may read (`Thread.accountLink` → account links, `Prospect.tags` → tags...).
+ *   Speculative: under an empty list, or when no message was sent from Inbox, the field reads nothing. So
+ *   the API starts them only while a cross-request cache keeps them (`InboxApi.warm`).
+ * Mutations get none: a write clears what the request read.
+ */
+export const useLookAhead = (): Plugin => ({
+  onExecute: ({ args }) => {
+    // Yoga types the execution context as its initial one; ours was merged in by createContext.
+    const context = args.contextValue as YogaInitialContext & Context;
+    lookAhead(args.schema, args.document, args.operationName, args.variableValues, context.inbox);
+  },
+});
+
+const COLLECTIONS: Record<string, readonly WarmableCollection[]> = {
+  'Thread.accountLink': ['accountLinks'],
+  'Thread.assignee': ['members'],
+  'Prospect.tags': ['tags'],
+  'Prospect.status': ['statuses'],
+  'Prospect.assignee': ['members'],
+  'MessagePreview.sentBy': ['members'],
+  'Message.sentBy': ['members'],
+};
+
+interface SelectedField {
+  /** `Type.field`, e.g. `Query.thread`. */
+  coordinate: string;
+  field: GraphQLField<unknown, unknown> | null | undefined;
+  node: FieldNode;
+}
+
+function lookAhead(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  inbox: InboxApi,
+): void {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'query') return; // a write clears the loaders: nothing to start before it
+  const wanted = new Set<WarmableCollection>();
+  const typeInfo = new TypeInfo(schema);
+  const enclosing: SelectedField[] = [];
+  visit(
+    operation,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter(node) {
+          const selected = {
+            coordinate: `${typeInfo.getParentType()?.name}.${node.name.value}`,
+            field: typeInfo.getFieldDef(),
+            node,
+          };
+          for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
+          const parent = enclosing.at(-1);
+          if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
+            startMessagePage(inbox, parent, selected, variables);
+          }
+          enclosing.push(selected);
+        },
+        leave() {
+          enclosing.pop();
+        },
+      },
+    }),
+  );
+  inbox.warm(wanted);
+}
+
+/** `thread(id:) { messages }` at the root: the page's thread id and arguments are known before the thread is. */
+function startMessagePage(
+  inbox: InboxApi,
+  thread: SelectedField,
+  messages: SelectedField,
+  variables: Record<string, unknown> | null | undefined,
+): void {
+  if (!thread.field || !messages.field) return;
+  try {
+    const { id } = getArgumentValues(thread.field, thread.node, variables) as { id: string };
+    const { first, after } = getArgumentValues(messages.field, messages.node, variables);
+    // The same validation as the arguments': a refused one is left to the resolver, which reports it.
+    const threadId = inboxIdOf(id, 'Thread');
+    const size = pageSizeArgument(MESSAGE_PAGE.max).nullish().safeParse(first);
+    const cursor = cursorArgument.nullish().safeParse(after);
+    if (!('value' in threadId) || !size.success || !cursor.success) return;
+    const page = inbox.messages.page(
+      threadId.value,
+      messagePageQuery({ first: size.data, after: cursor.data }),
+    );
+    page.catch(() => undefined); // the resolver awaits the same (memoised) call and reports its failure
+  } catch {
+    // Arguments that do not coerce: the resolvers refuse them with the proper error.
+  }
+}

@@ -1,0 +1,29 @@
+import { getOperationAST } from 'graphql';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import { codeOf } from '../errors.js';
+
+/**
+ * One log line per GraphQL operation: its name, duration, the Inbox calls it made and the error codes.
+ * Never the token, the variables or the data.
+ */
+export const useOperationLog = (): Plugin => ({
+  onExecute: ({ args }) => {
+    const started = performance.now();
+    const context = args.contextValue as YogaInitialContext & Context;
+    return {
+      onExecuteDone: ({ result }) => {
+        if (!('errors' in result) && !('data' in result)) return; // a stream (@defer, subscription)
+        context.logger.info(
+          {
+            operation: getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous',
+            ms: Math.round(performance.now() - started),
+            upstreamCalls: context.inbox.upstreamCalls,
+            errors: result.errors?.map(codeOf),
+          },
+          'graphql operation',
+        );
+      },
+    };
+  },
+});

@@ -1,0 +1,48 @@
+import { builder } from '../../graphql/builder.js';
+import type { Thread } from '../../inbox/types.js';
+import { CampaignObject, MemberObject } from '../refs.js';
+import { authorOf, directionOf, MessageAuthorUnion, MessageDirectionEnum } from './author.js';
+
+/** The inbox-list preview of a thread's newest message, with its thread for author attribution. */
+export const MessagePreviewObject = builder.objectRef<{
+  preview: NonNullable<Thread['lastMessage']>;
+  thread: Thread;
+}>('MessagePreview');
+
+MessagePreviewObject.implement({
+  description: 'The newest message of a thread as the thread list carries it: no message call needed.',
+  fields: (t) => ({
+    inboxId: t.id({ description: 'Raw Inbox id of the message.', resolve: ({ preview }) => preview.id }),
+    content: t.string({ description: 'Text of the message.', resolve: ({ preview }) => preview.content }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When it was sent.',
+      resolve: ({ preview }) => preview.createdAt,
+    }),
+    direction: t.field({
+      type: MessageDirectionEnum,
+      description: 'Inbound (from the prospect) or outbound (from the team).',
+      resolve: ({ preview, thread }) => directionOf(preview.authorId, thread),
+    }),
+    author: t.field({
+      type: MessageAuthorUnion,
+      nullable: true,
+      description: 'Who wrote it; `null` for legacy author ids that name neither side.',
+      resolve: ({ preview, thread }, _args, context) => authorOf(preview.authorId, thread, context),
+    }),
+    sentBy: t.field({
+      type: MemberObject,
+      nullable: true,
+      description: 'The member who sent it from Inbox, if one did (from the member collection).',
+      resolve: ({ preview }, _args, context) =>
+        preview.userId ? context.inbox.members.byUserId(preview.userId) : null,
+    }),
+    campaign: t.field({
+      type: CampaignObject,
+      nullable: true,
+      description: 'The campaign that sent it, if any (`GET /campaigns/{id}`, once per campaign).',
+      resolve: ({ preview }, _args, context) =>
+        preview.campaignId ? context.inbox.campaigns.byId(preview.campaignId) : null,
+    }),
+  }),
+});
