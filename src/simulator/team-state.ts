@@ -22,6 +22,7 @@ import type {
 } from '../inbox/types.js';
 import type { Clock } from './clock.js';
 import { conflict, unprocessable, validationError } from './errors.js';
+import type { Label, LabelEntity, LabelKind } from './label-kinds.js';
 import { compareKeys } from './paging.js';
 import { makeProfile, type Person } from './profiles.js';
 import type { Random } from './random.js';
@@ -203,6 +204,7 @@ export class TeamState {
   readonly accountLinks: AccountLink[];
   readonly tags: Tag[];
   readonly statuses: Status[];
+  private readonly labelsByEntity: { [K in LabelEntity]: Label<K>[] };
   readonly prospects: ProspectWithContext[];
   readonly messagesByThread = new Map<string, Message[]>();
   readonly historyByMessage = new Map<string, MessageHistory>();
@@ -233,6 +235,7 @@ export class TeamState {
     this.accountLinks = seed.accountLinks;
     this.tags = seed.tags;
     this.statuses = seed.statuses;
+    this.labelsByEntity = { tag: this.tags, status: this.statuses };
     this.prospects = [];
     this.campaigns = seed.campaigns;
     this.lists = seed.lists;
@@ -560,50 +563,41 @@ export class TeamState {
 
   // ------------------------------------------------------------------ tags and statuses
 
-  createTag(name: string, color: string): Tag {
-    this.requireUniqueName(this.tags, name, 'tag');
-    const tag: Tag = { id: this.random.cuid(), name, color };
-    this.tags.push(tag);
-    this.emit('tag.created', { tag });
-    return tag;
+  /** The team's tags or statuses, as GET /tags or /statuses returns them. */
+  labels<K extends LabelEntity>(kind: LabelKind<K>): Label<K>[] {
+    return this.labelsByEntity[kind.entity];
   }
 
-  updateTag(tag: Tag, patch: { name?: string; color?: string }): void {
-    if (patch.name !== undefined) this.requireUniqueName(this.tags, patch.name, 'tag', tag.id);
-    Object.assign(tag, patch);
-    this.emit('tag.updated', { tag });
+  /** `color: null` stores the kind's default (gray for tags, null for statuses). */
+  createLabel<K extends LabelEntity>(kind: LabelKind<K>, name: string, color: string | null): Label<K> {
+    this.requireUniqueName(kind, name);
+    const fields = { id: this.random.cuid(), name, color: color ?? kind.defaultColor };
+    const label = kind.build(fields, this.clock.nowIso());
+    this.labels(kind).push(label);
+    this.emit(`${kind.entity}.created`, { [kind.entity]: label });
+    return label;
   }
 
-  /** Also strips the tag from every prospect (no per-prospect events, like a bulk cleanup). */
-  deleteTag(tag: Tag): void {
-    this.tags.splice(this.tags.indexOf(tag), 1);
-    for (const prospect of this.prospects) {
-      prospect.context.tags = prospect.context.tags.filter((id) => id !== tag.id);
+  /** Changes the fields the patch gives (`color: null` stores the default); always emits `*.updated`. */
+  updateLabel<K extends LabelEntity>(
+    kind: LabelKind<K>,
+    label: Label<K>,
+    patch: { name?: string | undefined; color?: string | null | undefined },
+  ): void {
+    if (patch.name !== undefined) {
+      this.requireUniqueName(kind, patch.name, label.id);
+      label.name = patch.name;
     }
-    this.emit('tag.deleted', { tag });
+    if (patch.color !== undefined) label.color = patch.color ?? kind.defaultColor;
+    this.emit(`${kind.entity}.updated`, { [kind.entity]: label });
   }
 
-  createStatus(name: string, color: string | null): Status {
-    this.requireUniqueName(this.statuses, name, 'status');
-    const status: Status = { id: this.random.cuid(), name, color, createdAt: this.clock.nowIso() };
-    this.statuses.push(status);
-    this.emit('status.created', { status });
-    return status;
-  }
-
-  updateStatus(status: Status, patch: { name?: string; color?: string | null }): void {
-    if (patch.name !== undefined) this.requireUniqueName(this.statuses, patch.name, 'status', status.id);
-    Object.assign(status, patch);
-    this.emit('status.updated', { status });
-  }
-
-  /** Also clears the status wherever it was set. */
-  deleteStatus(status: Status): void {
-    this.statuses.splice(this.statuses.indexOf(status), 1);
-    for (const prospect of this.prospects) {
-      if (prospect.context.statusId === status.id) prospect.context.statusId = null;
-    }
-    this.emit('status.deleted', { status });
+  /** Also takes the label off every prospect (no per-prospect events, like a bulk cleanup). */
+  deleteLabel<K extends LabelEntity>(kind: LabelKind<K>, label: Label<K>): void {
+    const labels = this.labels(kind);
+    labels.splice(labels.indexOf(label), 1);
+    for (const prospect of this.prospects) kind.detach(prospect.context, label.id);
+    this.emit(`${kind.entity}.deleted`, { [kind.entity]: label });
   }
 
   // ------------------------------------------------------------------ events
@@ -779,16 +773,12 @@ export class TeamState {
     }
   }
 
-  private requireUniqueName(
-    labels: readonly (Tag | Status)[],
-    name: string,
-    kind: string,
-    selfId?: string,
-  ): void {
+  private requireUniqueName(kind: LabelKind<LabelEntity>, name: string, selfId?: string): void {
     const wanted = name.trim().toLowerCase();
-    if (labels.some((label) => label.id !== selfId && label.name.trim().toLowerCase() === wanted)) {
-      throw conflict(`A ${kind} named '${name}' already exists`);
-    }
+    const taken = this.labels(kind).some(
+      (label) => label.id !== selfId && label.name.trim().toLowerCase() === wanted,
+    );
+    if (taken) throw conflict(`A ${kind.entity} named '${name}' already exists`);
   }
 
   private requireXChat(thread: Thread, action: string): void {

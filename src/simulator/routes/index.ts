@@ -6,7 +6,7 @@ import { prospectRoutes } from './prospects.js';
 import { teamRoutes } from './team.js';
 import { threadRoutes } from './threads.js';
 
-/** Every v1 endpoint (CONTRACT.md §8, #1-#49), paths relative to /api/v1. */
+/** Every v1 endpoint of src/inbox/openapi.yaml, paths relative to /api/v1. */
 export const routes: Route[] = [
   ...teamRoutes,
   ...threadRoutes,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Color } from '../../inbox/types.js';
-import type { Route } from '../router.js';
+import { LABEL_KINDS, type Label, type LabelEntity, type LabelKind } from '../label-kinds.js';
+import type { RequestContext, Route } from '../router.js';
 import { parseBody } from '../validation.js';
 
 /** The real palette was never published; these names and hex values match the examples. */
@@ -14,9 +15,6 @@ export const PALETTE: Color[] = [
   { name: 'purple', hex: '#a855f7' },
   { name: 'gray', hex: '#6b7280' },
 ];
-
-/** Tag.color is not nullable: a tag created without one gets gray. */
-const DEFAULT_TAG_COLOR = '#6b7280';
 
 const name = z
   .string()
@@ -34,80 +32,45 @@ const color = z
 const createBody = z.object({ name, color: color.optional() });
 const updateBody = z.object({ name: name.optional(), color: color.optional() });
 
+/** GET/POST on the collection, GET/PATCH/DELETE on one label: the same for tags and statuses. */
+function labelKindRoutes<K extends LabelEntity>(kind: LabelKind<K>): Route[] {
+  const one = `${kind.path}/{${kind.idParam}}`;
+  const owned = ({ store, team, params }: RequestContext): Label<K> =>
+    store.owned(team, kind.entity, params[kind.idParam] ?? '');
+  return [
+    { method: 'GET', path: kind.path, handler: ({ team }) => team.labels(kind) },
+    {
+      method: 'POST',
+      path: kind.path,
+      handler: ({ team, body }) => {
+        const input = parseBody(createBody, body);
+        return team.createLabel(kind, input.name, input.color ?? null);
+      },
+    },
+    { method: 'GET', path: one, handler: owned },
+    {
+      method: 'PATCH',
+      path: one,
+      handler: (context) => {
+        const label = owned(context);
+        context.team.updateLabel(kind, label, parseBody(updateBody, context.body));
+        return label;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: one,
+      handler: (context) => {
+        context.team.deleteLabel(kind, owned(context));
+        return null;
+      },
+    },
+  ];
+}
+
 export const labelRoutes: Route[] = [
   { method: 'GET', path: '/colors', handler: () => PALETTE },
   { method: 'GET', path: '/tags/colors', handler: () => PALETTE },
   { method: 'GET', path: '/statuses/colors', handler: () => PALETTE },
-
-  { method: 'GET', path: '/tags', handler: ({ team }) => team.tags },
-  {
-    method: 'POST',
-    path: '/tags',
-    handler: ({ team, body }) => {
-      const input = parseBody(createBody, body);
-      return team.createTag(input.name, input.color ?? DEFAULT_TAG_COLOR);
-    },
-  },
-  {
-    method: 'GET',
-    path: '/tags/{tagId}',
-    handler: ({ store, team, params }) => store.owned(team, 'tag', params.tagId ?? ''),
-  },
-  {
-    method: 'PATCH',
-    path: '/tags/{tagId}',
-    handler: ({ store, team, params, body }) => {
-      const tag = store.owned(team, 'tag', params.tagId ?? '');
-      const input = parseBody(updateBody, body);
-      team.updateTag(tag, {
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.color !== undefined && { color: input.color ?? DEFAULT_TAG_COLOR }),
-      });
-      return tag;
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/tags/{tagId}',
-    handler: ({ store, team, params }) => {
-      team.deleteTag(store.owned(team, 'tag', params.tagId ?? ''));
-      return null;
-    },
-  },
-
-  { method: 'GET', path: '/statuses', handler: ({ team }) => team.statuses },
-  {
-    method: 'POST',
-    path: '/statuses',
-    handler: ({ team, body }) => {
-      const input = parseBody(createBody, body);
-      return team.createStatus(input.name, input.color ?? null);
-    },
-  },
-  {
-    method: 'GET',
-    path: '/statuses/{statusId}',
-    handler: ({ store, team, params }) => store.owned(team, 'status', params.statusId ?? ''),
-  },
-  {
-    method: 'PATCH',
-    path: '/statuses/{statusId}',
-    handler: ({ store, team, params, body }) => {
-      const status = store.owned(team, 'status', params.statusId ?? '');
-      const input = parseBody(updateBody, body);
-      team.updateStatus(status, {
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.color !== undefined && { color: input.color }),
-      });
-      return status;
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/statuses/{statusId}',
-    handler: ({ store, team, params }) => {
-      team.deleteStatus(store.owned(team, 'status', params.statusId ?? ''));
-      return null;
-    },
-  },
+  ...LABEL_KINDS.flatMap((kind) => labelKindRoutes(kind)),
 ];
