@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
 
-/** The `extensions.code` values of this API (schema-outline.graphql, "Errors"). */
+/** The `extensions.code` values of this API (README, "Errors"). */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

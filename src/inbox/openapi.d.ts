@@ -1283,7 +1283,7 @@ export interface components {
             timestamp: string;
             /** @constant */
             version: "1.0";
-            /** @description Payload; depends on type (see CONTRACT.md §11). */
+            /** @description Payload; its shape depends on `type`. */
             data?: unknown;
         };
         EventPage: {

@@ -33,7 +33,7 @@ export class MissingTokenError extends Error {
 }
 
 /**
- * Reads both documented error bodies (CONTRACT §6):
+ * Reads both documented error bodies:
  * envelope `{"error":{"code","message","status"}}` and flat `{"error":"Unauthorized","message"}`.
  * Anything else (HTML from a proxy, empty body) yields no code and no message.
  */

@@ -8,7 +8,7 @@ import type { InboxEvent } from '../inbox/types.js';
 export const WEBHOOK_PATH = '/webhooks/inbox';
 /** An event envelope is a few KB; anything far larger is not one. */
 const MAX_BODY_BYTES = 1_000_000;
-/** Signatures older (or newer) than this are refused, against replays (CONTRACT §11: ~5 minutes). */
+/** Signatures older (or newer) than this are refused, against replays (Inbox documents ~5 minutes). */
 const TOLERANCE_SECONDS = 300;
 
 const envelope = z.object({
@@ -23,7 +23,7 @@ const envelope = z.object({
 
 /**
  * `X-Inbox-Signature: t=<unix seconds>,v1=<hex>` with v1 = HMAC-SHA256(secret, "<t>.<raw body>"),
- * compared in constant time, within the tolerance (CONTRACT §11).
+ * compared in constant time, within the tolerance.
  */
 export function verifySignature(
   secret: string,
