@@ -78,17 +78,24 @@ export const builder = new SchemaBuilder<{
     endCursorFieldOptions: { description: 'Pass as `after` to get the next page.' },
     nodeQueryOptions: { description: 'Any object by its global `id`.', complexity: UPSTREAM_COST.oneCall },
     nodesQueryOptions: {
+      nullable: { list: true, items: true },
       description: 'Objects by their global ids, in order; `null` where none was found.',
       complexity: ({ ids }) => UPSTREAM_COST.perItem(ids.length),
     },
   },
 });
 
-builder.queryType({ description: 'Reads. Every field costs as few Inbox REST calls as the v1 API allows.' });
+builder.queryType({
+  description:
+    'Reads. Every field costs as few Inbox REST calls as the v1 API allows. Every field is nullable: a failed ' +
+    'upstream call loses only the field that needed it, with its error, never its siblings.',
+});
 builder.mutationType({
   description:
     'Writes. Each field validates its input before any upstream call, makes one Inbox REST write (never ' +
-    'retried), and returns the changed object so client caches update; later reads see the new state.',
+    'retried), and returns the changed object so client caches update; later reads see the new state. Every ' +
+    'field is nullable: a refused write is null with its error, and the other writes of the operation keep ' +
+    'their results.',
 });
 
 builder.subscriptionType({

@@ -74,6 +74,7 @@ builder.node(CampaignObject, {
     ),
     accountLinks: t.field({
       type: [AccountLinkObject],
+      nullable: true,
       description: 'Account links that send for this campaign (from the account-link collection).',
       resolve: (campaign, _args, context) => context.inbox.accountLinks.byIds(campaign.accountLinkIds ?? []),
     }),

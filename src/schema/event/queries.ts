@@ -7,6 +7,7 @@ import { EventConnection } from './types.js';
 builder.queryField('events', (t) =>
   t.field({
     type: EventConnection,
+    nullable: true,
     complexity: UPSTREAM_COST.oneCall,
     description: 'The team’s event log (7 days), oldest first. One `GET /events` per page.',
     args: {

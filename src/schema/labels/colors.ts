@@ -22,6 +22,7 @@ const ColorScopeEnum = builder.enumType('ColorScope', {
 builder.queryField('colors', (t) =>
   t.field({
     type: [ColorObject],
+    nullable: true,
     description: 'A color palette. One call to the palette endpoint of the scope.',
     args: {
       scope: t.arg({

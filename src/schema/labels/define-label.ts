@@ -80,6 +80,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
   builder.queryFields((t) => ({
     [kind]: t.field({
       type: [object],
+      nullable: true,
       description: `Every ${singular} of the team. One \`GET ${upstream}\`, shared by every ${singular} of the request.`,
       resolve: (_root, _args, context) => label.operations(context.inbox).all(),
     }),
@@ -99,6 +100,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
   builder.mutationFields((t) => ({
     [`create${typename}`]: t.field({
       type: Payload,
+      nullable: true,
       description: `Creates a ${singular} (\`POST ${upstream}\`). A name the team already uses gives CONFLICT.`,
       args: { input: t.arg({ type: CreateInput, required: true, description: `The ${singular}.` }) },
       resolve: async (_root, { input }, context) => {
@@ -110,6 +112,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
     }),
     [`update${typename}`]: t.field({
       type: Payload,
+      nullable: true,
       description:
         `Renames or recolors a ${singular} (\`PATCH ${upstream}/{id}\`). ` +
         'A name the team already uses gives CONFLICT.',
@@ -121,6 +124,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
     }),
     [`delete${typename}`]: t.field({
       type: DeletePayload,
+      nullable: true,
       description: `Deletes a ${singular} (\`DELETE ${upstream}/{id}\`): ${label.onDelete}`,
       args: {
         input: t

@@ -92,18 +92,21 @@ const CreateListImportJobInput = validateWhole(
 builder.mutationFields((t) => ({
   addListLeads: t.field({
     type: AddListLeadsPayload,
+    nullable: true,
     description: 'Adds X users to a lead list (`POST /lists/{id}/leads`). Partly documented upstream.',
     args: { input: t.arg({ type: ListLeadsInput, required: true, description: 'The list and the users.' }) },
     resolve: (_root, { input }, context) => context.inbox.lists.addLeads(input.listId, input.platformIds),
   }),
   removeListLeads: t.field({
     type: RemoveListLeadsPayload,
+    nullable: true,
     description: 'Removes X users from a lead list (`DELETE /lists/{id}/leads`). Partly documented upstream.',
     args: { input: t.arg({ type: ListLeadsInput, required: true, description: 'The list and the users.' }) },
     resolve: (_root, { input }, context) => context.inbox.lists.removeLeads(input.listId, input.platformIds),
   }),
   updateListLead: t.field({
     type: UpdateListLeadPayload,
+    nullable: true,
     description:
       'Sets column values of one lead of a list (`PATCH /lists/{id}/leads/{platformId}`). ' +
       'Partly documented upstream.',
@@ -115,6 +118,7 @@ builder.mutationFields((t) => ({
   }),
   createListImportJob: t.field({
     type: ImportJobPayload,
+    nullable: true,
     description:
       'Starts an asynchronous import into a lead list (`POST /lists/{id}/import-jobs`). ' +
       'Partly documented upstream (only the CSV importer).',

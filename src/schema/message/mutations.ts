@@ -144,6 +144,7 @@ const sent = (message: Message): MessagePayloadShape => ({
 builder.mutationFields((t) => ({
   sendMessage: t.field({
     type: MessagePayload,
+    nullable: true,
     description:
       'Sends a message in a thread (`POST /threads/{id}/messages`). The first message to someone who never ' +
       'wrote to the team needs the Outbound add-on; an offline account link cannot send.',
@@ -155,6 +156,7 @@ builder.mutationFields((t) => ({
   }),
   quickSendMessage: t.field({
     type: MessagePayload,
+    nullable: true,
     description:
       'Sends a message to a prospect, opening the thread if needed (`POST /threads/messages`): one call ' +
       'instead of `createThread` + `sendMessage`.',
@@ -170,6 +172,7 @@ builder.mutationFields((t) => ({
   }),
   editMessage: t.field({
     type: MessagePayload,
+    nullable: true,
     description:
       'Edits one of the team’s messages (`PATCH /threads/{id}/messages/{id}`). X Chat threads only: ' +
       'elsewhere the Inbox API refuses, which comes back as BAD_USER_INPUT with its message.',
@@ -181,6 +184,7 @@ builder.mutationFields((t) => ({
   }),
   deleteMessage: t.field({
     type: DeletePayload,
+    nullable: true,
     description:
       'Deletes a message (`DELETE /threads/{id}/messages/{id}`). X Chat threads only (BAD_USER_INPUT ' +
       'elsewhere). The message stays readable with `deletedAt` set.',
@@ -194,6 +198,7 @@ builder.mutationFields((t) => ({
   }),
   addReaction: t.field({
     type: MessagePayload,
+    nullable: true,
     description:
       'Adds the team’s reaction (`POST …/reactions/reactions`); reacting twice with one emoji changes nothing.',
     args: { input: t.arg({ type: ReactionInput, required: true, description: 'The reaction.' }) },
@@ -204,6 +209,7 @@ builder.mutationFields((t) => ({
   }),
   removeReaction: t.field({
     type: MessagePayload,
+    nullable: true,
     description:
       'Removes the team’s reaction (`DELETE …/reactions/reactions`); `success` is false when there was none.',
     args: { input: t.arg({ type: ReactionInput, required: true, description: 'The reaction.' }) },

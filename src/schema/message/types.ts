@@ -120,6 +120,7 @@ builder.node(MessageObject, {
     }),
     history: t.field({
       type: MessageHistoryObject,
+      nullable: true,
       complexity: UPSTREAM_COST.oneCall,
       description: 'Every version and the deletion, oldest first (`GET …/history`; works after deletion).',
       resolve: (message, _args, context) => context.inbox.messages.history(message.threadId, message.id),

@@ -90,6 +90,7 @@ async function inboxIdOfProspect(key: ProspectKey, context: Context): Promise<st
 builder.mutationField('updateProspectContext', (t) =>
   t.field({
     type: ProspectPayload,
+    nullable: true,
     description:
       'Changes a prospect’s tags, status, notes, valuation, assignee and done state in one call ' +
       '(`PATCH /prospects/{id}/context`). `assigneeId` and `done` fan out to every thread of the prospect.',

@@ -75,6 +75,7 @@ builder.node(ProspectObject, {
     }),
     tags: t.field({
       type: [TagObject],
+      nullable: true,
       description: 'The team’s tags on this prospect (from the tag collection, no extra call per tag).',
       resolve: (prospect, _args, context) => context.inbox.tags.byIds(prospect.context.tags),
     }),
@@ -104,6 +105,7 @@ builder.node(ProspectObject, {
     }),
     threads: t.field({
       type: [ThreadObject],
+      nullable: true,
       complexity: UPSTREAM_COST.fewItems,
       description:
         'Every thread with this prospect (one per account link): one `GET /threads/lookup-by-username` ' +

@@ -5,11 +5,13 @@ import { AccountLinkObject, MemberObject, TeamObject } from '../refs.js';
 builder.queryFields((t) => ({
   team: t.field({
     type: TeamObject,
+    nullable: true,
     description: 'The team of the API token sent in `Authorization`. One call to `GET /team`.',
     resolve: (_root, _args, context) => context.inbox.team.get(),
   }),
   members: t.field({
     type: [MemberObject],
+    nullable: true,
     description:
       'Every member of the team. One `GET /members`, shared by every member lookup of the request.',
     resolve: (_root, _args, context) => context.inbox.members.all(),
@@ -27,6 +29,7 @@ builder.queryFields((t) => ({
   }),
   accountLinks: t.field({
     type: [AccountLinkObject],
+    nullable: true,
     description: 'Every account link of the team. One `GET /account-links`, shared by the whole request.',
     resolve: (_root, _args, context) => context.inbox.accountLinks.all(),
   }),

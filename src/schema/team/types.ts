@@ -81,6 +81,7 @@ builder.node(MemberObject, {
     }),
     assignedThreads: t.field({
       type: ThreadConnection,
+      nullable: true,
       complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
       description: 'Threads assigned to this member, newest first. One `GET /threads` per page.',
       args: nestedThreadPageArguments(t.arg),
@@ -125,6 +126,7 @@ builder.node(AccountLinkObject, {
     }),
     threads: t.field({
       type: ThreadConnection,
+      nullable: true,
       complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
       description: 'Conversations of this account, newest first. One `GET /threads` per page.',
       args: {

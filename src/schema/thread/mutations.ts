@@ -102,6 +102,7 @@ const answered = (thread: Thread) => ({ threadId: thread.id, thread });
 builder.mutationFields((t) => ({
   createThread: t.field({
     type: ThreadPayload,
+    nullable: true,
     description:
       'Opens (or finds: one thread per account link and prospect) a conversation (`POST /threads`). ' +
       'Writing in it needs the Outbound add-on when the prospect never wrote to the team.',
@@ -111,6 +112,7 @@ builder.mutationFields((t) => ({
   }),
   updateThread: t.field({
     type: ThreadPayload,
+    nullable: true,
     description:
       'Marks a thread done or not, and assigns or unassigns it (`PATCH /threads/{id}`). To change every ' +
       'thread of a prospect at once, use `updateProspectContext`.',
@@ -120,6 +122,7 @@ builder.mutationFields((t) => ({
   }),
   deleteThread: t.field({
     type: DeletePayload,
+    nullable: true,
     description: 'Deletes a thread (`DELETE /threads/{id}`, a soft delete upstream).',
     args: { input: t.arg({ type: DeleteThreadInput, required: true, description: 'The thread.' }) },
     resolve: async (_root, { input: { id } }, context) => {
@@ -129,6 +132,7 @@ builder.mutationFields((t) => ({
   }),
   sendTypingIndicator: t.field({
     type: TypingPayload,
+    nullable: true,
     description:
       'Shows “typing…” to the prospect (`POST /threads/{id}/typing`). Only X Chat threads support it; ' +
       'the Inbox API skips (rather than refuses) the others, and says why in `skippedReason`.',
@@ -137,6 +141,7 @@ builder.mutationFields((t) => ({
   }),
   updateThreadSettings: t.field({
     type: ThreadPayload,
+    nullable: true,
     description:
       'Changes the typing-indicator override of a thread (`PATCH /threads/{id}/settings`). The answer ' +
       'holds only the settings: `thread` costs one `GET /threads/{id}` when selected.',

@@ -63,6 +63,7 @@ const accountLinkIds = z.array(inboxId('AccountLink')).nullish();
 builder.queryFields((t) => ({
   threads: t.field({
     type: ThreadConnection,
+    nullable: true,
     complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
     description: 'Conversations of the team, newest first by default. One `GET /threads` per page.',
     args: {
@@ -128,6 +129,7 @@ builder.queryFields((t) => ({
   }),
   threadsByUsername: t.field({
     type: [ThreadObject],
+    nullable: true,
     complexity: UPSTREAM_COST.fewItems,
     description:
       'Every thread with an X @username, across account links (`GET /threads/lookup-by-username`).',

@@ -89,6 +89,7 @@ builder.node(ThreadObject, {
     }),
     messages: t.field({
       type: MessageConnection,
+      nullable: true,
       complexity: UPSTREAM_COST.page(MESSAGE_PAGE.default, MESSAGE_PAGE.max),
       description: 'Messages, newest first. One `GET /threads/{id}/messages` per page.',
       args: messagePageArguments(t.arg),

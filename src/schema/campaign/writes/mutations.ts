@@ -20,6 +20,7 @@ const PARTLY_DOCUMENTED = 'Partly documented upstream.';
 builder.mutationFields((t) => ({
   enableCampaign: t.field({
     type: EnableCampaignPayload,
+    nullable: true,
     description:
       'Starts (or resumes) a campaign (`POST /campaigns/v2/{id}/enable`). A campaign without steps or ' +
       `account links, or a completed one, is refused by the Inbox API (BAD_USER_INPUT). ${PARTLY_DOCUMENTED}`,
@@ -31,6 +32,7 @@ builder.mutationFields((t) => ({
   }),
   addCampaignLeads: t.field({
     type: AddCampaignLeadsPayload,
+    nullable: true,
     description:
       'Adds leads to a campaign (`POST /campaigns/v2/{id}/leads`); people already in it are skipped. ' +
       PARTLY_DOCUMENTED,
@@ -42,6 +44,7 @@ builder.mutationFields((t) => ({
   }),
   cancelCampaignLead: t.field({
     type: CampaignPayload,
+    nullable: true,
     description:
       'Cancels one lead of a campaign (`POST /campaigns/v2/{id}/leads/{identifier}/cancel`): it moves to ' +
       `the canceled stage. ${PARTLY_DOCUMENTED}`,
@@ -53,6 +56,7 @@ builder.mutationFields((t) => ({
   }),
   updateCampaignRules: t.field({
     type: CampaignPayload,
+    nullable: true,
     description: `Changes which leads a campaign takes in (\`PATCH /campaigns/v2/{id}/rules\`). ${PARTLY_DOCUMENTED}`,
     args: { input: t.arg({ type: UpdateCampaignRulesInput, required: true, description: 'The rules.' }) },
     resolve: async (_root, { input: { campaignId, ...rules } }, context) => ({
@@ -62,6 +66,7 @@ builder.mutationFields((t) => ({
   }),
   replaceCampaignSequence: t.field({
     type: CampaignSequencePayload,
+    nullable: true,
     description:
       'Replaces every step of a campaign (`PUT /campaigns/v2/{id}/sequence`); the steps get new ids. ' +
       PARTLY_DOCUMENTED,
@@ -75,6 +80,7 @@ builder.mutationFields((t) => ({
   }),
   updateCampaignColumn: t.field({
     type: CampaignColumnPayload,
+    nullable: true,
     description:
       'Renames or re-describes a lead column of a campaign (`PATCH /campaigns/v2/{id}/columns/{columnId}`). ' +
       PARTLY_DOCUMENTED,
