@@ -7,7 +7,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { callsOf, complexityLimit, UPSTREAM_COST } from './cost.js';
+import { callsOf, complexityLimit } from './cost.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
 
@@ -76,12 +76,9 @@ export const builder = new SchemaBuilder<{
     hasPreviousPageFieldOptions: { description: 'Always false: the Inbox API pages forward only.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
     endCursorFieldOptions: { description: 'Pass as `after` to get the next page.' },
-    nodeQueryOptions: { description: 'Any object by its global `id`.', complexity: UPSTREAM_COST.oneCall },
-    nodesQueryOptions: {
-      nullable: { list: true, items: true },
-      description: 'Objects by their global ids, in order; `null` where none was found.',
-      complexity: ({ ids }) => UPSTREAM_COST.perItem(ids.length),
-    },
+    // `node` and `nodes` are our own (src/schema/node.ts): they check every id before loading it.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
 });
 

@@ -107,16 +107,26 @@ export function messageKeyOf(value: string): Parsed<MessageKey> {
   return { refusal: 'must be a Message id (the global `id` of a Message)' };
 }
 
-/** The id part of each Node type's global id, checked before any upstream call. */
-export function nodeIdOf(typename: NodeTypeName, id: string): Parsed<unknown> {
-  switch (typename) {
-    case 'Prospect':
-      return prospectNodeKeyOf(id);
-    case 'Message':
-      return messageNodeKeyOf(id);
-    default:
-      return INBOX_ID.test(id) ? { value: id } : { refusal: `is not a ${typename} id` };
-  }
+/** Longer than any id this API hands out: refused before it is even decoded. */
+const MAX_GLOBAL_ID_LENGTH = 256;
+
+/**
+ * Any global id (`node`, `nodes`): its type, and its id part checked as that type's typed arguments check it,
+ * so that nothing malformed reaches an upstream path.
+ */
+export function globalIdOf(value: string): Parsed<{ typename: NodeTypeName; id: string }> {
+  const global = value.length <= MAX_GLOBAL_ID_LENGTH ? decodeNodeId(value) : null;
+  if (!global) return { refusal: 'is not a global id of this API' };
+  const typename = global.typename as NodeTypeName;
+  const checked =
+    typename === 'Prospect'
+      ? prospectNodeKeyOf(global.id)
+      : typename === 'Message'
+        ? messageNodeKeyOf(global.id)
+        : INBOX_ID.test(global.id)
+          ? { value: global.id }
+          : { refusal: `is not a ${typename} id` };
+  return 'value' in checked ? { value: { typename, id: global.id } } : checked;
 }
 
 export { encodeGlobalID };

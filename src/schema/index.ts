@@ -1,4 +1,5 @@
 import { builder } from '../graphql/builder.js';
+import './node.js';
 import './team/types.js';
 import './team/queries.js';
 import './labels/types.js';

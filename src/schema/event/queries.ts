@@ -1,8 +1,15 @@
+import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { pageSizeArgument } from '../../graphql/pagination.js';
-import { EVENT_PAGE, eventSeq } from './log.js';
+import { EVENT_PAGE } from './log.js';
 import { EventConnection } from './types.js';
+
+/** An event cursor: the `seq` after which the page starts, as a string. */
+const eventCursor = z
+  .string()
+  .regex(/^\d{1,15}$/, { error: 'must be an event cursor (a `seq`, as a string)' })
+  .transform(Number);
 
 builder.queryField('events', (t) =>
   t.field({
@@ -11,22 +18,28 @@ builder.queryField('events', (t) =>
     complexity: UPSTREAM_COST.oneCall,
     description: 'The team’s event log (7 days), oldest first. One `GET /events` per page.',
     args: {
-      after: t.arg
-        .int({ description: 'Only events after this `seq` (exclusive); omit for the oldest kept.' })
-        .validate(eventSeq.nullish()),
       first: t.arg
-        .int({ defaultValue: EVENT_PAGE.default, description: 'Page size, 1–1000.' })
+        .int({ defaultValue: EVENT_PAGE.default, description: `Page size, 1–${EVENT_PAGE.max}.` })
         .validate(pageSizeArgument(EVENT_PAGE.max).nullish()),
+      after: t.arg
+        .string({
+          description:
+            'Only events after this cursor (an `endCursor`, i.e. a `seq`); omit for the oldest kept.',
+        })
+        .validate(eventCursor.nullish()),
     },
     resolve: async (_root, args, context) => {
       const page = await context.inbox.events.page({
         afterSeq: args.after ?? undefined,
         limit: args.first ?? EVENT_PAGE.default,
       });
+      const edges = page.events.map((event) => ({ cursor: String(event.seq), node: event }));
       return {
-        edges: page.events.map((event) => ({ cursor: String(event.seq), node: event })),
+        edges,
         pageInfo: {
           hasNextPage: page.hasMore,
+          hasPreviousPage: false,
+          startCursor: edges[0]?.cursor ?? null,
           endCursor: page.lastSeq === null ? null : String(page.lastSeq),
         },
         lastSeq: page.lastSeq,

@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { encodeGlobalID } from '../../graphql/ids.js';
 import type { components } from '../../inbox/openapi.js';
 import type { AnswerOf } from '../../inbox/rest-client.js';
 import type { ImportJob } from '../../inbox/types.js';
@@ -30,6 +31,10 @@ ImportJobObject.implement({
     'An asynchronous import of leads into a list. v1 documents no read of a job, so this is its state ' +
     'when it was created (usually queued).',
   fields: (t) => ({
+    id: t.id({
+      description: 'A stable id for client caches (v1 has no read of a job, so it is no `node` id).',
+      resolve: (job) => encodeGlobalID('ImportJob', job.id),
+    }),
     inboxId: t.exposeID('id', { description: 'Raw Inbox id of the job.' }),
     type: t.exposeString('type', { description: 'The importer, e.g. `csv`, `followers`, `likes`.' }),
     status: t.expose('status', { type: ImportJobStatusEnum, description: 'Progress.' }),

@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { encodeGlobalID, messageNodeId } from '../../graphql/ids.js';
 import type { Thread } from '../../inbox/types.js';
 import { CampaignObject, MemberObject } from '../refs.js';
 import { authorOf, directionOf, MessageAuthorUnion, MessageDirectionEnum } from './author.js';
@@ -12,6 +13,18 @@ export const MessagePreviewObject = builder.objectRef<{
 MessagePreviewObject.implement({
   description: 'The newest message of a thread as the thread list carries it: no message call needed.',
   fields: (t) => ({
+    id: t.id({
+      description:
+        'A stable id for client caches, distinct from the message’s (a normalising cache would otherwise merge ' +
+        'the preview with the full `Message`). `messageId` is the message’s own global id.',
+      resolve: ({ preview, thread }) =>
+        encodeGlobalID('MessagePreview', messageNodeId({ threadId: thread.id, id: preview.id })),
+    }),
+    messageId: t.id({
+      description: 'Global `id` of the message this previews: `node(id:)` reads it whole.',
+      resolve: ({ preview, thread }) =>
+        encodeGlobalID('Message', messageNodeId({ threadId: thread.id, id: preview.id })),
+    }),
     inboxId: t.id({ description: 'Raw Inbox id of the message.', resolve: ({ preview }) => preview.id }),
     content: t.string({ description: 'Text of the message.', resolve: ({ preview }) => preview.content }),
     createdAt: t.field({

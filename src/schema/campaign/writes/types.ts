@@ -1,5 +1,6 @@
 import type { Context } from '../../../context.js';
 import { builder } from '../../../graphql/builder.js';
+import { encodeGlobalID } from '../../../graphql/ids.js';
 import type { CampaignColumn, CampaignSequence, CampaignV2 } from '../../../inbox/types.js';
 import { CampaignObject } from '../../refs.js';
 
@@ -77,6 +78,10 @@ const CampaignSequenceStepObject =
 CampaignSequenceStepObject.implement({
   description: 'One step of a campaign sequence.',
   fields: (t) => ({
+    id: t.id({
+      description: 'A stable id for client caches (a new one on every replacement of the sequence).',
+      resolve: (step) => encodeGlobalID('CampaignSequenceStep', step.id),
+    }),
     inboxId: t.exposeID('id', { description: 'Inbox id of the step (a new one on every replacement).' }),
     rank: t.exposeInt('rank', { description: 'Position, from 1.' }),
     data: t.field({
@@ -103,6 +108,10 @@ CampaignSettingsObject.implement({
     'A campaign as the `/campaigns/v2` endpoints return it (`CampaignV2`): `enabled` instead of a status, ' +
     'plus lead rules and the sequence. Partly documented upstream.',
   fields: (t) => ({
+    id: t.id({
+      description: 'A stable id for client caches (the `Campaign` of the same campaign has its own).',
+      resolve: (settings) => encodeGlobalID('CampaignSettings', settings.id),
+    }),
     inboxId: t.exposeID('id', { description: 'Raw Inbox id of the campaign.' }),
     enabled: t.exposeBoolean('enabled', { description: 'Sending (an enabled draft becomes active).' }),
     isSyncing: t.exposeBoolean('isSyncing', { nullable: true, description: 'Leads are still being synced.' }),
@@ -129,6 +138,10 @@ const CampaignColumnObject = builder.objectRef<CampaignColumn>('CampaignColumn')
 CampaignColumnObject.implement({
   description: 'A data column of a campaign’s leads (e.g. `custom_…`), usable as a message variable.',
   fields: (t) => ({
+    id: t.id({
+      description: 'A stable id for client caches.',
+      resolve: (column) => encodeGlobalID('CampaignColumn', column.id),
+    }),
     inboxId: t.exposeID('id', { description: 'Id of the column, e.g. `custom_<cuid>`.' }),
     name: t.exposeString('name', { description: 'Name, 1–255 characters.' }),
     description: t.exposeString('description', { nullable: true, description: 'Description, if any.' }),
