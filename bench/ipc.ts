@@ -8,13 +8,13 @@ import { build } from 'esbuild';
  * Bench processes talk over Node's IPC channel: the child announces `{ ready }` once it serves, then
  * answers `{ id, type }` questions with `{ id, answer }`. Both ends are ours, so the shapes are trusted.
  */
-type Question = { id: number; type: string };
+type Question = { id: number; type: string; arg?: unknown };
 type Message = { ready: unknown } | { id: number; answer: unknown };
 
 export interface Child<Ready> {
   readonly ready: Ready;
   readonly pid: number;
-  ask<Answer>(type: string): Promise<Answer>;
+  ask<Answer>(type: string, arg?: unknown): Promise<Answer>;
   stop(): Promise<void>;
 }
 
@@ -67,13 +67,22 @@ function bundle(script: string): Promise<string> {
 /** Starts `script` (bundled, pinned to `cpu` if given) and waits for its ready message. */
 export async function startChild<Ready>(
   script: string,
-  options: { args?: string[]; cpu?: number; quiet?: boolean },
+  options: {
+    args?: string[];
+    cpu?: number;
+    /** Discard its stderr. */
+    quiet?: boolean;
+    /** Discard its stdout (log lines nobody reads). */
+    stdout?: 'ignore' | 'inherit';
+    env?: Record<string, string>;
+  },
 ): Promise<Child<Ready>> {
   const node = [process.execPath, await bundle(script), ...(options.args ?? [])];
   const [command, ...args] =
     options.cpu === undefined ? node : ['taskset', '-c', String(options.cpu), ...node];
   const child: ChildProcess = spawn(command as string, args, {
-    stdio: ['ignore', 'inherit', options.quiet ? 'ignore' : 'inherit', 'ipc'],
+    stdio: ['ignore', options.stdout ?? 'inherit', options.quiet ? 'ignore' : 'inherit', 'ipc'],
+    env: { ...process.env, ...options.env },
   });
   const pending = new Map<number, (answer: unknown) => void>();
   let nextId = 0;
@@ -87,14 +96,14 @@ export async function startChild<Ready>(
   return {
     ready,
     pid: child.pid as number,
-    ask: <Answer>(type: string) =>
+    ask: <Answer>(type: string, arg?: unknown) =>
       new Promise<Answer>((resolve) => {
         const id = nextId++;
         pending.set(id, (answer) => {
           pending.delete(id);
           resolve(answer as Answer);
         });
-        child.send({ id, type } satisfies Question);
+        child.send({ id, type, arg } satisfies Question);
       }),
     async stop() {
       if (child.exitCode !== null) return;
@@ -122,11 +131,14 @@ export function processStats(): ProcessStats {
   };
 }
 
-/** Child side: announces `ready` and answers the parent's questions; exits on SIGTERM or a lost parent. */
-export function serveParent(ready: unknown, answers: Record<string, () => unknown>): void {
+/**
+ * Child side: announces `ready` and answers the parent's questions (an answer may be a promise, e.g. a
+ * load run); exits on SIGTERM or a lost parent.
+ */
+export function serveParent(ready: unknown, answers: Record<string, (arg: unknown) => unknown>): void {
   const send = (message: Message) => process.send?.(message);
-  process.on('message', (question: Question) => {
-    send({ id: question.id, answer: answers[question.type]?.() ?? null });
+  process.on('message', async (question: Question) => {
+    send({ id: question.id, answer: (await answers[question.type]?.(question.arg)) ?? null });
   });
   process.on('disconnect', () => process.exit(0));
   process.once('SIGTERM', () => process.exit(0));

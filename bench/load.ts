@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { percentile } from './percentile.js';
 import type { GraphQLRequest, Step } from './scenarios.js';
 
 export interface LoadOptions {
@@ -7,11 +9,21 @@ export interface LoadOptions {
   token: string;
   connections: number;
   durationSeconds: number;
+  /** Send a new random bearer token on every request instead of `token` (a caller the facade never saw). */
+  newTokenPerRequest?: boolean;
+  /**
+   * Send exactly this many screens (one-request screens only) and wait for every answer, instead of
+   * stopping after `durationSeconds` with requests in flight: every page started is then finished and
+   * counted, and the duration runs from the first request sent to the last answer received.
+   */
+  amount?: number;
 }
 
 export interface LoadResult {
   /** Whole screens (every step of a waterfall) completed per second. */
   screensPerSecond: number;
+  /** Screens per second from the first answer to the last: the rate once every connection is busy. */
+  steadyScreensPerSecond: number;
   /** HTTP requests per second as autocannon counts them. */
   requestsPerSecond: number;
   /** Latency of a whole screen, first request sent to last response received. */
@@ -31,10 +43,6 @@ export interface LoadResult {
 interface ScreenContext {
   startedAt?: number;
   previous?: unknown;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 function parseOrNull(body: string): unknown {
@@ -62,6 +70,9 @@ export async function runLoad(steps: Step[], options: LoadOptions): Promise<Load
   const screenMs: number[] = [];
   let failedResponses = 0;
   let screensStarted = 0;
+  let firstSentAt: number | undefined;
+  let firstAnsweredAt: number | undefined;
+  let lastAnsweredAt = 0;
   const requests: autocannon.Request[] = steps.map((step, index) => ({
     method: 'POST',
     setupRequest: (request, context) => {
@@ -70,20 +81,29 @@ export async function runLoad(steps: Step[], options: LoadOptions): Promise<Load
       if (index === 0) {
         screensStarted++;
         screen.startedAt = performance.now();
+        firstSentAt ??= screen.startedAt;
       }
-      return { ...request, body: JSON.stringify(buildStep(step, screen.previous)) };
+      const body = JSON.stringify(buildStep(step, screen.previous));
+      if (!options.newTokenPerRequest) return { ...request, body };
+      return { ...request, body, headers: { ...request.headers, authorization: `Bearer ${randomUUID()}` } };
     },
     onResponse: (status, body, context) => {
       const screen = context as ScreenContext;
       if (status !== 200 || body.includes('"errors":')) failedResponses++;
       if (index < steps.length - 1) screen.previous = parseOrNull(body);
-      else if (screen.startedAt !== undefined) screenMs.push(performance.now() - screen.startedAt);
+      else if (screen.startedAt !== undefined) {
+        lastAnsweredAt = performance.now();
+        firstAnsweredAt ??= lastAnsweredAt;
+        screenMs.push(lastAnsweredAt - screen.startedAt);
+      }
     },
   }));
+  if (options.amount !== undefined && steps.length !== 1)
+    throw new Error('amount needs a one-request screen');
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
-    duration: options.durationSeconds,
+    ...(options.amount === undefined ? { duration: options.durationSeconds } : { amount: options.amount }),
     headers: {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
@@ -92,10 +112,16 @@ export async function runLoad(steps: Step[], options: LoadOptions): Promise<Load
     requests,
   });
   screenMs.sort((a, b) => a - b);
-  const durationSeconds = result.duration || options.durationSeconds;
+  // With `amount`, autocannon reports at its next 1 s tick after the last answer: time it ourselves.
+  const durationSeconds =
+    options.amount === undefined
+      ? result.duration || options.durationSeconds
+      : (lastAnsweredAt - (firstSentAt ?? lastAnsweredAt)) / 1000;
   return {
     durationSeconds,
     screensPerSecond: screenMs.length / durationSeconds,
+    steadyScreensPerSecond:
+      (screenMs.length - 1) / ((lastAnsweredAt - (firstAnsweredAt ?? lastAnsweredAt)) / 1000 || Number.NaN),
     requestsPerSecond: result.requests.average,
     p50Ms: percentile(screenMs, 50),
     p99Ms: percentile(screenMs, 99),

@@ -31,8 +31,8 @@ function withNullableKeyword(node: unknown): unknown {
   return object;
 }
 
-/** The spec file for a variant, and how to clean it up once composed. */
-function specFor(variant: MeshVariant): { path: string; dispose(): void } {
+/** The spec file for a variant, and how to clean it up once it has been read. */
+export function specFor(variant: MeshVariant): { path: string; dispose(): void } {
   if (variant === 'as-generated') return { path: OPENAPI_PATH, dispose: () => {} };
   const path = join(tmpdir(), `inbox-openapi-mesh-nullable-${process.pid}.yaml`);
   writeFileSync(path, stringify(withNullableKeyword(parse(readFileSync(OPENAPI_PATH, 'utf8')))));

@@ -5,18 +5,21 @@ import { join, resolve } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { z } from 'zod';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { runCpuScenario } from './cpu.js';
+import { renderCpuMarkdown } from './cpu-report.js';
 import { type Child, cpuFor, type ProcessStats, pinSelf, processStats, startChild } from './ipc.js';
 import { runLoad } from './load.js';
 import { composeMeshSupergraph, type MeshVariant } from './mesh.js';
 import { compareNullability } from './nullability.js';
 import { type FacadeName, type Results, type Run, renderMarkdown, type ScreenCheck } from './report.js';
-import { type Scenario, type Step, scenarios } from './scenarios.js';
+import { SCREEN_NAMES, type Scenario, type Step, scenarios } from './scenarios.js';
 import type { ServerReady } from './server-process.js';
 import type { SimulatorReady } from './simulator-process.js';
 
 /**
  * `npm run bench`: our facade against a GraphQL Mesh facade generated from the same OpenAPI file,
- * both in front of the same simulator, in one run. Writes bench/results/latest.{json,md}.
+ * both in front of the same simulator, in one run. Writes bench/results/latest.{json,md}. Then the
+ * CPU-bound scenario (bench/cpu.ts) against a zero-latency upstream stub: bench/results/cpu.{json,md}.
  */
 const settings = z
   .object({
@@ -26,7 +29,11 @@ const settings = z
     BENCH_WARMUP_S: z.coerce.number().int().min(0).default(2),
     /** One connection, one screen at a time: latency without queueing (the upstream round trips). */
     BENCH_UNLOADED_S: z.coerce.number().int().min(1).default(3),
-    /** Comma-separated screen names (inbox,thread,prospect) to run only those. */
+    /** The CPU-bound scenario: connections, threads per inbox page, rounds of all its runs. */
+    BENCH_CPU_CONNECTIONS: z.coerce.number().int().min(1).default(100),
+    BENCH_CPU_THREADS: z.coerce.number().int().min(1).max(100).default(50),
+    BENCH_CPU_ROUNDS: z.coerce.number().int().min(1).default(1),
+    /** Comma-separated names (inbox,thread,prospect screens; cpu for the CPU-bound scenario) to run only those. */
     BENCH_ONLY: z
       .string()
       .optional()
@@ -44,11 +51,32 @@ const supergraphPath = (variant: MeshVariant) =>
   join(tmpdir(), `inbox-mesh-supergraph-${variant}-${process.pid}.graphql`);
 
 const packageJson = z
-  .object({ devDependencies: z.record(z.string(), z.string()) })
+  .object({
+    dependencies: z.record(z.string(), z.string()),
+    devDependencies: z.record(z.string(), z.string()),
+  })
   .parse(JSON.parse(readFileSync(resolve(here, '../package.json'), 'utf8')));
-const meshVersions = ['@omnigraph/openapi', '@graphql-mesh/compose-cli', '@graphql-hive/gateway-runtime']
-  .map((name) => `${name} ${packageJson.devDependencies[name]}`)
-  .join(', ');
+const versions = (names: string[]) =>
+  names
+    .map((name) => `${name} ${packageJson.devDependencies[name] ?? packageJson.dependencies[name]}`)
+    .join(', ');
+const meshVersions = versions([
+  '@omnigraph/openapi',
+  '@graphql-mesh/compose-cli',
+  '@graphql-hive/gateway-runtime',
+]);
+const only = (name: string) => !settings.BENCH_ONLY || settings.BENCH_ONLY.includes(name);
+
+/** Writes a result as JSON and Markdown (formatted as the project's formatter wants) and prints it. */
+function writeResults(name: string, results: unknown, markdown: string): void {
+  mkdirSync(resultsDir, { recursive: true });
+  const files = { json: join(resultsDir, `${name}.json`), markdown: join(resultsDir, `${name}.md`) };
+  writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(files.markdown, markdown);
+  // Committed files pass `npm run lint` as written: the project's formatter has the last word.
+  execFileSync('npx', ['biome', 'format', '--write', files.json, files.markdown], { stdio: 'ignore' });
+  console.log(readFileSync(files.markdown, 'utf8'));
+}
 
 const graphqlBody = z.object({
   errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])).optional() })).optional(),
@@ -196,81 +224,103 @@ function ratios(runs: Run[]): Results['ratios'] {
     });
 }
 
-pinSelf(loadCpu);
-const simulator = await startChild<SimulatorReady>(join(here, 'simulator-process.ts'), {
-  args: [String(settings.BENCH_LATENCY_MS)],
-  cpu: loadCpu,
-});
-try {
-  const screens = scenarios(simulator.ready.ids).filter(
-    (scenario) => !settings.BENCH_ONLY || settings.BENCH_ONLY.includes(scenario.name),
-  );
-  console.error(`Composing the Mesh supergraph from src/inbox/openapi.yaml (${meshVersions})…`);
-  const supergraphs = {} as Record<MeshVariant, string>;
-  const supergraphSdl = {} as Record<MeshVariant, string>;
-  for (const variant of ['as-generated', 'nullable-workaround'] as const) {
-    supergraphSdl[variant] = await composeMeshSupergraph(simulator.ready.url, variant);
-    supergraphs[variant] = supergraphPath(variant);
-    writeFileSync(supergraphs[variant], supergraphSdl[variant]);
-  }
-
-  const runs: Run[] = [];
-  for (const scenario of screens) {
-    for (const facade of ['ours', 'ours-no-cache', 'mesh'] as const) {
-      console.error(`${scenario.name}: ${facade}…`);
-      runs.push(await measure(facade, scenario, simulator, supergraphs));
-    }
-  }
-
-  console.error('Mesh as generated: one request per screen…');
-  const asGenerated = await startFacade('mesh-as-generated', simulator.ready.url, supergraphs);
-  const meshAsGenerated: Results['meshAsGenerated'] = [];
+/** The screens at `BENCH_LATENCY_MS` against the simulator, ours against Mesh on Hive Gateway. */
+async function runScreens(): Promise<void> {
+  const simulator = await startChild<SimulatorReady>(join(here, 'simulator-process.ts'), {
+    args: [String(settings.BENCH_LATENCY_MS)],
+    cpu: loadCpu,
+  });
   try {
-    for (const scenario of screens) {
-      meshAsGenerated.push({
-        scenario: scenario.name,
-        ...(await checkScreen(simulator, asGenerated.ready.url, scenario.mesh)),
-      });
+    const screens = scenarios(simulator.ready.ids).filter((scenario) => only(scenario.name));
+    console.error(`Composing the Mesh supergraph from src/inbox/openapi.yaml (${meshVersions})…`);
+    const supergraphs = {} as Record<MeshVariant, string>;
+    const supergraphSdl = {} as Record<MeshVariant, string>;
+    for (const variant of ['as-generated', 'nullable-workaround'] as const) {
+      supergraphSdl[variant] = await composeMeshSupergraph(simulator.ready.url, variant);
+      supergraphs[variant] = supergraphPath(variant);
+      writeFileSync(supergraphs[variant], supergraphSdl[variant]);
     }
-  } finally {
-    await asGenerated.stop();
-  }
 
-  const results: Results = {
-    generatedAt: new Date().toISOString(),
-    setup: {
-      latencyMs: settings.BENCH_LATENCY_MS,
-      connections: settings.BENCH_CONNECTIONS,
-      durationSeconds: settings.BENCH_DURATION_S,
-      warmupSeconds: settings.BENCH_WARMUP_S,
-      unloadedSeconds: settings.BENCH_UNLOADED_S,
-      node: process.versions.node,
-      cpus,
-      pinning:
-        facadeCpu === undefined
-          ? 'no CPU pinning (needs taskset and 2 CPUs)'
-          : `each facade in its own process pinned to CPU ${facadeCpu}, the simulator process and autocannon (bench process) on CPU ${loadCpu}`,
-      mesh: meshVersions,
-    },
-    scenarios: screens.map(({ name, title, description }) => ({ name, title, description })),
-    runs,
-    meshAsGenerated,
-    ratios: ratios(runs),
-    nullability: compareNullability(supergraphSdl['as-generated'], supergraphSdl['nullable-workaround']),
-  };
-  mkdirSync(resultsDir, { recursive: true });
-  const files = { json: join(resultsDir, 'latest.json'), markdown: join(resultsDir, 'latest.md') };
-  writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(files.markdown, renderMarkdown(results));
-  // Committed files pass `npm run lint` as written: the project's formatter has the last word.
-  execFileSync('npx', ['biome', 'format', '--write', files.json, files.markdown], { stdio: 'ignore' });
-  console.log(readFileSync(files.markdown, 'utf8'));
-  const failing = runs.filter((run) => run.load.failures > 0 || run.cold.failed || run.warm.failed);
-  for (const run of failing) console.error(`WARNING: ${run.facade} failed responses on ${run.scenario}`);
-  if (failing.length > 0) process.exitCode = 1;
-} finally {
-  await simulator.stop();
-  for (const variant of ['as-generated', 'nullable-workaround'] as const) {
-    rmSync(supergraphPath(variant), { force: true });
+    const runs: Run[] = [];
+    for (const scenario of screens) {
+      for (const facade of ['ours', 'ours-no-cache', 'mesh'] as const) {
+        console.error(`${scenario.name}: ${facade}…`);
+        runs.push(await measure(facade, scenario, simulator, supergraphs));
+      }
+    }
+
+    console.error('Mesh as generated: one request per screen…');
+    const asGenerated = await startFacade('mesh-as-generated', simulator.ready.url, supergraphs);
+    const meshAsGenerated: Results['meshAsGenerated'] = [];
+    try {
+      for (const scenario of screens) {
+        meshAsGenerated.push({
+          scenario: scenario.name,
+          ...(await checkScreen(simulator, asGenerated.ready.url, scenario.mesh)),
+        });
+      }
+    } finally {
+      await asGenerated.stop();
+    }
+
+    const results: Results = {
+      generatedAt: new Date().toISOString(),
+      setup: {
+        latencyMs: settings.BENCH_LATENCY_MS,
+        connections: settings.BENCH_CONNECTIONS,
+        durationSeconds: settings.BENCH_DURATION_S,
+        warmupSeconds: settings.BENCH_WARMUP_S,
+        unloadedSeconds: settings.BENCH_UNLOADED_S,
+        node: process.versions.node,
+        cpus,
+        pinning:
+          facadeCpu === undefined
+            ? 'no CPU pinning (needs taskset and 2 CPUs)'
+            : `each facade in its own process pinned to CPU ${facadeCpu}, the simulator process and autocannon (bench process) on CPU ${loadCpu}`,
+        mesh: meshVersions,
+      },
+      scenarios: screens.map(({ name, title, description }) => ({ name, title, description })),
+      runs,
+      meshAsGenerated,
+      ratios: ratios(runs),
+      nullability: compareNullability(supergraphSdl['as-generated'], supergraphSdl['nullable-workaround']),
+    };
+    writeResults('latest', results, renderMarkdown(results));
+    const failing = runs.filter((run) => run.load.failures > 0 || run.cold.failed || run.warm.failed);
+    for (const run of failing) console.error(`WARNING: ${run.facade} failed responses on ${run.scenario}`);
+    if (failing.length > 0) process.exitCode = 1;
+  } finally {
+    await simulator.stop();
+    for (const variant of ['as-generated', 'nullable-workaround'] as const) {
+      rmSync(supergraphPath(variant), { force: true });
+    }
   }
 }
+
+/** The CPU-bound scenario: zero-latency upstream stub, direct REST vs Mesh on Yoga vs ours, two token modes. */
+async function runCpu(): Promise<void> {
+  const results = await runCpuScenario(
+    {
+      threads: settings.BENCH_CPU_THREADS,
+      connections: settings.BENCH_CPU_CONNECTIONS,
+      durationSeconds: settings.BENCH_DURATION_S,
+      // The warm-up also measures how many pages fill BENCH_DURATION_S: it cannot be skipped here.
+      warmupSeconds: Math.max(1, settings.BENCH_WARMUP_S),
+      unloadedSeconds: settings.BENCH_UNLOADED_S,
+      unloadedLatencyMs: settings.BENCH_LATENCY_MS,
+      rounds: settings.BENCH_CPU_ROUNDS,
+      contenderCpu: facadeCpu,
+      loadCpu,
+    },
+    { node: process.versions.node, cpus, mesh: versions(['@omnigraph/openapi', 'graphql-yoga']) },
+  );
+  writeResults('cpu', results, renderCpuMarkdown(results));
+  const failing = results.runs.filter((run) => run.load.failures > 0);
+  for (const run of failing)
+    console.error(`WARNING: ${run.contender} (${run.tokenMode}) failed ${run.load.failures} pages`);
+  if (failing.length > 0) process.exitCode = 1;
+}
+
+pinSelf(loadCpu);
+if (SCREEN_NAMES.some(only)) await runScreens();
+if (only('cpu')) await runCpu();

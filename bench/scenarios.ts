@@ -35,16 +35,16 @@ const meshCollections = `
   listTags { ... on Tag { id name color } }
   listStatuses { ... on Status { id name color } }`;
 
-const inbox: Scenario = {
-  name: 'inbox',
-  title: 'Inbox page',
-  description:
-    '20 newest threads with account link, assignee, last message and sender, prospect tags and status; team name',
+/** The inbox page: the newest threads with everything a row shows, plus the team name. */
+export const inboxPage = (threads: number, name = 'inbox'): Scenario => ({
+  name,
+  title: threads === 20 ? 'Inbox page' : `Inbox page, ${threads} threads`,
+  description: `${threads} newest threads with account link, assignee, last message and sender, prospect tags and status; team name`,
   ours: [
     () => ({
       query: `query InboxPage {
         team { name }
-        threads(first: 20) {
+        threads(first: ${threads}) {
           pageInfo { hasNextPage endCursor }
           edges { node {
             id done isRequest lastMessageAt
@@ -61,7 +61,7 @@ const inbox: Scenario = {
     () => ({
       query: `query InboxPage {
         getTeam { ... on Team { name } }
-        listThreads(limit: 20) { ... on ThreadPage {
+        listThreads(limit: ${threads}) { ... on ThreadPage {
           nextCursor { id timestamp }
           threads {
             id done isRequest lastMessageTimestamp accountLinkId assigneeId
@@ -73,7 +73,7 @@ const inbox: Scenario = {
       }`,
     }),
   ],
-};
+});
 
 const thread = (ids: ScenarioIds): Scenario => ({
   name: 'thread',
@@ -167,6 +167,9 @@ const prospect = (ids: ScenarioIds): Scenario => ({
   ],
 });
 
+/** The screens `scenarios` returns, by name (for BENCH_ONLY). */
+export const SCREEN_NAMES = ['inbox', 'thread', 'prospect'];
+
 export function scenarios(ids: ScenarioIds): Scenario[] {
-  return [inbox, thread(ids), prospect(ids)];
+  return [inboxPage(20), thread(ids), prospect(ids)];
 }
