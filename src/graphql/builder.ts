@@ -71,7 +71,11 @@ export const builder = new SchemaBuilder<{
     pageInfoFieldOptions: { description: 'Where the next page starts.' },
     idFieldOptions: { description: 'Global id (opaque): accepted by `node`, `nodes` and every id argument.' },
     nodeTypeOptions: { description: 'An object with a global id, readable with `node(id:)`.' },
-    pageInfoTypeOptions: { description: 'Paging state of a connection. Paging is forward only.' },
+    // Every Relay subgraph declares PageInfo: shareable, so composing with one is not a conflict.
+    pageInfoTypeOptions: {
+      description: 'Paging state of a connection. Paging is forward only.',
+      shareable: true,
+    },
     hasNextPageFieldOptions: { description: 'More items follow: ask again with `after: endCursor`.' },
     hasPreviousPageFieldOptions: { description: 'Always false: the Inbox API pages forward only.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
