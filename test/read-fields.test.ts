@@ -167,7 +167,7 @@ describe('node and nodes resolve every Node type', () => {
 });
 
 describe('threads', () => {
-  it('maps every filter group to the upstream parameters (CONTRACT §8.2)', async () => {
+  it('maps every filter group to the upstream parameters of GET /threads', async () => {
     const [tag, status, member, link, campaign] = [
       acme.tags[0]?.id,
       acme.statuses[0]?.id,
