@@ -32,7 +32,8 @@ import { useHarness } from './support/harness.js';
  * a normalised cache with generated possibleTypes, persisted queries, @defer, and error policies.
  */
 
-const harness = useHarness();
+// Apollo Client talks HTTP (JSON, multipart @defer, persisted-query GETs): real HTTP.
+const harness = useHarness({ transport: 'http' });
 
 const store = () => {
   const team = harness.simulator.store.teamByToken(DEMO_TOKEN);

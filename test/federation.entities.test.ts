@@ -1,9 +1,9 @@
 import { type ConstDirectiveNode, Kind, parse, print } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalID } from '../src/schema/ids.js';
 import { printedSchemas } from '../src/schema/print.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
 /** What a router sends to resolve references: one `_entities` call with every representation. */
 const ENTITIES = /* GraphQL */ `
@@ -26,20 +26,13 @@ const ENTITIES = /* GraphQL */ `
 type Representation = Record<string, unknown> & { __typename: string };
 type Entity = Record<string, unknown> & { __typename: string };
 
-let harness: Harness;
+// Collections come from the upstream in each test (the harness clears the cache), so the calls counted are its own.
+const harness = useHarness();
 let acme: TeamState;
-beforeAll(async () => {
-  harness = await startHarness();
+beforeAll(() => {
   const state = harness.simulator.store.teamByToken(DEMO_TOKEN);
   if (!state) throw new Error('the demo team is not seeded');
   acme = state;
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  // Collections must come from the upstream in each test, so the calls it counts are its own.
-  harness.facade.sharedCache.clear();
-  harness.simulator.resetCalls();
-  harness.simulator.clearFaults();
 });
 
 const entities = (representations: Representation[], token = DEMO_TOKEN) =>

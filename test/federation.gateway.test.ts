@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { composeWithReviews, INBOX_SUBGRAPH, type RunningGateway, startGateway } from './support/gateway.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { type ReviewsSubgraph, startReviewsSubgraph } from './support/reviews-subgraph.js';
 
 /**
  * A real Hive Gateway in front of the facade and a second subgraph, all over loopback HTTP: queries that
  * cross both subgraphs, the caller's token reaching the facade, and upstream errors inside entity fetches.
  */
-let harness: Harness;
+// One 429 must surface as RATE_LIMITED at once rather than be waited out.
+const harness = useHarness({ config: { INBOX_MAX_RETRY_AFTER_MS: '0' } });
 let reviews: ReviewsSubgraph;
 let gateway: RunningGateway;
 let unpropagated: RunningGateway;
@@ -25,8 +26,6 @@ interface FirstThreads {
 }
 
 beforeAll(async () => {
-  // One 429 must surface as RATE_LIMITED at once rather than be waited out.
-  harness = await startHarness({ config: { INBOX_MAX_RETRY_AFTER_MS: '0' } });
   const acmeState = harness.simulator.store.teamByToken(DEMO_TOKEN);
   const umbraState = harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN);
   if (!acmeState || !umbraState) throw new Error('the seed has two teams');
@@ -70,12 +69,9 @@ afterAll(async () => {
   await gateway?.close();
   await unpropagated?.close();
   await reviews?.close();
-  await harness?.close();
 });
 beforeEach(() => {
-  harness.facade.sharedCache.clear();
-  harness.simulator.resetCalls();
-  harness.simulator.clearFaults();
+  // The harness resets itself; the other subgraph's records are this suite's.
   reviews.representations.length = 0;
   reviews.authorizations.length = 0;
 });

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({
-    config: {
-      LOG_LEVEL: 'trace',
-      INBOX_TIMEOUT_MS: '200',
-      INBOX_MAX_RETRIES: '1',
-      COLLECTION_CACHE_TTL_MS: '0',
-    },
-  });
+// Real HTTP: what is logged of a request includes what the HTTP layer saw.
+const harness = useHarness({
+  transport: 'http',
+  config: {
+    LOG_LEVEL: 'trace',
+    INBOX_TIMEOUT_MS: '200',
+    INBOX_MAX_RETRIES: '1',
+    COLLECTION_CACHE_TTL_MS: '0',
+  },
 });
-afterAll(() => harness.close());
 
 it('the token never reaches a log line, at the most verbose level, on success and on every failure', async () => {
   const secretToken = DEMO_TOKEN;
@@ -47,8 +45,6 @@ it('a token that slips into a logged object is redacted', async () => {
 });
 
 it('logs one line per operation: name, duration, upstream calls and error codes', async () => {
-  harness.simulator.resetCalls();
-  harness.logLines.length = 0;
   await harness.graphql('query InboxRows { team { name } threads(first: 3) { edges { node { id } } } }');
   const calls = harness.simulator.calls.length;
   harness.simulator.injectFault({ kind: 'status', status: 404, path: '/team' });

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Thread } from '../src/inbox/types.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { demoTeam, globalId, mutate } from './support/mutations.js';
 
 /**
  * Fresh reads after writes: within one operation (mutation fields run one after another, each seeing what
  * the previous ones wrote) and across requests with the cross-request collection cache on.
  */
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.resetCalls();
-});
+const harness = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
 
 function threadWithOpenProspect(): Thread {
   const team = demoTeam(harness);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.js';
 import {
   demoTeam,
   expectRefused,
@@ -10,15 +10,7 @@ import {
 } from './support/mutations.js';
 
 // The cross-request collection cache stays on (its default TTL): later reads must still see each write.
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.clearFaults();
-  harness.simulator.resetCalls();
-});
+const harness = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
 
 const callsTo = (method: string, path: string) =>
   harness.simulator.calls.filter((call) => call.method === method && call.path === path);

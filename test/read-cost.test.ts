@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
 /** The inbox page of a frontend: a list of threads with everything a row shows. */
 const INBOX_PAGE = /* GraphQL */ `
@@ -36,15 +36,7 @@ interface InboxPageData {
   };
 }
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.facade.sharedCache.clear();
-  harness.simulator.resetCalls();
-});
+const harness = useHarness();
 
 const callsByPath = () => {
   const counts: Record<string, number> = {};
@@ -131,17 +123,16 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
     expect(callsByPath()).toEqual({ '/threads': 1 });
   });
 
-  it('without the collection cache, a new request costs the same 6 again', async () => {
-    const uncached = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '0' } });
-    try {
+  describe('without the collection cache', () => {
+    const uncached = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '0' } });
+
+    it('a new request costs the same 6 again', async () => {
       for (let round = 0; round < 2; round++) {
         uncached.simulator.resetCalls();
         await uncached.graphql(INBOX_PAGE, { variables: { first: 50 } });
         expect(uncached.simulator.calls).toHaveLength(6);
       }
-    } finally {
-      await uncached.close();
-    }
+    });
   });
 
   it('Prospect.threads costs one lookup per distinct prospect, never a read per thread', async () => {

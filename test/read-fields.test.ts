@@ -1,22 +1,16 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../src/examples.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
-let harness: Harness;
+const harness = useHarness();
 let acme: TeamState;
 let umbra: TeamState;
 
-beforeAll(async () => {
-  harness = await startHarness();
+beforeAll(() => {
   acme = harness.simulator.store.teamByToken(DEMO_TOKEN) as TeamState;
   umbra = harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN) as TeamState;
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.resetCalls();
-  harness.facade.sharedCache.clear();
 });
 
 /** Runs an operation that must succeed. Results are checked by assertions, so they are loosely typed. */

@@ -1,20 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SharedCache } from '../src/loaders/shared-cache.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
-describe('the cross-request collection cache, over real HTTP', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '400' } });
-  });
-  afterAll(() => harness.close());
-  beforeEach(() => {
-    harness.facade.sharedCache.clear();
-    harness.simulator.clearFaults();
-    harness.simulator.resetCalls();
-  });
+describe('the cross-request collection cache, request after request', () => {
+  const harness = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '400' } });
 
   const tagCalls = () => harness.simulator.calls.filter((call) => call.path === '/tags').length;
 

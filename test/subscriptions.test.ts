@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signWebhook, WEBHOOK_PATH } from '../src/events/webhooks.js';
 import type { InboxEvent } from '../src/inbox/types.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { type Harness, useHarness } from './support/harness.js';
 
 const SECRET = 'whsec_test_0123456789';
 const SUBSCRIPTION = `subscription ($types: [String!], $afterSeq: Int) {
@@ -74,12 +74,9 @@ async function untilListening(harness: Harness, teamId: string, count = 1) {
 }
 
 describe('inboxEvents fed by signed webhooks', () => {
-  let harness: Harness;
+  // Real HTTP: subscriptions stream over SSE, and the Inbox posts its webhooks.
+  const harness = useHarness({ transport: 'http', config: { INBOX_WEBHOOK_SECRET: SECRET } });
   const team = () => harness.simulator.store.teamByToken(DEMO_TOKEN);
-  beforeAll(async () => {
-    harness = await startHarness({ config: { INBOX_WEBHOOK_SECRET: SECRET } });
-  });
-  afterAll(() => harness.close());
 
   it('replays the log after afterSeq, then delivers webhooks live, each once, of the caller’s team only', async () => {
     const log = team()?.events ?? [];
@@ -149,11 +146,7 @@ describe('inboxEvents fed by signed webhooks', () => {
 });
 
 describe('inboxEvents without webhooks', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness({ config: { EVENTS_POLL_INTERVAL_MS: '1000' } });
-  });
-  afterAll(() => harness.close());
+  const harness = useHarness({ transport: 'http', config: { EVENTS_POLL_INTERVAL_MS: '1000' } });
 
   it('polls the log from its end and delivers new events', async () => {
     const subscription = subscribe(harness, {}, 1);
