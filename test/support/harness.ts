@@ -54,14 +54,13 @@ export interface Harness {
   server: RunningServer;
   /** Every log line the facade wrote, as raw text. */
   logLines: string[];
-  /** POSTs a GraphQL operation through the harness's transport; the token defaults to the demo team's. */
-  graphql<TData, TVariables>(
-    operation: TypedDocumentNode<TData, TVariables>,
+  /**
+   * POSTs a GraphQL operation through the harness's transport; the token defaults to the demo team's.
+   * A typed document types the variables and the data; a string takes `TData` as given.
+   */
+  graphql<TData = Record<string, unknown>, TVariables = Record<string, unknown>>(
+    operation: Operation<TData, TVariables>,
     options?: OperationOptions<TVariables>,
-  ): Promise<OperationResult<TData>>;
-  graphql<TData = Record<string, unknown>>(
-    operation: string,
-    options?: OperationOptions<Record<string, unknown>>,
   ): Promise<OperationResult<TData>>;
   /** A request to the facade (`/health`, `/metrics`…) through the harness's transport. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -96,9 +95,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     facade,
     server,
     logLines,
-    async graphql<TData>(
-      operation: Operation<TData, unknown>,
-      { variables, token = DEMO_TOKEN, headers = {} }: OperationOptions<unknown> = {},
+    async graphql<TData, TVariables>(
+      operation: Operation<TData, TVariables>,
+      { variables, token = DEMO_TOKEN, headers = {} }: OperationOptions<TVariables> = {},
     ) {
       const response = await send('/graphql', {
         method: 'POST',
