@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
+import { FirstThreadsWithProspectKeysDocument } from './generated/graphql.js';
 import { composeWithReviews, INBOX_SUBGRAPH, type RunningGateway, startGateway } from './support/gateway.js';
 import { useHarness } from './support/harness.js';
 import { type ReviewsSubgraph, startReviewsSubgraph } from './support/reviews-subgraph.js';
@@ -32,9 +33,7 @@ beforeAll(async () => {
   [acme, umbra] = [acmeState, umbraState];
 
   // The other subgraph knows about the demo team's first five conversations and their prospects.
-  const { body } = await harness.graphql<FirstThreads>(
-    '{ threads(first: 5) { edges { node { inboxId prospect { platform platformId } } } } }',
-  );
+  const { body } = await harness.graphql(FirstThreadsWithProspectKeysDocument);
   const nodes = body.data?.threads.edges.map((edge) => edge.node) ?? [];
   nodes.forEach((node, index) => {
     priorityByThreadId.set(node.inboxId, 90 - index * 10);

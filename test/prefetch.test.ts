@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../src/examples.js';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { ReopenThreadDocument, ThreadWithMessageDirectionsDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 
 /**
@@ -32,10 +33,7 @@ it('a cold inbox page asks for the collections while the thread list is still on
 it('thread(id:) { messages } asks for the messages while the thread is still on its way', async () => {
   const threadId = harness.simulator.store.teamByToken(DEMO_TOKEN)?.threads[0]?.id as string;
   harness.simulator.injectFault({ kind: 'slow', delayMs: 1_500, path: `/threads/${threadId}` });
-  const conversation = harness.graphql(
-    'query ($id: ID!) { thread(id: $id) { id messages(first: 30) { edges { node { id direction } } } } }',
-    { variables: { id: threadId } },
-  );
+  const conversation = harness.graphql(ThreadWithMessageDirectionsDocument, { variables: { id: threadId } });
   const received = await callsOnceReceived(2);
   const { body } = await conversation;
   expect(received.find((call) => call.path === `/threads/${threadId}`)?.status).toBe(0); // still pending
@@ -48,10 +46,7 @@ it('thread(id:) { messages } asks for the messages while the thread is still on 
 
 it('a mutation starts nothing before its write', async () => {
   const threadId = harness.simulator.store.teamByToken(DEMO_TOKEN)?.threads[2]?.id as string;
-  const { body } = await harness.graphql(
-    'mutation ($id: ID!) { updateThread(input: { id: $id, done: false }) { thread { accountLink { id } assignee { id } } } }',
-    { variables: { id: threadId } },
-  );
+  const { body } = await harness.graphql(ReopenThreadDocument, { variables: { id: threadId } });
   expect(body.errors).toBeUndefined();
   expect(harness.simulator.calls[0]?.method).toBe('PATCH');
 });

@@ -1,40 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { InboxPageDocument, ThreadsWithProspectThreadsDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 
 /** The inbox page of a frontend: a list of threads with everything a row shows. */
-const INBOX_PAGE = /* GraphQL */ `
-  query InboxPage($first: Int!) {
-    team { name currency }
-    threads(first: $first) {
-      pageInfo { hasNextPage endCursor }
-      edges {
-        cursor
-        node {
-          id inboxId done isRequest lastMessageAt
-          accountLink { id username status }
-          assignee { id name email }
-          lastMessage { inboxId content createdAt direction sentBy { name } }
-          prospect { id displayName handle imageUrl tags { id name color } status { id name color } valuation }
-        }
-      }
-    }
-  }
-`;
-
-interface InboxPageData {
-  team: { name: string };
-  threads: {
-    edges: Array<{
-      node: {
-        inboxId: string;
-        accountLink: { username: string } | null;
-        assignee: { email: string } | null;
-        prospect: { displayName: string; tags: Array<{ name: string }>; status: { name: string } | null };
-      };
-    }>;
-  };
-}
+const INBOX_PAGE = InboxPageDocument;
 
 const harness = useHarness();
 
@@ -56,7 +26,7 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
   it.each([50, 100])(
     '%i threads: 6 calls (team, threads, account-links, members, tags, statuses)',
     async (first) => {
-      const { body } = await harness.graphql<InboxPageData>(INBOX_PAGE, { variables: { first } });
+      const { body } = await harness.graphql(INBOX_PAGE, { variables: { first } });
       expect(body.errors).toBeUndefined();
       expect(body.data?.threads.edges).toHaveLength(first);
       expect(callsByPath()).toEqual({
@@ -74,7 +44,7 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
   );
 
   it('returns what the REST API holds, resolved through the collections', async () => {
-    const { body } = await harness.graphql<InboxPageData>(INBOX_PAGE, { variables: { first: 50 } });
+    const { body } = await harness.graphql(INBOX_PAGE, { variables: { first: 50 } });
     harness.simulator.resetCalls();
     const [page, links, members, tags, statuses] = await Promise.all([
       restJson('/threads?limit=50'),
@@ -136,13 +106,7 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
   });
 
   it('Prospect.threads costs one lookup per distinct prospect, never a read per thread', async () => {
-    const { body } = await harness.graphql<{
-      threads: {
-        edges: Array<{
-          node: { inboxId: string; prospect: { username: string; threads: Array<{ inboxId: string }> } };
-        }>;
-      };
-    }>('{ threads(first: 20) { edges { node { inboxId prospect { username threads { inboxId } } } } } }');
+    const { body } = await harness.graphql(ThreadsWithProspectThreadsDocument);
     expect(body.errors).toBeUndefined();
     const edges = body.data?.threads.edges ?? [];
     const state = harness.simulator.store.teamByToken(DEMO_TOKEN);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { OnlyTeamNameDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 
-const TEAM_QUERY = '{ team { name } }';
+const TEAM_QUERY = OnlyTeamNameDocument;
 // The collection cache is off: each request must reach the upstream to meet its fault.
 const harness = useHarness({
   config: { INBOX_TIMEOUT_MS: '300', INBOX_MAX_RETRIES: '2', COLLECTION_CACHE_TTL_MS: '0' },
