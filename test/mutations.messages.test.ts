@@ -101,7 +101,6 @@ describe('sendMessage', () => {
     [{ threadId: 'abc', content: '   \n ' }, 'input.content'],
     [{ threadId: 'abc', content: 'x'.repeat(10_001) }, 'input.content'],
     [{ threadId: 'Thread 1', content: 'hi' }, 'input.threadId'],
-    [{ threadId: 'abc', content: 'hi', replyToMessageId: globalId('Tag', 'abc') }, 'input.replyToMessageId'],
     [
       { threadId: 'abc', content: 'hi', replyToMessageId: globalId('Message', 'other:msg1') },
       'input.replyToMessageId',
@@ -143,10 +142,6 @@ describe('quickSendMessage', () => {
   it.each([
     [{ accountLinkId: 'abc', prospect: {}, content: 'hi' }, 'input.prospect'],
     [{ accountLinkId: 'abc', prospect: { platformId: '1' }, content: ' ' }, 'input.content'],
-    [
-      { accountLinkId: globalId('Thread', 'abc'), prospect: { platformId: '1' }, content: 'hi' },
-      'input.accountLinkId',
-    ],
   ])('refuses %j before any upstream write (%s)', async (input, field) => {
     await expectRefused(harness, QUICK, { input }, field);
   });
@@ -187,7 +182,6 @@ describe('editMessage', () => {
 
   it.each([
     [{ messageId: 'abc', content: 'x' }, 'input.messageId'],
-    [{ messageId: globalId('Thread', 'abc'), content: 'x' }, 'input.messageId'],
     [{ messageId: globalId('Message', 'abc:def'), content: '' }, 'input.content'],
   ])('refuses %j before any upstream write (%s)', async (input, field) => {
     await expectRefused(harness, EDIT, { input }, field);
@@ -289,13 +283,5 @@ describe('addReaction and removeReaction', () => {
     });
     const error = expectUpstreamError(body, 'BAD_USER_INPUT', 422, 'POST');
     expect(error?.message).toMatch(/sandbox/);
-  });
-
-  it('an unknown message is NOT_FOUND', async () => {
-    const thread = aThread((candidate) => candidate.platform === 'twitter');
-    const { body } = await harness.graphql(REMOVE, {
-      variables: { input: { messageId: globalId('Message', `${thread.id}:zzzzzzzzzzzz`), emoji: '👍' } },
-    });
-    expectUpstreamError(body, 'NOT_FOUND', 404, 'DELETE');
   });
 });
