@@ -64,11 +64,11 @@ describe('addListLeads and removeListLeads', () => {
   });
 
   it.each([
-    [ADD, { listId: 'abc', platformIds: [] }, 'input.platformIds'],
-    [ADD, { listId: 'abc', platformIds: manyIds(2001) }, 'input.platformIds'],
-    [REMOVE, { listId: 'abc', platformIds: ['123', '@someone'] }, 'input.platformIds[1]'],
-    [REMOVE, { listId: 'List 1', platformIds: ['123'] }, 'input.listId'],
-  ])('refuses a bad input before any upstream write (%#: %s)', async (query, input, field) => {
+    ['addListLeads', ADD, { listId: 'abc', platformIds: [] }, 'input.platformIds'],
+    ['addListLeads', ADD, { listId: 'abc', platformIds: manyIds(2001) }, 'input.platformIds'],
+    ['removeListLeads', REMOVE, { listId: 'abc', platformIds: ['123', '@someone'] }, 'input.platformIds[1]'],
+    ['removeListLeads', REMOVE, { listId: 'List 1', platformIds: ['123'] }, 'input.listId'],
+  ])('refuses a bad input before any upstream write (%#: %s)', async (_name, query, input, field) => {
     await expectRefused(harness, query, { input }, field);
   });
 
