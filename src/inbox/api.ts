@@ -41,6 +41,20 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
     campaigns: campaignOperations(session),
     lists: listOperations(session),
     events: eventOperations(session),
+    /**
+     * Who may share cross-request answers (src/plugins/response-cache.ts): the HMAC of the caller's token
+     * (never the token), or `undefined` without a token or a cross-request cache.
+     */
+    cacheScope: tokenKey,
+    /**
+     * The team the caller's token was proven to belong to by its own `GET /team`, in this request or
+     * within the collection cache's TTL; `undefined` if not (yet) proven.
+     */
+    provenTeam(): string | undefined {
+      return (
+        session.loaders.provenTeam() ?? (tokenKey === undefined ? undefined : cache?.provenTeam(tokenKey))
+      );
+    },
     /** HTTP attempts sent upstream so far (retries included), for the operation log. */
     get upstreamCalls(): number {
       return session.rest.attempts;

@@ -24,10 +24,19 @@ export type CachedCollection =
  *   failures are dropped at once and never cached.
  */
 export class CollectionCache {
-  private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+  private readonly entries = new Map<string, CacheEntry>();
   /** Token key → team id. A token never changes team, so this only needs bounding. */
   private readonly teamOfToken = new Map<string, string>();
   private readonly secret = randomBytes(32);
+  /**
+   * Write generations, for caches of whole answers built on this one (src/plugins/response-cache.ts): a
+   * team's goes up with each write through one of its tokens and each event of the team; `everyTeam` with
+   * a write whose team is unknown, and with `clear()`. An answer cached at one generation is stale at the next.
+   */
+  private readonly teamGenerations = new Map<string, number>();
+  private everyTeam = 0;
+  /** Goes up with every write through the facade, whoever made it. */
+  writes = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -54,10 +63,16 @@ export class CollectionCache {
       return hit.value as Promise<T>;
     }
     const value = load();
-    this.entries.set(key, { expires: now + this.ttlMs, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
+    const entry: CacheEntry = { expires: now + this.ttlMs, value };
+    this.entries.set(key, entry);
+    value.then(
+      (settled) => {
+        entry.settled = { value: settled };
+      },
+      () => {
+        if (this.entries.get(key)?.value === value) this.entries.delete(key);
+      },
+    );
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -76,6 +91,38 @@ export class CollectionCache {
     }
   }
 
+  /**
+   * The team this token's own `GET /team` answered, while that answer is cached (within the TTL), or
+   * `undefined`. A revoked token stops being proven when its cached answer expires.
+   */
+  provenTeam(tokenKey: string): string | undefined {
+    const entry = this.entries.get(`${tokenKey}:team`);
+    if (!entry?.settled || entry.expires <= Date.now()) return undefined;
+    return (entry.settled.value as { id?: string }).id;
+  }
+
+  /** The team's write generation: it changes with every write or event that may change what the team reads. */
+  generation(teamId: string): number {
+    return this.everyTeam + (this.teamGenerations.get(teamId) ?? 0);
+  }
+
+  /** A write went upstream through this token: what its team (or, if unknown, any team) reads may change. */
+  noteWrite(tokenKey: string): void {
+    const teamId = this.teamOfToken.get(tokenKey);
+    if (teamId !== undefined) {
+      this.teamChanged(teamId);
+    } else {
+      this.everyTeam++;
+      this.writes++;
+    }
+  }
+
+  /** Something changed the team's data (a write, an Inbox event). */
+  teamChanged(teamId: string): void {
+    this.writes++;
+    this.teamGenerations.set(teamId, (this.teamGenerations.get(teamId) ?? 0) + 1);
+  }
+
   invalidate(tokenKey: string, collection: CachedCollection): void {
     const teamId = this.teamOfToken.get(tokenKey);
     const sameTeam =
@@ -88,5 +135,14 @@ export class CollectionCache {
   clear(): void {
     this.entries.clear();
     this.teamOfToken.clear();
+    this.everyTeam++;
+    this.writes++;
   }
+}
+
+interface CacheEntry {
+  expires: number;
+  value: Promise<unknown>;
+  /** The value, once the promise has resolved. */
+  settled?: { value: unknown };
 }

@@ -32,6 +32,8 @@ export type MessageQuery = QueryOf<'/threads/{threadId}/messages', 'get'>;
  */
 export interface Loaders {
   team(): Promise<Team>;
+  /** The team id this request's `team()` answered (from upstream or the cache), once it has. */
+  provenTeam(): string | undefined;
   members: Collection<Member>;
   memberByUserId: DataLoader<string, Member | null>;
   accountLinks: Collection<AccountLink>;
@@ -96,11 +98,17 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
     return { all: all as () => Promise<T[]>, byId, reset } satisfies Collection<T> & { reset(): void };
   };
 
-  const team = cached('team', async () => {
+  const teamOfToken = cached('team', async () => {
     const found = await inbox.get('/team');
     if (tokenKey) sharedCache?.noteTeam(tokenKey, found.id);
     return found;
   });
+  let provenTeamId: string | undefined;
+  const team = async () => {
+    const found = await teamOfToken();
+    provenTeamId = found.id;
+    return found;
+  };
   const members = collection('members', () => inbox.get('/members'));
   const accountLinks = collection('account-links', () => inbox.get('/account-links'));
   const tags = collection('tags', () => inbox.get('/tags'));
@@ -166,6 +174,7 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
 
   return {
     team,
+    provenTeam: () => provenTeamId,
     members,
     memberByUserId,
     accountLinks,
