@@ -7,15 +7,17 @@ import { cpuFor, type ProcessStats, pinSelf, startChild } from './ipc.js';
 import { runLoad } from './load.js';
 import { inboxPage } from './scenarios.js';
 import type { ServerReady } from './server-process.js';
-import type { StubReady } from './upstream-stub-process.js';
+import type { StubCalls, StubReady } from './upstream-stub-process.js';
 
 /**
- * `npx tsx bench/profile.ts [one-token|new-token] [seconds]`: the CPU-bound scenario's facade (bundled,
+ * `npx tsx bench/profile.ts [one-token|new-token] [seconds] [measure]`: the CPU-bound scenario's facade (bundled,
  * NODE_ENV=production, pinned) under 100 connections of inbox pages (50 threads) against the zero-latency
  * stub, CPU-profiled over the measured seconds only (after a warm-up). Writes the .cpuprofile to
  * bench/results/profiles/ (open it in Chrome DevTools) and prints where the time went, in µs per page.
  */
-const [mode = 'one-token', seconds = '8'] = process.argv.slice(2);
+const [mode = 'one-token', seconds = '8', profiling = 'profile'] = process.argv.slice(2);
+/** `measure` as a third argument: the same run without the profiler (whose sampling doubles the CPU). */
+const profiled = profiling !== 'measure';
 const tokenMode = z.enum(['one-token', 'new-token']).parse(mode);
 const durationSeconds = Number(seconds);
 const here = import.meta.dirname;
@@ -46,18 +48,20 @@ try {
   await setTimeout(1000);
   const path = join(outDir, `${tokenMode}-${Date.now()}.cpuprofile`);
   const before = await facade.ask<ProcessStats>('stats');
-  await facade.ask('profile', { start: true });
+  await stub.ask('takeCalls');
+  if (profiled) await facade.ask('profile', { start: true });
   const started = performance.now();
   const result = await load(100, durationSeconds);
-  await facade.ask('profile', { stopTo: path });
+  if (profiled) await facade.ask('profile', { stopTo: path });
   const after = await facade.ask<ProcessStats>('stats');
+  const calls = await stub.ask<StubCalls>('takeCalls');
   const pages = result.screens;
   console.log(
     `${tokenMode}: ${pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s, ` +
       `${(pages / result.durationSeconds).toFixed(0)} pages/s, ${((after.cpuMicros - before.cpuMicros) / pages).toFixed(0)} CPU µs/page, ` +
-      `failures ${result.failures}, peak RSS ${(after.maxRssBytes / 2 ** 20).toFixed(0)} MB\n${path}`,
+      `${(calls.total / pages).toFixed(2)} upstream calls/page, failures ${result.failures}, peak RSS ${(after.maxRssBytes / 2 ** 20).toFixed(0)} MB\n${path}`,
   );
-  summarise(path, pages);
+  if (profiled) summarise(path, pages);
 } finally {
   await facade.stop();
   await stub.stop();

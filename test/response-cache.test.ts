@@ -158,9 +158,9 @@ describe('ResponseCache', () => {
   const freshness = new CollectionCache(60_000);
   it('stores an answer at its second request within the TTL, so one-off queries cost no memory', () => {
     const cache = new ResponseCache({ ttlMs: 1_000, freshness });
-    cache.offer('a', '{"data":1}', 'team', freshness.generation('team'), 0);
+    cache.offer('a', () => '{"data":1}', 'team', freshness.generation('team'), 0);
     expect(cache.get('a', 1)).toBeUndefined();
-    cache.offer('a', '{"data":1}', 'team', freshness.generation('team'), 2);
+    cache.offer('a', () => '{"data":1}', 'team', freshness.generation('team'), 2);
     expect(cache.get('a', 3)).toBe('{"data":1}');
     expect(cache.get('a', 1_002)).toBeUndefined();
   });
@@ -168,8 +168,8 @@ describe('ResponseCache', () => {
   it('is bounded in characters, least recently stored first out', () => {
     const cache = new ResponseCache({ ttlMs: 1_000, freshness, maxChars: 25 });
     for (const key of ['a', 'b', 'c']) {
-      cache.offer(key, `{"data":"${key.repeat(5)}"}`, 'team', freshness.generation('team'), 0);
-      cache.offer(key, `{"data":"${key.repeat(5)}"}`, 'team', freshness.generation('team'), 1);
+      cache.offer(key, () => `{"data":"${key.repeat(5)}"}`, 'team', freshness.generation('team'), 0);
+      cache.offer(key, () => `{"data":"${key.repeat(5)}"}`, 'team', freshness.generation('team'), 1);
     }
     expect(cache.size).toBe(1);
     expect(cache.get('c', 2)).toBeDefined();

@@ -63,8 +63,11 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
      * Starts reading collections that the operation will probably need, beside its other calls. Only while
      * a cross-request cache keeps them: then a read now is one that later requests won't make.
      */
-    warm(collections: Iterable<WarmableCollection>): void {
+    warm(collections: Iterable<WarmableCollection>, { team = false } = {}): void {
       if (!session.cachesCollections) return;
+      // The operation reads the team anyway: read it first, so that a token new to this process, once its
+      // team is proven, may be served that team's cached collections (CollectionCache.getOrLoad).
+      if (team) session.loaders.team().catch(() => undefined);
       for (const collection of collections) session.loaders[collection].all().catch(() => undefined);
     },
     /** A fresh API for the same caller (new deadline, empty memo), for long-lived subscriptions. */

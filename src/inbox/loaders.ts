@@ -73,10 +73,22 @@ export interface Collection<T extends { id: string }> {
 export const messageKey = (threadId: string, messageId: string) => `${threadId}:${messageId}`;
 
 export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, tokenKey?: string): Loaders {
+  /** The team of the token, as its own `GET /team` proves it: this request's read, or its cached answer. */
+  let teamRead: Promise<Team> | undefined;
+  const teamProof = (): Promise<string | undefined> | undefined => {
+    if (teamRead)
+      return teamRead.then(
+        (found) => found.id,
+        () => undefined,
+      );
+    const proven = tokenKey ? sharedCache?.provenTeam(tokenKey) : undefined;
+    return proven === undefined ? undefined : Promise.resolve(proven);
+  };
   const cached = <T>(collection: CachedCollection, load: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
     const get = () => {
-      pending ??= sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load) : load();
+      pending ??=
+        sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load, teamProof) : load();
       return pending;
     };
     return Object.assign(get, {
@@ -105,7 +117,8 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
   });
   let provenTeamId: string | undefined;
   const team = async () => {
-    const found = await teamOfToken();
+    teamRead ??= teamOfToken();
+    const found = await teamRead;
     provenTeamId = found.id;
     return found;
   };

@@ -63,6 +63,7 @@ function lookAhead(
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== 'query') return; // a write clears the loaders: nothing to start before it
   const wanted = new Set<WarmableCollection>();
+  let readsTeam = false;
   const typeInfo = new TypeInfo(schema);
   const enclosing: SelectedField[] = [];
   visit(
@@ -76,6 +77,7 @@ function lookAhead(
             node,
           };
           for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
+          if (selected.coordinate === 'Query.team') readsTeam = true;
           const parent = enclosing.at(-1);
           if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
             startMessagePage(inbox, parent, selected, variables);
@@ -88,7 +90,7 @@ function lookAhead(
       },
     }),
   );
-  inbox.warm(wanted);
+  inbox.warm(wanted, { team: readsTeam });
 }
 
 /** `thread(id:) { messages }` at the root: the page's thread id and arguments are known before the thread is. */

@@ -75,8 +75,11 @@ export class ResponseCache {
     return entry.body;
   }
 
-  /** Stores the answer if the key was asked for before within the TTL; else remembers that it was. */
-  offer(key: string, body: string, teamId: string, generation: number, now: number): void {
+  /**
+   * Stores the answer (serialised only then) if the key was asked for before within the TTL; else
+   * remembers that it was.
+   */
+  offer(key: string, answer: () => string, teamId: string, generation: number, now: number): void {
     const seenUntil = this.seen.get(key);
     if (seenUntil === undefined || seenUntil <= now) {
       this.seen.delete(key);
@@ -84,6 +87,7 @@ export class ResponseCache {
       if (this.seen.size > this.maxEntries * 10) this.seen.delete(this.seen.keys().next().value as string);
       return;
     }
+    const body = answer();
     if (body.length > this.maxChars) return;
     this.delete(key);
     this.entries.set(key, { body, teamId, generation, expires: now + this.ttlMs });
@@ -163,7 +167,7 @@ export function useResponseCache(cache: ResponseCache): Plugin {
           if (cache.freshness.writes !== writesBefore) return; // a write may have changed what it read
           const teamId = context.inbox.provenTeam();
           if (teamId === undefined) return;
-          cache.offer(key, JSON.stringify(result), teamId, cache.freshness.generation(teamId), now);
+          cache.offer(key, () => JSON.stringify(result), teamId, cache.freshness.generation(teamId), now);
         },
       };
     },
