@@ -12,6 +12,7 @@ import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
+import { useJit } from './plugins/jit.js';
 import { useLimits } from './plugins/limits.js';
 import { useLookAhead } from './plugins/look-ahead.js';
 import { useMetrics } from './plugins/metrics.js';
@@ -101,6 +102,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useResponseCache(responseCache),
       useLookAhead(),
       useDeferStream(),
+      useJit(),
       useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),
     ],
   });
