@@ -58,7 +58,8 @@ try {
   const pages = result.screens;
   console.log(
     `${tokenMode}: ${pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s, ` +
-      `${(pages / result.durationSeconds).toFixed(0)} pages/s, ${((after.cpuMicros - before.cpuMicros) / pages).toFixed(0)} CPU µs/page, ` +
+      `${(pages / result.durationSeconds).toFixed(0)} pages/s, ${((after.cpuMicros - before.cpuMicros) / pages).toFixed(0)} CPU µs/page ` +
+      `(system ${((after.systemCpuMicros - before.systemCpuMicros) / pages).toFixed(0)}), ` +
       `${(calls.total / pages).toFixed(2)} upstream calls/page, failures ${result.failures}, peak RSS ${(after.maxRssBytes / 2 ** 20).toFixed(0)} MB\n${path}`,
   );
   if (profiled) summarise(path, pages);

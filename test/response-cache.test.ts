@@ -128,6 +128,34 @@ describe('the response cache, over real HTTP', () => {
     }
   });
 
+  it('answers a burst of the same query once, and never hands a failure to the others', async () => {
+    await harness.graphql(PAGE); // the team is proven, the collections cached
+    harness.simulator.setLatency(150); // the burst arrives while the first one waits for its threads
+    try {
+      harness.simulator.resetCalls();
+      const burst = await Promise.all(Array.from({ length: 5 }, () => harness.graphql(PAGE)));
+      expect(burst.map(({ body }) => body.errors)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      expect(new Set(burst.map(({ text }) => text)).size).toBe(1);
+      expect(harness.simulator.calls.filter((call) => call.path === '/threads')).toHaveLength(1);
+
+      harness.facade.responseCache.clear();
+      harness.simulator.injectFault({ kind: 'status', status: 500, path: '/threads', times: 3 });
+      harness.simulator.resetCalls();
+      const second = await Promise.all(Array.from({ length: 3 }, () => harness.graphql(PAGE)));
+      // The first one meets the failure (its GET and both retries); the others run on their own and succeed.
+      const codes = second.map(({ body }) => body.errors?.[0]?.extensions?.code ?? 'ok').sort();
+      expect(codes).toEqual(['UPSTREAM_ERROR', 'ok', 'ok']);
+    } finally {
+      harness.simulator.setLatency(0);
+    }
+  });
+
   it('caches no mutation and no answer of a token whose team was never proven', async () => {
     const threads = '{ threads(first: 2) { edges { node { id } } } }';
     for (let round = 0; round < 3; round++) {

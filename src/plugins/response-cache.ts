@@ -19,6 +19,8 @@ import type { CollectionCache } from '../inbox/collection-cache.js';
  *   being computed while any write went upstream is not stored.
  * - Stored at the second identical request within the TTL: a one-off query (a new token on every request)
  *   costs no memory. Bounded in entries and characters, least recently used first out.
+ * - A burst is computed once: requests that arrive while the same answer is being computed wait for it
+ *   and are served it if it can be stored (else each runs on its own).
  * - A hit still runs the plugins before this one: limits, the operation log line and the metrics.
  *
  * What can be stale: changes made outside the facade (the Inbox app, X) show after the TTL at most.
@@ -76,19 +78,27 @@ export class ResponseCache {
   }
 
   /**
-   * Stores the answer (serialised only then) if the key was asked for before within the TTL; else
-   * remembers that it was.
+   * Stores the answer (serialised only then), if the key was asked for before within the TTL or is being
+   * asked for by others now (`repeated`); else remembers that it was asked for. Returns what it stored.
+   * `now`: when the answer started to be computed (its age counts from then).
    */
-  offer(key: string, answer: () => string, teamId: string, generation: number, now: number): void {
+  offer(
+    key: string,
+    answer: () => string,
+    teamId: string,
+    generation: number,
+    now: number,
+    repeated = false,
+  ): string | undefined {
     const seenUntil = this.seen.get(key);
-    if (seenUntil === undefined || seenUntil <= now) {
+    if (!repeated && (seenUntil === undefined || seenUntil <= now)) {
       this.seen.delete(key);
       this.seen.set(key, now + this.ttlMs);
       if (this.seen.size > this.maxEntries * 10) this.seen.delete(this.seen.keys().next().value as string);
-      return;
+      return undefined;
     }
     const body = answer();
-    if (body.length > this.maxChars) return;
+    if (body.length > this.maxChars) return undefined;
     this.delete(key);
     this.entries.set(key, { body, teamId, generation, expires: now + this.ttlMs });
     this.chars += body.length;
@@ -96,6 +106,7 @@ export class ResponseCache {
       if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
       this.delete(oldest);
     }
+    return body;
   }
 
   clear(): void {
@@ -138,6 +149,11 @@ function documentId(document: DocumentNode): number | null {
 }
 
 export function useResponseCache(cache: ResponseCache): Plugin {
+  /** The request computing a key's answer, and who waits for it (a burst asks before it is stored). */
+  const leaders = new Map<string, { answer: Promise<string | undefined>; waiters: number }>();
+  /** Settles a request's leadership with no answer if it never stored one (an error, a throw). */
+  const abdications = new WeakMap<Request, () => void>();
+
   return {
     onExecute({ args, setResultAndStopExecution }) {
       if (!cache.enabled) return;
@@ -146,9 +162,7 @@ export function useResponseCache(cache: ResponseCache): Plugin {
       const id = documentId(args.document);
       if (scope === undefined || id === null) return;
       const key = `${scope}\n${id}\n${JSON.stringify(args.variableValues ?? null)}`;
-      const now = Date.now();
-      const body = cache.get(key, now);
-      if (body !== undefined) {
+      const serve = (body: string) => {
         // Yoga serialises an answer with its own `stringify` when it has one: the stored bytes, as they were.
         const result = {
           get data() {
@@ -158,18 +172,50 @@ export function useResponseCache(cache: ResponseCache): Plugin {
         };
         hits.add(result);
         setResultAndStopExecution(result as ExecutionResult);
-        return;
-      }
-      const writesBefore = cache.freshness.writes;
-      return {
-        onExecuteDone({ result }) {
-          if (!('data' in result) || result.errors !== undefined || result.extensions !== undefined) return;
-          if (cache.freshness.writes !== writesBefore) return; // a write may have changed what it read
-          const teamId = context.inbox.provenTeam();
-          if (teamId === undefined) return;
-          cache.offer(key, () => JSON.stringify(result), teamId, cache.freshness.generation(teamId), now);
-        },
       };
+      const body = cache.get(key, Date.now());
+      if (body !== undefined) return serve(body);
+      const leader = leaders.get(key);
+      if (leader) {
+        // The same query of the same token is being answered: take its answer if it can be stored.
+        leader.waiters++;
+        return leader.answer.then((answer) => (answer === undefined ? execute(false) : serve(answer)));
+      }
+      return execute(true);
+
+      function execute(leads: boolean) {
+        const started = Date.now();
+        const writesBefore = cache.freshness.writes;
+        let settle: (answer: string | undefined) => void = () => undefined;
+        if (leads) {
+          const answer = new Promise<string | undefined>((resolve) => {
+            settle = (value) => {
+              if (leaders.get(key)?.answer === answer) leaders.delete(key);
+              resolve(value);
+            };
+          });
+          leaders.set(key, { answer, waiters: 0 });
+          abdications.set(context.request, () => settle(undefined));
+        }
+        return {
+          onExecuteDone({ result }: { result: unknown }) {
+            settle(storable(result, writesBefore, started, leads ? (leaders.get(key)?.waiters ?? 0) : 0));
+          },
+        };
+      }
+
+      function storable(result: unknown, writesBefore: number, started: number, waiters: number) {
+        const answer = result as ExecutionResult;
+        if (!('data' in answer) || answer.errors !== undefined || answer.extensions !== undefined) return;
+        if (cache.freshness.writes !== writesBefore) return; // a write may have changed what it read
+        const teamId = context.inbox.provenTeam();
+        if (teamId === undefined) return;
+        const generation = cache.freshness.generation(teamId);
+        return cache.offer(key, () => JSON.stringify(answer), teamId, generation, started, waiters > 0);
+      }
+    },
+    onResponse({ request }) {
+      abdications.get(request)?.();
     },
   };
 }
