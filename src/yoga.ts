@@ -10,6 +10,7 @@ import { EventHub } from './events/hub.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
+import { useBudgetMemo } from './plugins/budget-memo.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
 import { useJit } from './plugins/jit.js';
@@ -100,6 +101,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useOperationLog(),
       metrics.plugin,
       useResponseCache(responseCache),
+      useBudgetMemo(),
       useLookAhead(),
       useDeferStream(),
       useJit(),

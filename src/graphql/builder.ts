@@ -7,6 +7,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
+import { budgetAlreadyChecked } from '../plugins/budget-memo.js';
 import { callsOf, complexityLimit, UPSTREAM_COST } from './cost.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -49,7 +50,9 @@ export const builder = new SchemaBuilder<{
   complexity: {
     defaultComplexity: 0,
     defaultListMultiplier: 1,
-    limit: (context) => ({ complexity: complexityLimit(context.maxUpstreamCalls) }),
+    // An operation already found within the budget (same document, variables and limit) skips the walk.
+    limit: (context) =>
+      budgetAlreadyChecked(context) ? {} : { complexity: complexityLimit(context.maxUpstreamCalls) },
     complexityError: (_kind, { complexity, maxComplexity = 0 }) => {
       const [calls, limit] = [callsOf(complexity), callsOf(maxComplexity)];
       return new GraphQLError(
