@@ -6,7 +6,9 @@ import { useHarness } from './support/harness.js';
 /** The inbox page of a frontend: a list of threads with everything a row shows. */
 const INBOX_PAGE = InboxPageDocument;
 
-const harness = useHarness();
+// What the query model costs upstream: the response cache (test/response-cache.test.ts) would answer a
+// repeat within its TTL with no call at all.
+const harness = useHarness({ config: { RESPONSE_CACHE_TTL_MS: '0' } });
 
 const callsByPath = () => {
   const counts: Record<string, number> = {};

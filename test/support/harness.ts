@@ -121,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       simulator.resetCalls();
       simulator.resetRateLimits();
       facade.collectionCache.clear();
+      facade.responseCache.clear();
       logLines.length = 0;
     },
     async close() {
