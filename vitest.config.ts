@@ -14,5 +14,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files of a worker share the imported modules (graphql, Pothos, the schema: half the run was
+    // importing them again for each file). Safe here: no mocks, nothing in src/ keeps state at module
+    // level, and every suite starts its own simulator and facade.
+    isolate: false,
   },
 });

@@ -1,20 +1,42 @@
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 import { createFacade } from '../src/yoga.js';
 import { processStats, serveParent } from './ipc.js';
 import type { ServerReady } from './server-process.js';
 
 /**
- * Our facade alone in its process, as an operator runs it: the shipped defaults, only the upstream set
- * (its log lines, one per operation at the default level, go to stdout, which the bench discards).
- * It imports nothing of Mesh, so its memory is its own. Usage: facade-process.ts <INBOX_API_URL>
+ * Our facade alone in its process, as an operator runs it: the shipped defaults and logger, only the
+ * upstream set (its log lines, one per operation at the default level, go to stdout, which the bench
+ * discards). It imports nothing of Mesh, so its memory is its own. `profile` starts and stops a CPU
+ * profile (bench/profile.ts). Usage: facade-process.ts <INBOX_API_URL>
  */
 const config = loadConfig({ INBOX_API_URL: process.argv[2] });
-const facade = createFacade({ config, logger: pino({ level: config.LOG_LEVEL }) });
+const facade = createFacade({ config, logger: createLogger(config.LOG_LEVEL) });
 const server = createServer(facade.yoga);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 
-serveParent({ url: `http://127.0.0.1:${port}/graphql` } satisfies ServerReady, { stats: processStats });
+let inspector: Session | undefined;
+serveParent({ url: `http://127.0.0.1:${port}/graphql` } satisfies ServerReady, {
+  stats: processStats,
+  /** `{ start: true }` starts profiling; `{ stopTo: path }` writes the .cpuprofile there. */
+  profile: async (arg) => {
+    const { start, stopTo } = arg as { start?: boolean; stopTo?: string };
+    if (start) {
+      inspector = new Session();
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+      await inspector.post('Profiler.start');
+    } else if (stopTo && inspector) {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(stopTo, JSON.stringify(profile));
+      inspector.disconnect();
+    }
+    return true;
+  },
+});

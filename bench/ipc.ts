@@ -120,6 +120,8 @@ export interface ProcessStats {
   maxRssBytes: number;
   /** User + system CPU time since the process started. */
   cpuMicros: number;
+  /** The system (kernel) part of it. */
+  systemCpuMicros: number;
 }
 
 export function processStats(): ProcessStats {
@@ -128,6 +130,7 @@ export function processStats(): ProcessStats {
     rssBytes: process.memoryUsage.rss(),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     cpuMicros: cpu.user + cpu.system,
+    systemCpuMicros: cpu.system,
   };
 }
 

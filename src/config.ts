@@ -19,6 +19,8 @@ const environmentSchema = z.object({
   INBOX_MAX_RETRY_AFTER_MS: integer(0, 60_000).default(2_000),
   /** How long team, members, account links, tags, statuses and colors are reused across requests; 0 = never. */
   COLLECTION_CACHE_TTL_MS: integer(0, 3_600_000).default(30_000),
+  /** How long a complete query answer is reused for the same token, query and variables; 0 = never. */
+  RESPONSE_CACHE_TTL_MS: integer(0, 60_000).default(1_000),
   /** Signing secret of the Inbox webhook (dashboard, Settings → Webhooks); turns on POST /webhooks/inbox. */
   INBOX_WEBHOOK_SECRET: z.string().min(8).optional(),
   /** Without webhooks, `inboxEvents` polls GET /events this often per subscriber (each poll is one call). */

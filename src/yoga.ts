@@ -10,12 +10,15 @@ import { EventHub } from './events/hub.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
+import { useBudgetMemo } from './plugins/budget-memo.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
+import { useJit } from './plugins/jit.js';
 import { useLimits } from './plugins/limits.js';
 import { useLookAhead } from './plugins/look-ahead.js';
 import { useMetrics } from './plugins/metrics.js';
 import { useOperationLog } from './plugins/operation-log.js';
+import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
 
@@ -30,6 +33,7 @@ export interface Facade {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   transport: InboxTransport;
   collectionCache: CollectionCache;
+  responseCache: ResponseCache;
   hub: EventHub;
   registry: Registry;
   close(): void;
@@ -48,6 +52,11 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     onAttempt: metrics.onUpstreamAttempt,
   });
   const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS);
+  // An answer holds collection data (tag names, members...): it is never kept longer than they may be.
+  const responseCache = new ResponseCache({
+    ttlMs: Math.min(config.RESPONSE_CACHE_TTL_MS, config.COLLECTION_CACHE_TTL_MS),
+    freshness: collectionCache,
+  });
   const hub = new EventHub();
   const events = {
     hub,
@@ -81,15 +90,24 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     plugins: [
       ...useLimits(config),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
-      useInboxWebhooks({ secret: config.INBOX_WEBHOOK_SECRET, hub, logger }),
+      useInboxWebhooks({
+        secret: config.INBOX_WEBHOOK_SECRET,
+        hub,
+        logger,
+        onEvent: (event) => collectionCache.teamChanged(event.teamId),
+      }),
       useAutomaticPersistedQueries(),
-      useLookAhead(),
+      // The log line and the metrics come before the response cache, so that a cached answer has them too.
       useOperationLog(),
-      useDeferStream(),
       metrics.plugin,
+      useResponseCache(responseCache),
+      useBudgetMemo(),
+      useLookAhead(),
+      useDeferStream(),
+      useJit(),
       useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),
     ],
   });
 
-  return { yoga, transport, collectionCache, hub, registry, close: () => transport.close() };
+  return { yoga, transport, collectionCache, responseCache, hub, registry, close: () => transport.close() };
 }

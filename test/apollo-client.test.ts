@@ -22,6 +22,7 @@ import {
   ThreadByIdDocument,
   ThreadListDocument,
   ThreadWithDeferredMessagesDocument,
+  ThreadWithMessagesDocument,
   UpdateThreadDocument,
 } from './generated/graphql.js';
 import generatedPossibleTypes from './generated/possible-types.js';
@@ -32,7 +33,8 @@ import { useHarness } from './support/harness.js';
  * a normalised cache with generated possibleTypes, persisted queries, @defer, and error policies.
  */
 
-const harness = useHarness();
+// Apollo Client talks HTTP (JSON, multipart @defer, persisted-query GETs): real HTTP.
+const harness = useHarness({ transport: 'http' });
 
 const store = () => {
   const team = harness.simulator.store.teamByToken(DEMO_TOKEN);
@@ -282,11 +284,7 @@ describe('@defer through Apollo Client', () => {
     expect(emissions.at(-1)).toEqual({ dataState: 'complete', hasMessages: true });
 
     // The same query without @defer gives the same data.
-    const undeferred = await harness.graphql(
-      `query ($id: ID!) { thread(id: $id) { __typename id done messages(first: 5) {
-        __typename edges { __typename node { __typename id content } } } } }`,
-      { variables: { id: thread.id } },
-    );
+    const undeferred = await harness.graphql(ThreadWithMessagesDocument, { variables: { id: thread.id } });
     expect(undeferred.body.errors).toBeUndefined();
     expect(final).toEqual(undeferred.body.data);
   });

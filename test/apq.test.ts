@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PersistedQueryStore, sha256Hex } from '../src/plugins/apq.js';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
-beforeEach(() => harness.simulator.resetCalls());
+// Persisted queries are an HTTP protocol (GET with the hash in the URL): real HTTP.
+const harness = useHarness({ transport: 'http' });
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json, application/json;q=0.9';
 const headers = { authorization: `Bearer ${DEMO_TOKEN}`, accept: GRAPHQL_RESPONSE };

@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { composeServices } from '@apollo/composition';
 import { type ConstDirectiveNode, Kind, type ObjectTypeDefinitionNode, parse, print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { composeWithReviews, INBOX_SUBGRAPH } from './support/gateway.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { REVIEWS_SDL } from './support/reviews-subgraph.js';
 
-let harness: Harness;
+// Production settings: introspection off. Routers read `_service`, which is an ordinary field.
+const harness = useHarness({ config: { INTROSPECTION_ENABLED: 'false' } });
 let fileSdl: string;
 let liveSdl: string;
 beforeAll(async () => {
-  // Production settings: introspection off. Routers read `_service`, which is an ordinary field.
-  harness = await startHarness({ config: { INTROSPECTION_ENABLED: 'false' } });
   fileSdl = await readFile(new URL('../schema/subgraph.graphql', import.meta.url), 'utf8');
   // A router or `rover subgraph introspect` reads the SDL from the running subgraph, without a token.
   const { body } = await harness.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }', {
@@ -19,7 +18,6 @@ beforeAll(async () => {
   });
   liveSdl = body.data?._service.sdl ?? '';
 });
-afterAll(() => harness.close());
 
 const INBOX_URL = 'http://inbox.internal/graphql';
 const REVIEWS_URL = 'http://reviews.internal/graphql';

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
+import { FirstThreadsWithProspectKeysDocument } from './generated/graphql.js';
 import { composeWithReviews, INBOX_SUBGRAPH, type RunningGateway, startGateway } from './support/gateway.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { type ReviewsSubgraph, startReviewsSubgraph } from './support/reviews-subgraph.js';
 
 /**
  * A real Hive Gateway in front of the facade and a second subgraph, all over loopback HTTP: queries that
  * cross both subgraphs, the caller's token reaching the facade, and upstream errors inside entity fetches.
  */
-let harness: Harness;
+// One 429 must surface as RATE_LIMITED at once rather than be waited out.
+const harness = useHarness({ config: { INBOX_MAX_RETRY_AFTER_MS: '0' } });
 let reviews: ReviewsSubgraph;
 let gateway: RunningGateway;
 let unpropagated: RunningGateway;
@@ -25,17 +27,13 @@ interface FirstThreads {
 }
 
 beforeAll(async () => {
-  // One 429 must surface as RATE_LIMITED at once rather than be waited out.
-  harness = await startHarness({ config: { INBOX_MAX_RETRY_AFTER_MS: '0' } });
   const acmeState = harness.simulator.store.teamByToken(DEMO_TOKEN);
   const umbraState = harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN);
   if (!acmeState || !umbraState) throw new Error('the seed has two teams');
   [acme, umbra] = [acmeState, umbraState];
 
   // The other subgraph knows about the demo team's first five conversations and their prospects.
-  const { body } = await harness.graphql<FirstThreads>(
-    '{ threads(first: 5) { edges { node { inboxId prospect { platform platformId } } } } }',
-  );
+  const { body } = await harness.graphql(FirstThreadsWithProspectKeysDocument);
   const nodes = body.data?.threads.edges.map((edge) => edge.node) ?? [];
   nodes.forEach((node, index) => {
     priorityByThreadId.set(node.inboxId, 90 - index * 10);
@@ -70,12 +68,9 @@ afterAll(async () => {
   await gateway?.close();
   await unpropagated?.close();
   await reviews?.close();
-  await harness?.close();
 });
 beforeEach(() => {
-  harness.facade.collectionCache.clear();
-  harness.simulator.resetCalls();
-  harness.simulator.clearFaults();
+  // The harness resets itself; the other subgraph's records are this suite's.
   reviews.representations.length = 0;
   reviews.authorizations.length = 0;
 });

@@ -3,9 +3,9 @@ import { type Browser, type Locator, chromium as playwright, type Request } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { listen, type RunningServer } from '../src/server.js';
-import { DEMO_TOKEN, type Simulator, startSimulator } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { createFacade } from '../src/yoga.js';
+import { useHarness } from './support/harness.js';
 
 /**
  * GraphiQL as `npm run demo` serves it (simulator + facade with the demo token pre-filled), rendered by
@@ -14,18 +14,10 @@ import { createFacade } from '../src/yoga.js';
 
 const BROWSER_TIMEOUT = 120_000;
 
-let simulator: Simulator;
-let demo: RunningServer;
+const harness = useHarness({ transport: 'http', graphiqlToken: DEMO_TOKEN });
 let browser: Browser;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ rateLimitPerMinute: 100_000 });
-  const config = loadConfig({ INBOX_API_URL: simulator.url, LOG_LEVEL: 'silent' });
-  demo = await listen(
-    createFacade({ config, logger: createLogger('silent'), graphiqlToken: DEMO_TOKEN }),
-    0,
-    '127.0.0.1',
-  );
   browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     args: [...chromium.args, '--no-sandbox'],
@@ -41,8 +33,6 @@ async function editorText(editor: Locator): Promise<string> {
 
 afterAll(async () => {
   await browser?.close();
-  await demo?.close();
-  await simulator?.close();
 });
 
 describe('GraphiQL in headless Chromium', () => {
@@ -56,7 +46,7 @@ describe('GraphiQL in headless Chromium', () => {
       const pageErrors: Error[] = [];
       page.on('pageerror', (error) => pageErrors.push(error));
 
-      await page.goto(`${demo.url}/graphql`);
+      await page.goto(`${harness.server.url}/graphql`);
       const execute = page.getByRole('button', { name: /^Execute query/ });
       await execute.waitFor();
 
@@ -70,7 +60,8 @@ describe('GraphiQL in headless Chromium', () => {
       // Run the first example tab and wait for its answer.
       const [response] = await Promise.all([
         page.waitForResponse(
-          (candidate) => candidate.url() === `${demo.url}/graphql` && candidate.request().method() === 'POST',
+          (candidate) =>
+            candidate.url() === `${harness.server.url}/graphql` && candidate.request().method() === 'POST',
         ),
         execute.click(),
       ]);
@@ -79,7 +70,7 @@ describe('GraphiQL in headless Chromium', () => {
       expect(body.errors).toBeUndefined();
 
       // The result pane shows what the simulator holds for the demo team.
-      const team = simulator.store.teamByToken(DEMO_TOKEN)?.team;
+      const team = harness.simulator.store.teamByToken(DEMO_TOKEN)?.team;
       expect(body.data.team).toEqual({ name: team?.name, currency: team?.currency });
       const shown = () => editorText(page.locator('.graphiql-response'));
       await expect.poll(shown).toContain(`"name": "${team?.name}"`);
@@ -87,7 +78,7 @@ describe('GraphiQL in headless Chromium', () => {
 
       expect(pageErrors).toEqual([]);
       // Every request stayed on the demo's origin (blob: workers carry it too) or was inline data.
-      const demoOrigin = new URL(demo.url).origin;
+      const demoOrigin = new URL(harness.server.url).origin;
       const elsewhere = requests
         .map((request) => request.url())
         .filter((url) => !url.startsWith('data:') && new URL(url).origin !== demoOrigin);
@@ -101,7 +92,7 @@ describe('GraphiQL in headless Chromium', () => {
 
 describe('GRAPHIQL_ENABLED', () => {
   const pageFor = async (environment: Record<string, string>) => {
-    const config = loadConfig({ ...environment, INBOX_API_URL: simulator.url, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ ...environment, INBOX_API_URL: harness.simulator.url, LOG_LEVEL: 'silent' });
     const facade = createFacade({ config, logger: createLogger('silent') });
     const response = await facade.yoga.fetch('http://localhost/graphql', {
       headers: { accept: 'text/html' },

@@ -1,6 +1,6 @@
 import { type AuditResult, auditServer, serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness } from './support/harness.js';
 
 /**
  * GraphQL over HTTP conformance (graphql-http's server audits) against the facade over real HTTP.
@@ -16,11 +16,7 @@ const SHOULD_FLOOR = 23;
  */
 const MAY_REFUSED_BY_CSRF = ['5A70', 'D6D5', '6A70'];
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
+const harness = useHarness({ transport: 'http' });
 
 const url = () => `${harness.server.url}/graphql`;
 const level = (result: Pick<AuditResult, 'name'>) => result.name.split(' ')[0];
@@ -103,11 +99,7 @@ describe('CSRF prevention', () => {
 
 describe('CORS from CORS_ORIGINS', () => {
   const allowed = ['https://app.example.com', 'https://admin.example.com'];
-  let restricted: Harness;
-  beforeAll(async () => {
-    restricted = await startHarness({ config: { CORS_ORIGINS: allowed.join(',') } });
-  });
-  afterAll(() => restricted.close());
+  const restricted = useHarness({ transport: 'http', config: { CORS_ORIGINS: allowed.join(',') } });
 
   /** Everything Apollo Client (and our CSRF prevention) may put on a request. */
   const requestHeaders = [

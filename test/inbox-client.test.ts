@@ -62,7 +62,7 @@ beforeEach(() => {
   api.answer = () => ({ status: 200, body: '{"threads":[],"nextCursor":null}' });
 });
 
-describe('query-string encoding (CONTRACT §3)', () => {
+describe('query-string encoding (qs brackets, as src/inbox/openapi.yaml describes)', () => {
   it('indexes arrays, nests filter objects in brackets and percent-encodes timestamps', async () => {
     await transport.client('t0k3n').get('/threads', {
       query: {

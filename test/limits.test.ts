@@ -1,15 +1,10 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({
-    config: { MAX_DEPTH: '8', MAX_ALIASES: '5', MAX_TOKENS: '400', MAX_UPSTREAM_CALLS: '30' },
-  });
+const harness = useHarness({
+  config: { MAX_DEPTH: '8', MAX_ALIASES: '5', MAX_TOKENS: '400', MAX_UPSTREAM_CALLS: '30' },
 });
-afterAll(() => harness.close());
-beforeEach(() => harness.simulator.resetCalls());
 
 /** `{ threads { edges { node { prospect { threads { prospect { threads ... } } } } } } }`, n levels of nesting. */
 function deepQuery(levels: number): string {

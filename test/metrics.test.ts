@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { TeamAndThreadDocument, ThreadIdByIdDocument } from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
+const harness = useHarness();
 
 it('/metrics counts upstream calls by route template and status, never by id or token', async () => {
   const threadId = harness.simulator.store.teamByToken(DEMO_TOKEN)?.threads[0]?.id as string;
-  await harness.graphql(`{ team { name } thread(id: "${threadId}") { id } }`);
-  await harness.graphql('{ thread(id: "zzzzzzzzzzzzzzzzzzzzzzzz") { id } }');
-  const metrics = await (await fetch(`${harness.server.url}/metrics`)).text();
+  await harness.graphql(TeamAndThreadDocument, { variables: { id: threadId } });
+  await harness.graphql(ThreadIdByIdDocument, { variables: { id: 'zzzzzzzzzzzzzzzzzzzzzzzz' } });
+  const metrics = await (await harness.fetch('/metrics')).text();
   expect(metrics).toMatch(
     /inbox_upstream_request_duration_seconds_count\{method="GET",route="\/team",status="200"\} 1/,
   );

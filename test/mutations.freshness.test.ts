@@ -1,20 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Thread } from '../src/inbox/types.js';
-import { type Harness, startHarness } from './support/harness.js';
+import {
+  CreateTagDocument,
+  DeleteTagDocument,
+  ProspectTagsAroundTagRenameDocument,
+  TagIdsAndNamesDocument,
+  TagIdsDocument,
+  ThreadAroundProspectArchiveDocument,
+} from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 import { demoTeam, globalId, mutate } from './support/mutations.js';
 
 /**
  * Fresh reads after writes: within one operation (mutation fields run one after another, each seeing what
  * the previous ones wrote) and across requests with the cross-request collection cache on.
  */
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.resetCalls();
-});
+const harness = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
 
 function threadWithOpenProspect(): Thread {
   const team = demoTeam(harness);
@@ -31,19 +32,12 @@ function threadWithOpenProspect(): Thread {
 describe('within one request', () => {
   it('a thread read before a write is read again after it', async () => {
     const thread = threadWithOpenProspect();
-    const data = await mutate<Record<string, { thread?: { done: boolean }; prospect?: unknown }>>(
-      harness,
-      `mutation($thread: ID!, $prospect: ID!) {
-        before: updateThreadSettings(input: { threadId: $thread, typingIndicatorsEnabled: true }) { thread { done } }
-        archive: updateProspectContext(input: { id: $prospect, done: true }) { prospect { id } }
-        after: updateThreadSettings(input: { threadId: $thread, typingIndicatorsEnabled: false }) {
-          thread { done typingIndicatorsEnabled }
-        }
-      }`,
-      { thread: globalId('Thread', thread.id), prospect: thread.prospect.externalId },
-    );
-    expect(data.before?.thread).toEqual({ done: false });
-    expect(data.after?.thread).toEqual({ done: true, typingIndicatorsEnabled: false });
+    const data = await mutate(harness, ThreadAroundProspectArchiveDocument, {
+      thread: globalId('Thread', thread.id),
+      prospect: thread.prospect.externalId ?? '',
+    });
+    expect(data.before.thread).toEqual({ done: false });
+    expect(data.after.thread).toEqual({ done: true, typingIndicatorsEnabled: false });
     // The thread was read twice: once for each payload, the second time after the archive.
     expect(harness.simulator.calls.filter((call) => call.path === `/threads/${thread.id}`)).toHaveLength(2);
   });
@@ -53,42 +47,29 @@ describe('within one request', () => {
     const prospect = team.prospects.find(
       (candidate) => candidate.externalId && candidate.context.tags.length > 0,
     );
-    const tagId = prospect?.context.tags[0] ?? '';
-    const TAGS = 'prospect { tags { inboxId name } }';
-    const data = await mutate<
-      Record<string, { prospect?: { tags: Array<{ inboxId: string; name: string }> } }>
-    >(
-      harness,
-      `mutation($prospect: ID!, $tag: ID!) {
-        first: updateProspectContext(input: { id: $prospect, notes: "first" }) { ${TAGS} }
-        rename: updateTag(input: { id: $tag, name: "Renamed in the same request" }) { tag { name } }
-        second: updateProspectContext(input: { id: $prospect, notes: "second" }) { ${TAGS} }
-      }`,
-      { prospect: prospect?.externalId, tag: tagId },
-    );
-    const nameIn = (field: string) => data[field]?.prospect?.tags.find((tag) => tag.inboxId === tagId)?.name;
-    expect(nameIn('first')).not.toBe('Renamed in the same request');
-    expect(nameIn('second')).toBe('Renamed in the same request');
+    if (!prospect?.externalId) throw new Error('the seed has tagged prospects');
+    const tagId = prospect.context.tags[0] ?? '';
+    const data = await mutate(harness, ProspectTagsAroundTagRenameDocument, {
+      prospect: prospect.externalId,
+      tag: tagId,
+    });
+    const nameIn = (payload: typeof data.first) =>
+      payload.prospect?.tags.find((tag) => tag.inboxId === tagId)?.name;
+    expect(nameIn(data.first)).not.toBe('Renamed in the same request');
+    expect(nameIn(data.second)).toBe('Renamed in the same request');
   });
 });
 
 describe('in later requests, with the collection cache on', () => {
   it('createTag, then `tags` lists the new tag; deleteTag, then it is gone', async () => {
-    await mutate(harness, '{ tags { id } }');
-    const created = await mutate<{ createTag: { tag: { id: string } } }>(
-      harness,
-      'mutation { createTag(input: { name: "Fresh tag", color: "#0f0" }) { tag { id } } }',
-    );
-    const after = await mutate<{ tags: Array<{ id: string; name: string }> }>(
-      harness,
-      '{ tags { id name } }',
-    );
-    expect(after.tags).toContainEqual({ id: created.createTag.tag.id, name: 'Fresh tag' });
-    await mutate(harness, 'mutation($id: ID!) { deleteTag(input: { id: $id }) { deletedId } }', {
-      id: created.createTag.tag.id,
-    });
-    const gone = await mutate<{ tags: Array<{ id: string }> }>(harness, '{ tags { id } }');
-    expect(gone.tags.map((tag) => tag.id)).not.toContain(created.createTag.tag.id);
+    await mutate(harness, TagIdsDocument, {});
+    const created = await mutate(harness, CreateTagDocument, { input: { name: 'Fresh tag', color: '#0f0' } });
+    const createdId = created.createTag.tag?.id ?? '';
+    const after = await mutate(harness, TagIdsAndNamesDocument, {});
+    expect(after.tags).toContainEqual({ id: createdId, name: 'Fresh tag' });
+    await mutate(harness, DeleteTagDocument, { input: { id: createdId } });
+    const gone = await mutate(harness, TagIdsDocument, {});
+    expect(gone.tags.map((tag) => tag.id)).not.toContain(createdId);
     expect(gone.tags.map((tag) => tag.id)).toEqual(
       demoTeam(harness).tags.map((tag) => globalId('Tag', tag.id)),
     );

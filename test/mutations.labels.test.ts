@@ -1,5 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support/harness.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { describe, expect, it } from 'vitest';
+import {
+  CreateColorlessStatusAndPlainTagDocument,
+  CreateStatusDocument,
+  CreateTagDocument,
+  type CreateTagMutationVariables,
+  DeleteStatusDocument,
+  DeleteTagDocument,
+  type DeleteTagMutationVariables,
+  ProspectTagIdsDocument,
+  StatusByIdDocument,
+  StatusListDocument,
+  TagByIdDocument,
+  type TagByIdQueryVariables,
+  TagListDocument,
+  type TagListQueryVariables,
+  UpdateStatusDocument,
+  UpdateTagDocument,
+  type UpdateTagMutationVariables,
+} from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 import {
   demoTeam,
   expectRefused,
@@ -10,79 +30,91 @@ import {
 } from './support/mutations.js';
 
 // The cross-request collection cache stays on (its default TTL): later reads must still see each write.
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.clearFaults();
-  harness.simulator.resetCalls();
-});
+const harness = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '600000' } });
 
 const callsTo = (method: string, path: string) =>
   harness.simulator.calls.filter((call) => call.method === method && call.path === path);
 
-const kinds = [
-  {
-    kind: 'tag',
-    type: 'Tag',
-    plural: 'tags',
-    create: 'createTag(input: $input) { tag { id inboxId name color } }',
-    update: 'updateTag(input: $input) { tag { id inboxId name color } }',
-    remove: 'deleteTag(input: $input) { deletedId }',
-    createInput: 'CreateTagInput',
-    updateInput: 'UpdateTagInput',
-    list: () => demoTeam(harness).tags,
-    payload: (data: Record<string, { tag?: unknown; status?: unknown }>) =>
-      data.createTag?.tag ?? data.updateTag?.tag,
-  },
-  {
-    kind: 'status',
-    type: 'Status',
-    plural: 'statuses',
-    create: 'createStatus(input: $input) { status { id inboxId name color } }',
-    update: 'updateStatus(input: $input) { status { id inboxId name color } }',
-    remove: 'deleteStatus(input: $input) { deletedId }',
-    createInput: 'CreateStatusInput',
-    updateInput: 'UpdateStatusInput',
-    list: () => demoTeam(harness).statuses,
-    payload: (data: Record<string, { tag?: unknown; status?: unknown }>) =>
-      data.createStatus?.status ?? data.updateStatus?.status,
-  },
-] as const;
+/** A label kind (tags or statuses): its typed operations, and how to read each result. */
+interface LabelKind<TCreate, TUpdate, TDelete, TList, TRead> {
+  kind: string;
+  type: 'Tag' | 'Status';
+  plural: 'tags' | 'statuses';
+  /** The labels the simulator holds. */
+  list: () => Array<{ id: string; name: string; color: string | null }>;
+  CREATE: TypedDocumentNode<TCreate, CreateTagMutationVariables>;
+  UPDATE: TypedDocumentNode<TUpdate, UpdateTagMutationVariables>;
+  DELETE: TypedDocumentNode<TDelete, DeleteTagMutationVariables>;
+  LIST: TypedDocumentNode<TList, TagListQueryVariables>;
+  READ: TypedDocumentNode<TRead, TagByIdQueryVariables>;
+  /** The mutation field of DELETE. */
+  removeField: string;
+  created: (data: TCreate) => unknown;
+  updated: (data: TUpdate) => unknown;
+  listed: (data: TList) => Array<{ id: string }>;
+  read: (data: TRead) => unknown;
+}
 
-describe.each(kinds)(
-  '$kind writes',
-  ({ type, plural, create, update, remove, createInput, updateInput, list, payload }) => {
-    const CREATE = `mutation($input: ${createInput}!) { ${create} }`;
-    const UPDATE = `mutation($input: ${updateInput}!) { ${update} }`;
-    const DELETE = `mutation($input: DeleteInput!) { ${remove} }`;
-    const LIST = `{ ${plural} { id name color } }`;
+describeLabelWrites({
+  kind: 'tag',
+  type: 'Tag',
+  plural: 'tags',
+  list: () => demoTeam(harness).tags,
+  CREATE: CreateTagDocument,
+  UPDATE: UpdateTagDocument,
+  DELETE: DeleteTagDocument,
+  LIST: TagListDocument,
+  READ: TagByIdDocument,
+  removeField: 'deleteTag',
+  created: (data) => data.createTag.tag,
+  updated: (data) => data.updateTag.tag,
+  listed: (data) => data.tags,
+  read: (data) => data.tag,
+});
 
+describeLabelWrites({
+  kind: 'status',
+  type: 'Status',
+  plural: 'statuses',
+  list: () => demoTeam(harness).statuses,
+  CREATE: CreateStatusDocument,
+  UPDATE: UpdateStatusDocument,
+  DELETE: DeleteStatusDocument,
+  LIST: StatusListDocument,
+  READ: StatusByIdDocument,
+  removeField: 'deleteStatus',
+  created: (data) => data.createStatus.status,
+  updated: (data) => data.updateStatus.status,
+  listed: (data) => data.statuses,
+  read: (data) => data.status,
+});
+
+function describeLabelWrites<TCreate, TUpdate, TDelete, TList, TRead>(
+  kind: LabelKind<TCreate, TUpdate, TDelete, TList, TRead>,
+) {
+  const { type, plural, list, CREATE, UPDATE, DELETE, LIST, READ } = kind;
+  describe(`${kind.kind} writes`, () => {
     it(`create, then \`${plural}\` in a later request lists it although the collection was cached`, async () => {
       // Warm the cross-request cache, and show it serves the next read without a call.
-      await mutate(harness, LIST);
+      await mutate(harness, LIST, {});
       harness.simulator.resetCalls();
-      await mutate(harness, LIST);
+      await mutate(harness, LIST, {});
       expect(callsTo('GET', `/${plural}`)).toEqual([]);
 
-      const data = await mutate<Record<string, { tag?: unknown; status?: unknown }>>(harness, CREATE, {
-        input: { name: `Hot lead ${type}`, color: 'red' },
-      });
+      const data = await mutate(harness, CREATE, { input: { name: `Hot lead ${type}`, color: 'red' } });
       const stored = list().find((label) => label.name === `Hot lead ${type}`);
       expect(stored).toMatchObject({ color: 'red' });
-      expect(payload(data)).toEqual({
+      expect(kind.created(data)).toEqual({
         id: globalId(type, stored?.id ?? ''),
         inboxId: stored?.id,
         name: `Hot lead ${type}`,
         color: 'red',
       });
-      const after = await mutate<Record<string, unknown[]>>(harness, LIST);
-      expect(after[plural]).toEqual(
+      const after = kind.listed(await mutate(harness, LIST, {}));
+      expect(after).toEqual(
         list().map((label) => ({ id: globalId(type, label.id), name: label.name, color: label.color })),
       );
-      expect(after[plural]).toContainEqual({
+      expect(after).toContainEqual({
         id: globalId(type, stored?.id ?? ''),
         name: `Hot lead ${type}`,
         color: 'red',
@@ -97,12 +129,13 @@ describe.each(kinds)(
 
     it('a duplicate name is CONFLICT with the upstream 409', async () => {
       const existing = list()[0];
+      if (!existing) throw new Error('no label');
       const { body } = await harness.graphql(CREATE, {
-        variables: { input: { name: existing?.name.toUpperCase() } },
+        variables: { input: { name: existing.name.toUpperCase() } },
       });
       const error = expectUpstreamError(body, 'CONFLICT', 409, 'POST');
       expect(error?.extensions?.upstream).toMatchObject({ status: 409, path: `/${plural}` });
-      expect(error?.message).toContain(existing?.name.toUpperCase());
+      expect(error?.message).toContain(existing.name.toUpperCase());
     });
 
     it('a failed write is not retried', async () => {
@@ -150,46 +183,47 @@ describe.each(kinds)(
       const label = list()[1];
       if (!label) throw new Error('no label');
       const id = globalId(type, label.id);
-      const data = await mutate<Record<string, { tag?: unknown; status?: unknown }>>(harness, UPDATE, {
+      const data = await mutate(harness, UPDATE, {
         input: { id, name: `Renamed ${type}`, color: '#123456' },
       });
-      expect(payload(data)).toEqual({ id, inboxId: label.id, name: `Renamed ${type}`, color: '#123456' });
-      const read = await mutate<Record<string, unknown>>(
-        harness,
-        `query($id: ID!) { ${type.toLowerCase()}(id: $id) { id name color } }`,
-        { id: label.id },
-      );
-      expect(read[type.toLowerCase()]).toEqual({ id, name: `Renamed ${type}`, color: '#123456' });
+      expect(kind.updated(data)).toEqual({
+        id,
+        inboxId: label.id,
+        name: `Renamed ${type}`,
+        color: '#123456',
+      });
+      const read = await mutate(harness, READ, { id: label.id });
+      expect(kind.read(read)).toEqual({ id, name: `Renamed ${type}`, color: '#123456' });
     });
 
     it.each([
       [{ id: 'abc', name: null }, 'input.name'],
       [{ id: 'abc', name: '' }, 'input.name'],
       [{ id: 'abc', color: 'rgb(1,2,3)' }, 'input.color'],
-      [{ id: globalId('Member', 'abc') }, 'input.id'],
     ])('update refuses %j before any upstream write (%s)', async (input, field) => {
       await expectRefused(harness, UPDATE, { input }, field);
     });
 
     it('renaming to a name in use is CONFLICT', async () => {
       const [first, second] = list();
+      if (!first || !second) throw new Error('too few labels');
       const { body } = await harness.graphql(UPDATE, {
-        variables: { input: { id: first?.id, name: second?.name } },
+        variables: { input: { id: first.id, name: second.name } },
       });
       expectUpstreamError(body, 'CONFLICT', 409, 'PATCH');
-      expect(list()[0]?.name).toBe(first?.name);
+      expect(list()[0]?.name).toBe(first.name);
     });
 
     it('delete returns the global id; later reads no longer list it; deleting again is NOT_FOUND', async () => {
       // A seeded label, so the cached collection holds it.
       const label = list()[2];
       if (!label) throw new Error('no label');
-      const before = await mutate<Record<string, Array<{ id: string }>>>(harness, LIST);
-      expect(before[plural]?.map((item) => item.id)).toContain(globalId(type, label.id));
+      const before = kind.listed(await mutate(harness, LIST, {}));
+      expect(before.map((item) => item.id)).toContain(globalId(type, label.id));
       const data = await mutate(harness, DELETE, { input: { id: globalId(type, label.id) } });
-      expect(data).toEqual({ [remove.split('(')[0] as string]: { deletedId: globalId(type, label.id) } });
-      const after = await mutate<Record<string, Array<{ id: string }>>>(harness, LIST);
-      expect(after[plural]?.map((item) => item.id)).not.toContain(globalId(type, label.id));
+      expect(data).toEqual({ [kind.removeField]: { deletedId: globalId(type, label.id) } });
+      const after = kind.listed(await mutate(harness, LIST, {}));
+      expect(after.map((item) => item.id)).not.toContain(globalId(type, label.id));
       const { body } = await harness.graphql(DELETE, { variables: { input: { id: label.id } } });
       expectUpstreamError(body, 'NOT_FOUND', 404, 'DELETE');
     });
@@ -198,20 +232,14 @@ describe.each(kinds)(
       await expectRefused(harness, DELETE, { input: { id: 'a b' } }, 'input.id');
       expect(writesOf(harness)).toEqual([]);
     });
-  },
-);
+  });
+}
 
 describe('tag and status details', () => {
   it('a status created without a color has none; a tag gets the upstream default', async () => {
-    const data = await mutate<{
-      createStatus: { status: { color: string | null } };
-      createTag: { tag: { color: string } };
-    }>(
-      harness,
-      'mutation { createStatus(input: { name: "Colorless" }) { status { color } } createTag(input: { name: "Plain" }) { tag { color } } }',
-    );
-    expect(data.createStatus.status.color).toBeNull();
-    expect(data.createTag.tag.color).toBe(demoTeam(harness).tags.find((tag) => tag.name === 'Plain')?.color);
+    const data = await mutate(harness, CreateColorlessStatusAndPlainTagDocument, {});
+    expect(data.createStatus.status?.color).toBeNull();
+    expect(data.createTag.tag?.color).toBe(demoTeam(harness).tags.find((tag) => tag.name === 'Plain')?.color);
   });
 
   it('deleting a tag removes it from prospects: their next read shows it gone', async () => {
@@ -219,19 +247,16 @@ describe('tag and status details', () => {
     const prospect = team.prospects.find(
       (candidate) => candidate.context.tags.length > 0 && candidate.externalId,
     );
-    const tagId = prospect?.context.tags[0] ?? '';
-    const READ = 'query($id: ID!) { prospect(id: $id) { tags { inboxId } } }';
-    const before = await mutate<{ prospect: { tags: Array<{ inboxId: string }> } }>(harness, READ, {
-      id: prospect?.externalId,
-    });
-    expect(before.prospect.tags.map((tag) => tag.inboxId)).toContain(tagId);
-    await mutate(harness, 'mutation($id: ID!) { deleteTag(input: { id: $id }) { deletedId } }', {
-      id: tagId,
-    });
-    const after = await mutate<{ prospect: { tags: Array<{ inboxId: string }> } }>(harness, READ, {
-      id: prospect?.externalId,
-    });
-    expect(after.prospect.tags.map((tag) => tag.inboxId)).toEqual(prospect?.context.tags);
-    expect(after.prospect.tags.map((tag) => tag.inboxId)).not.toContain(tagId);
+    if (!prospect?.externalId) throw new Error('the seed has tagged prospects');
+    const tagId = prospect.context.tags[0] ?? '';
+    const tagIds = async () =>
+      (await mutate(harness, ProspectTagIdsDocument, { id: prospect.externalId ?? '' })).prospect?.tags.map(
+        (tag) => tag.inboxId,
+      );
+    expect(await tagIds()).toContain(tagId);
+    await mutate(harness, DeleteTagDocument, { input: { id: tagId } });
+    const after = await tagIds();
+    expect(after).toEqual(prospect.context.tags);
+    expect(after).not.toContain(tagId);
   });
 });

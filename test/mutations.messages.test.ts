@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Thread } from '../src/inbox/types.js';
+import {
+  AddReactionDocument,
+  DeleteMessageDocument,
+  EditMessageDocument,
+  MessageDeletedAtDocument,
+  NewestMessagesDocument,
+  QuickSendMessageDocument,
+  RemoveReactionDocument,
+  SendMessageDocument,
+} from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 import {
   demoTeam,
@@ -39,22 +49,21 @@ const hasOwnMessage = (thread: Thread) =>
   messagesOf(thread).some(
     (message) => message.authorId === thread.accountLinkId && message.deletedAt === null,
   );
+function aLink(status: string) {
+  const link = demoTeam(harness).accountLinks.find((candidate) => candidate.status === status);
+  if (!link) throw new Error(`the seed has no ${status} account link`);
+  return link;
+}
 const messageId = (message: Message) => globalId('Message', `${message.threadId}:${message.id}`);
 
-const MESSAGE_FIELDS = 'id inboxId content isEdited deletedAt reactions direction sentBy { inboxId }';
-
 describe('sendMessage', () => {
-  const SEND = `mutation($input: SendMessageInput!) {
-    sendMessage(input: $input) { success message { ${MESSAGE_FIELDS} } thread { id lastMessage { inboxId content } } }
-  }`;
+  const SEND = SendMessageDocument;
 
   it('sends; the payload and a later read of the thread’s newest messages show it', async () => {
     const thread = aThread((candidate) => candidate.platform === 'twitter');
     const reply = messagesOf(thread).at(-1) as Message;
     const content = 'Thanks, talk Friday!';
-    const data = await mutate<{
-      sendMessage: { success: boolean; message: { id: string; inboxId: string }; thread: unknown };
-    }>(harness, SEND, {
+    const data = await mutate(harness, SEND, {
       input: { threadId: globalId('Thread', thread.id), content, replyToMessageId: messageId(reply) },
     });
     const stored = messagesOf(thread).at(-1) as Message;
@@ -74,12 +83,8 @@ describe('sendMessage', () => {
       },
       thread: { id: globalId('Thread', thread.id), lastMessage: { inboxId: stored.id, content } },
     });
-    const { body } = await harness.graphql<{
-      thread: { messages: { edges: Array<{ node: { id: string; content: string } }> } };
-    }>('query($id: ID!) { thread(id: $id) { messages(first: 2) { edges { node { id content } } } } }', {
-      variables: { id: thread.id },
-    });
-    expect(body.data?.thread.messages.edges[0]?.node).toEqual({ id: messageId(stored), content });
+    const { body } = await harness.graphql(NewestMessagesDocument, { variables: { id: thread.id } });
+    expect(body.data?.thread?.messages.edges[0]?.node).toEqual({ id: messageId(stored), content });
   });
 
   it('accepts a raw message id as the reply target', async () => {
@@ -96,7 +101,6 @@ describe('sendMessage', () => {
     [{ threadId: 'abc', content: '   \n ' }, 'input.content'],
     [{ threadId: 'abc', content: 'x'.repeat(10_001) }, 'input.content'],
     [{ threadId: 'Thread 1', content: 'hi' }, 'input.threadId'],
-    [{ threadId: 'abc', content: 'hi', replyToMessageId: globalId('Tag', 'abc') }, 'input.replyToMessageId'],
     [
       { threadId: 'abc', content: 'hi', replyToMessageId: globalId('Message', 'other:msg1') },
       'input.replyToMessageId',
@@ -117,18 +121,16 @@ describe('sendMessage', () => {
 });
 
 describe('quickSendMessage', () => {
-  const QUICK = `mutation($input: QuickSendMessageInput!) {
-    quickSendMessage(input: $input) { message { id content } thread { id inboxId prospect { platformId } } }
-  }`;
+  const QUICK = QuickSendMessageDocument;
 
   it('opens the thread and sends in one call', async () => {
     const team = demoTeam(harness);
-    const link = team.accountLinks.find((candidate) => candidate.status === 'active');
+    const link = aLink('active');
     const platformId = '1700000000000000101';
-    const data = await mutate<{ quickSendMessage: { thread: { inboxId: string } } }>(harness, QUICK, {
-      input: { accountLinkId: link?.id, prospect: { platformId }, content: 'Hi there' },
+    const data = await mutate(harness, QUICK, {
+      input: { accountLinkId: link.id, prospect: { platformId }, content: 'Hi there' },
     });
-    const thread = team.threadFor(link?.id ?? '', team.prospectByPlatform(platformId)?.externalId ?? '');
+    const thread = team.threadFor(link.id, team.prospectByPlatform(platformId)?.externalId ?? '');
     const message = thread && (team.messagesByThread.get(thread.id)?.at(-1) as Message);
     expect(data.quickSendMessage).toEqual({
       message: { id: message && messageId(message), content: 'Hi there' },
@@ -140,19 +142,18 @@ describe('quickSendMessage', () => {
   it.each([
     [{ accountLinkId: 'abc', prospect: {}, content: 'hi' }, 'input.prospect'],
     [{ accountLinkId: 'abc', prospect: { platformId: '1' }, content: ' ' }, 'input.content'],
-    [
-      { accountLinkId: globalId('Thread', 'abc'), prospect: { platformId: '1' }, content: 'hi' },
-      'input.accountLinkId',
-    ],
   ])('refuses %j before any upstream write (%s)', async (input, field) => {
     await expectRefused(harness, QUICK, { input }, field);
   });
 
   it('an offline account link is the upstream’s 422: BAD_USER_INPUT', async () => {
-    const link = demoTeam(harness).accountLinks.find((candidate) => candidate.status === 'offline');
     const { body } = await harness.graphql(QUICK, {
       variables: {
-        input: { accountLinkId: link?.id, prospect: { platformId: '1700000000000000102' }, content: 'Hi' },
+        input: {
+          accountLinkId: aLink('offline').id,
+          prospect: { platformId: '1700000000000000102' },
+          content: 'Hi',
+        },
       },
     });
     expectUpstreamError(body, 'BAD_USER_INPUT', 422, 'POST');
@@ -160,19 +161,15 @@ describe('quickSendMessage', () => {
 });
 
 describe('editMessage', () => {
-  const EDIT = `mutation($input: EditMessageInput!) { editMessage(input: $input) { success message { ${MESSAGE_FIELDS} history { versions { content } } } } }`;
+  const EDIT = EditMessageDocument;
 
   it('edits the team’s message in an X Chat thread; the payload shows the new text', async () => {
     const thread = aThread((candidate) => candidate.variant === 'xChat' && hasOwnMessage(candidate));
     const message = ownMessage(thread);
     const before = message.content;
-    const data = await mutate<{ editMessage: { success: boolean; message: Record<string, unknown> } }>(
-      harness,
-      EDIT,
-      {
-        input: { messageId: messageId(message), content: 'Edited text' },
-      },
-    );
+    const data = await mutate(harness, EDIT, {
+      input: { messageId: messageId(message), content: 'Edited text' },
+    });
     expect(message).toMatchObject({ content: 'Edited text', isEdited: true });
     expect(data.editMessage.success).toBe(true);
     expect(data.editMessage.message).toMatchObject({
@@ -185,7 +182,6 @@ describe('editMessage', () => {
 
   it.each([
     [{ messageId: 'abc', content: 'x' }, 'input.messageId'],
-    [{ messageId: globalId('Thread', 'abc'), content: 'x' }, 'input.messageId'],
     [{ messageId: globalId('Message', 'abc:def'), content: '' }, 'input.content'],
   ])('refuses %j before any upstream write (%s)', async (input, field) => {
     await expectRefused(harness, EDIT, { input }, field);
@@ -204,7 +200,7 @@ describe('editMessage', () => {
 });
 
 describe('deleteMessage', () => {
-  const DELETE = 'mutation($input: DeleteMessageInput!) { deleteMessage(input: $input) { deletedId } }';
+  const DELETE = DeleteMessageDocument;
 
   it('unsends for everyone by default; `deletedId` is the message’s global id', async () => {
     const thread = aThread((candidate) => candidate.variant === 'xChat' && hasOwnMessage(candidate));
@@ -213,12 +209,9 @@ describe('deleteMessage', () => {
     expect(data).toEqual({ deleteMessage: { deletedId: messageId(message) } });
     expect(message.deletedAt).not.toBeNull();
     expect(message.platformDeletedAt).toBe(message.deletedAt);
-    const { body } = await harness.graphql(
-      'query($id: ID!) { node(id: $id) { ... on Message { deletedAt } } }',
-      {
-        variables: { id: messageId(message) },
-      },
-    );
+    const { body } = await harness.graphql(MessageDeletedAtDocument, {
+      variables: { id: messageId(message) },
+    });
     expect(body.data).toEqual({ node: { deletedAt: message.deletedAt } });
   });
 
@@ -248,20 +241,14 @@ describe('deleteMessage', () => {
 });
 
 describe('addReaction and removeReaction', () => {
-  const ADD =
-    'mutation($input: ReactionInput!) { addReaction(input: $input) { success message { id reactions } } }';
-  const REMOVE =
-    'mutation($input: ReactionInput!) { removeReaction(input: $input) { success message { id reactions } } }';
+  const ADD = AddReactionDocument;
+  const REMOVE = RemoveReactionDocument;
 
   it('adds and removes the team’s reaction; the payload message carries the current reactions', async () => {
     const thread = aThread((candidate) => candidate.platform === 'twitter');
     const message = messagesOf(thread).at(-1) as Message;
     const input = { messageId: messageId(message), emoji: '🎉' };
-    const added = await mutate<{ addReaction: { success: boolean; message: { reactions: unknown[] } } }>(
-      harness,
-      ADD,
-      { input },
-    );
+    const added = await mutate(harness, ADD, { input });
     expect(message.reactions).toEqual([expect.objectContaining({ emoji: '🎉' })]);
     expect(added.addReaction).toEqual({
       success: true,
@@ -296,13 +283,5 @@ describe('addReaction and removeReaction', () => {
     });
     const error = expectUpstreamError(body, 'BAD_USER_INPUT', 422, 'POST');
     expect(error?.message).toMatch(/sandbox/);
-  });
-
-  it('an unknown message is NOT_FOUND', async () => {
-    const thread = aThread((candidate) => candidate.platform === 'twitter');
-    const { body } = await harness.graphql(REMOVE, {
-      variables: { input: { messageId: globalId('Message', `${thread.id}:zzzzzzzzzzzz`), emoji: '👍' } },
-    });
-    expectUpstreamError(body, 'NOT_FOUND', 404, 'DELETE');
   });
 });

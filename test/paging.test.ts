@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import {
+  EventPageDocument,
+  ThreadMessagePageDocument,
+  ThreadPageDocument,
+  type ThreadPageQuery,
+} from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
+const harness = useHarness();
 
-interface Page {
-  edges: Array<{ cursor: string; node: { inboxId: string } }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
+/** A page of threads; a page of a thread's messages has the same shape. */
+type Page = ThreadPageQuery['threads'];
 
 /** Walks a REST keyset collection to its end, as a client of the REST API would. */
 async function restWalk(path: string, key: 'threads' | 'messages', extra = ''): Promise<string[]> {
@@ -28,14 +29,21 @@ async function restWalk(path: string, key: 'threads' | 'messages', extra = ''): 
   }
 }
 
-async function graphqlWalk(query: string, pick: (data: Record<string, unknown>) => Page, variables = {}) {
+/** Follows `endCursor` from the first page to the last; `variables` are the same on every page. */
+async function graphqlWalk<TData, TVariables extends { after?: string | null }>(
+  operation: TypedDocumentNode<TData, TVariables>,
+  pick: (data: TData) => Page | undefined,
+  variables: Omit<TVariables, 'after'>,
+) {
   const ids: string[] = [];
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { body } = await harness.graphql(query, { variables: { ...variables, after } });
+    const { body } = await harness.graphql(operation, { variables: { ...variables, after } as TVariables });
     expect(body.errors).toBeUndefined();
-    const page = pick(body.data as Record<string, unknown>);
+    if (!body.data) throw new Error('no data');
+    const page = pick(body.data);
+    if (!page) throw new Error('no page');
     pages++;
     ids.push(...page.edges.map((edge) => edge.node.inboxId));
     if (!page.pageInfo.hasNextPage) return { ids, pages };
@@ -46,9 +54,7 @@ async function graphqlWalk(query: string, pick: (data: Record<string, unknown>) 
 
 describe('Relay paging over the upstream keyset cursor', () => {
   it('walking threads(first: 50) visits every thread exactly once, in order', async () => {
-    const query = `query ($after: String) { threads(first: 50, after: $after) {
-      edges { cursor node { inboxId } } pageInfo { hasNextPage endCursor } } }`;
-    const { ids, pages } = await graphqlWalk(query, (data) => data.threads as Page);
+    const { ids, pages } = await graphqlWalk(ThreadPageDocument, (data) => data.threads, { first: 50 });
     const expected = await restWalk('/threads', 'threads');
     expect(expected.length).toBeGreaterThan(100);
     expect(ids).toEqual(expected);
@@ -57,23 +63,22 @@ describe('Relay paging over the upstream keyset cursor', () => {
   });
 
   it('ascending order and filters are kept from page to page', async () => {
-    const query = `query ($after: String) { threads(first: 30, after: $after, sortOrder: ASC, inbox: ARCHIVED) {
-      edges { cursor node { inboxId } } pageInfo { hasNextPage endCursor } } }`;
-    const { ids } = await graphqlWalk(query, (data) => data.threads as Page);
+    const { ids } = await graphqlWalk(ThreadPageDocument, (data) => data.threads, {
+      first: 30,
+      sortOrder: 'ASC',
+      inbox: 'ARCHIVED',
+    });
     const expected = await restWalk('/threads', 'threads', '&inbox=archived&filters[sortOrder]=asc');
     expect(expected.length).toBeGreaterThan(0);
     expect(ids).toEqual(expected);
   });
 
   it('an edge cursor resumes right after its item', async () => {
-    const { body } = await harness.graphql<{ threads: Page }>(
-      '{ threads(first: 10) { edges { cursor node { inboxId } } pageInfo { hasNextPage endCursor } } }',
-    );
+    const { body } = await harness.graphql(ThreadPageDocument, { variables: { first: 10 } });
     const edges = body.data?.threads.edges ?? [];
-    const resumed = await harness.graphql<{ threads: Page }>(
-      'query ($after: String) { threads(first: 5, after: $after) { edges { cursor node { inboxId } } pageInfo { hasNextPage endCursor } } }',
-      { variables: { after: edges[4]?.cursor } },
-    );
+    const resumed = await harness.graphql(ThreadPageDocument, {
+      variables: { first: 5, after: edges[4]?.cursor },
+    });
     expect(resumed.body.data?.threads.edges.map((edge) => edge.node.inboxId)).toEqual(
       edges.slice(5, 10).map((edge) => edge.node.inboxId),
     );
@@ -85,10 +90,9 @@ describe('Relay paging over the upstream keyset cursor', () => {
       [...(state?.messagesByThread ?? new Map()).entries()].find(([, messages]) => messages.length > 100) ??
       [];
     expect(threadId).toBeDefined();
-    const query = `query ($id: ID!, $after: String) { thread(id: $id) { messages(first: 40, after: $after) {
-      edges { cursor node { inboxId } } pageInfo { hasNextPage endCursor } } } }`;
-    const { ids, pages } = await graphqlWalk(query, (data) => (data.thread as { messages: Page }).messages, {
+    const { ids, pages } = await graphqlWalk(ThreadMessagePageDocument, (data) => data.thread?.messages, {
       id: threadId,
+      first: 40,
     });
     const expected = await restWalk(`/threads/${threadId}/messages`, 'messages');
     expect(ids).toEqual(expected);
@@ -97,21 +101,15 @@ describe('Relay paging over the upstream keyset cursor', () => {
   });
 
   it('events page by sequence', async () => {
-    const { body } = await harness.graphql<{
-      events: {
-        edges: Array<{ cursor: string; node: { seq: number } }>;
-        pageInfo: { hasNextPage: boolean; endCursor: string };
-      };
-    }>('{ events(first: 2) { edges { cursor node { seq } } pageInfo { hasNextPage endCursor } } }');
+    const { body } = await harness.graphql(EventPageDocument, { variables: { first: 2 } });
     const first = body.data?.events;
     expect(first?.edges.length).toBeGreaterThan(0);
     const seqs = first?.edges.map((edge) => edge.node.seq) ?? [];
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     if (first?.pageInfo.hasNextPage) {
-      const next = await harness.graphql<{ events: { edges: Array<{ node: { seq: number } }> } }>(
-        'query ($after: Int) { events(first: 2, after: $after) { edges { node { seq } } } }',
-        { variables: { after: Number(first.pageInfo.endCursor) } },
-      );
+      const next = await harness.graphql(EventPageDocument, {
+        variables: { first: 2, after: Number(first.pageInfo.endCursor) },
+      });
       expect(next.body.data?.events.edges[0]?.node.seq).toBeGreaterThan(seqs.at(-1) ?? 0);
     }
   });

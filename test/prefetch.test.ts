@@ -1,23 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../src/examples.js';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { ReopenThreadDocument, ThreadWithMessageDirectionsDocument } from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 
 /**
  * Look-ahead runs nested fields' calls beside the root ones. Proven by order, not by time: one root call is
  * held back by the simulator, and the nested calls must reach it while that call is still pending.
  */
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.facade.collectionCache.clear();
-  harness.simulator.clearFaults();
-  harness.simulator.resetCalls();
-});
+const harness = useHarness();
 
 /** Waits (bounded) until the simulator has received `count` calls; returns a snapshot of them. */
 async function callsOnceReceived(count: number) {
@@ -41,10 +33,7 @@ it('a cold inbox page asks for the collections while the thread list is still on
 it('thread(id:) { messages } asks for the messages while the thread is still on its way', async () => {
   const threadId = harness.simulator.store.teamByToken(DEMO_TOKEN)?.threads[0]?.id as string;
   harness.simulator.injectFault({ kind: 'slow', delayMs: 1_500, path: `/threads/${threadId}` });
-  const conversation = harness.graphql(
-    'query ($id: ID!) { thread(id: $id) { id messages(first: 30) { edges { node { id direction } } } } }',
-    { variables: { id: threadId } },
-  );
+  const conversation = harness.graphql(ThreadWithMessageDirectionsDocument, { variables: { id: threadId } });
   const received = await callsOnceReceived(2);
   const { body } = await conversation;
   expect(received.find((call) => call.path === `/threads/${threadId}`)?.status).toBe(0); // still pending
@@ -57,10 +46,7 @@ it('thread(id:) { messages } asks for the messages while the thread is still on 
 
 it('a mutation starts nothing before its write', async () => {
   const threadId = harness.simulator.store.teamByToken(DEMO_TOKEN)?.threads[2]?.id as string;
-  const { body } = await harness.graphql(
-    'mutation ($id: ID!) { updateThread(input: { id: $id, done: false }) { thread { accountLink { id } assignee { id } } } }',
-    { variables: { id: threadId } },
-  );
+  const { body } = await harness.graphql(ReopenThreadDocument, { variables: { id: threadId } });
   expect(body.errors).toBeUndefined();
   expect(harness.simulator.calls[0]?.method).toBe('PATCH');
 });
@@ -73,9 +59,10 @@ it('bad arguments start nothing and get their usual error', async () => {
   expect(harness.simulator.calls).toHaveLength(0);
 });
 
-it('with the collection cache off, collections are not read ahead: no call is spent on speculation', async () => {
-  const strict = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '0' } });
-  try {
+describe('with the collection cache off', () => {
+  const strict = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '0' } });
+
+  it('collections are not read ahead: no call is spent on speculation', async () => {
     strict.simulator.injectFault({ kind: 'slow', delayMs: 800, path: '/threads' });
     const page = strict.graphql(EXAMPLES[0]?.query as string);
     for (let attempt = 0; attempt < 200 && strict.simulator.calls.length < 2; attempt++) await sleep(10);
@@ -84,7 +71,5 @@ it('with the collection cache off, collections are not read ahead: no call is sp
     await page;
     expect(whilePending).toEqual(['/team', '/threads']);
     expect(strict.simulator.calls).toHaveLength(6);
-  } finally {
-    await strict.close();
-  }
+  });
 });

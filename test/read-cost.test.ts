@@ -1,50 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { InboxPageDocument, ThreadsWithProspectThreadsDocument } from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 
 /** The inbox page of a frontend: a list of threads with everything a row shows. */
-const INBOX_PAGE = /* GraphQL */ `
-  query InboxPage($first: Int!) {
-    team { name currency }
-    threads(first: $first) {
-      pageInfo { hasNextPage endCursor }
-      edges {
-        cursor
-        node {
-          id inboxId done isRequest lastMessageAt
-          accountLink { id username status }
-          assignee { id name email }
-          lastMessage { inboxId content createdAt direction sentBy { name } }
-          prospect { id displayName handle imageUrl tags { id name color } status { id name color } valuation }
-        }
-      }
-    }
-  }
-`;
+const INBOX_PAGE = InboxPageDocument;
 
-interface InboxPageData {
-  team: { name: string };
-  threads: {
-    edges: Array<{
-      node: {
-        inboxId: string;
-        accountLink: { username: string } | null;
-        assignee: { email: string } | null;
-        prospect: { displayName: string; tags: Array<{ name: string }>; status: { name: string } | null };
-      };
-    }>;
-  };
-}
-
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.facade.collectionCache.clear();
-  harness.simulator.resetCalls();
-});
+// What the query model costs upstream: the response cache (test/response-cache.test.ts) would answer a
+// repeat within its TTL with no call at all.
+const harness = useHarness({ config: { RESPONSE_CACHE_TTL_MS: '0' } });
 
 const callsByPath = () => {
   const counts: Record<string, number> = {};
@@ -64,7 +28,7 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
   it.each([50, 100])(
     '%i threads: 6 calls (team, threads, account-links, members, tags, statuses)',
     async (first) => {
-      const { body } = await harness.graphql<InboxPageData>(INBOX_PAGE, { variables: { first } });
+      const { body } = await harness.graphql(INBOX_PAGE, { variables: { first } });
       expect(body.errors).toBeUndefined();
       expect(body.data?.threads.edges).toHaveLength(first);
       expect(callsByPath()).toEqual({
@@ -82,7 +46,7 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
   );
 
   it('returns what the REST API holds, resolved through the collections', async () => {
-    const { body } = await harness.graphql<InboxPageData>(INBOX_PAGE, { variables: { first: 50 } });
+    const { body } = await harness.graphql(INBOX_PAGE, { variables: { first: 50 } });
     harness.simulator.resetCalls();
     const [page, links, members, tags, statuses] = await Promise.all([
       restJson('/threads?limit=50'),
@@ -131,27 +95,20 @@ describe('the inbox page costs one upstream call per REST endpoint involved', ()
     expect(callsByPath()).toEqual({ '/threads': 1 });
   });
 
-  it('without the collection cache, a new request costs the same 6 again', async () => {
-    const uncached = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '0' } });
-    try {
+  describe('without the collection cache', () => {
+    const uncached = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '0' } });
+
+    it('a new request costs the same 6 again', async () => {
       for (let round = 0; round < 2; round++) {
         uncached.simulator.resetCalls();
         await uncached.graphql(INBOX_PAGE, { variables: { first: 50 } });
         expect(uncached.simulator.calls).toHaveLength(6);
       }
-    } finally {
-      await uncached.close();
-    }
+    });
   });
 
   it('Prospect.threads costs one lookup per distinct prospect, never a read per thread', async () => {
-    const { body } = await harness.graphql<{
-      threads: {
-        edges: Array<{
-          node: { inboxId: string; prospect: { username: string; threads: Array<{ inboxId: string }> } };
-        }>;
-      };
-    }>('{ threads(first: 20) { edges { node { inboxId prospect { username threads { inboxId } } } } } }');
+    const { body } = await harness.graphql(ThreadsWithProspectThreadsDocument);
     expect(body.errors).toBeUndefined();
     const edges = body.data?.threads.edges ?? [];
     const state = harness.simulator.store.teamByToken(DEMO_TOKEN);

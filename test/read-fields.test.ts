@@ -1,55 +1,69 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../src/examples.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import {
+  ArchivedThreadsWithTagDocument,
+  CollectionsDocument,
+  type ColorScope,
+  ColorsDocument,
+  EventLogDocument,
+  FirstMessageOfFirstThreadDocument,
+  IdsOfEveryNodeTypeDocument,
+  MemberAndTagByIdDocument,
+  MessageCampaignDocument,
+  MessageHistoryDocument,
+  NodesByIdDocument,
+  NodesWithTypenameDocument,
+  ProspectDisplayNameDocument,
+  ProspectEveryFieldDocument,
+  ProspectIdByPlatformIdDocument,
+  ReadMessageByIdDocument,
+  ThreadEveryFieldDocument,
+  ThreadIdByIdDocument,
+  ThreadLookupDocument,
+  ThreadMessagesEveryFieldDocument,
+  ThreadsByEveryFilterDocument,
+  ThreadsByUsernameDocument,
+} from './generated/graphql.js';
+import { type Operation, useHarness } from './support/harness.js';
 
-let harness: Harness;
+const harness = useHarness();
 let acme: TeamState;
 let umbra: TeamState;
 
-beforeAll(async () => {
-  harness = await startHarness();
+beforeAll(() => {
   acme = harness.simulator.store.teamByToken(DEMO_TOKEN) as TeamState;
   umbra = harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN) as TeamState;
 });
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.resetCalls();
-  harness.facade.collectionCache.clear();
-});
 
-/** Runs an operation that must succeed. Results are checked by assertions, so they are loosely typed. */
-// biome-ignore lint/suspicious/noExplicitAny: GraphQL results here are checked by assertions, not by types
-async function data<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
-  const { body } = await harness.graphql<T>(query, { variables });
+/** Runs an operation that must succeed; returns its data. */
+async function data<TData, TVariables>(
+  operation: Operation<TData, TVariables>,
+  variables?: TVariables,
+): Promise<TData> {
+  const { body } = await harness.graphql(operation, { variables });
   expect(body.errors).toBeUndefined();
-  return body.data as T;
+  if (!body.data) throw new Error('no data');
+  return body.data;
 }
 
 const paths = () => harness.simulator.calls.map((call) => call.path);
 
 describe('collections and typed lookups', () => {
   it('members, account links, tags and statuses are the REST collections, with their fields', async () => {
-    const result = await data(`{
-      members { id inboxId userId name email imageUrl role createdAt updatedAt }
-      accountLinks { id inboxId platform platformId name username imageUrl status createdAt syncedAt }
-      tags { id inboxId name color }
-      statuses { id inboxId name color createdAt }
-    }`);
-    expect(result.members.map((m: { inboxId: string }) => m.inboxId)).toEqual(acme.members.map((m) => m.id));
+    const result = await data(CollectionsDocument);
+    expect(result.members.map((m) => m.inboxId)).toEqual(acme.members.map((m) => m.id));
     expect(result.members[0]).toMatchObject({
       userId: acme.members[0]?.userId,
       email: acme.members[0]?.email,
       role: acme.members[0]?.role.toUpperCase(),
     });
-    expect(result.accountLinks.map((l: { status: string }) => l.status)).toEqual(
+    expect(result.accountLinks.map((l) => l.status)).toEqual(
       acme.accountLinks.map((link) => link.status.toUpperCase()),
     );
-    expect(result.tags.map((t: { name: string }) => t.name)).toEqual(acme.tags.map((tag) => tag.name));
-    expect(result.statuses.map((s: { color: string | null }) => s.color)).toEqual(
-      acme.statuses.map((s) => s.color),
-    );
+    expect(result.tags.map((t) => t.name)).toEqual(acme.tags.map((tag) => tag.name));
+    expect(result.statuses.map((s) => s.color)).toEqual(acme.statuses.map((s) => s.color));
     expect(paths().sort()).toEqual(['/account-links', '/members', '/statuses', '/tags']);
   });
 
@@ -63,71 +77,69 @@ describe('collections and typed lookups', () => {
   ] as const)('%s(id:) accepts the global and the raw id alike', async (field, typename, rawId) => {
     const inboxId = rawId() as string;
     const globalId = encodeGlobalID(typename, inboxId);
-    const byGlobal = await data(`{ ${field}(id: "${globalId}") { id inboxId } }`);
-    const byRaw = await data(`{ ${field}(id: "${inboxId}") { id inboxId } }`);
+    // One field per type, built from the table.
+    type ById = Record<string, { id: string; inboxId: string } | null>;
+    const byGlobal = await data<ById, never>(`{ ${field}(id: "${globalId}") { id inboxId } }`);
+    const byRaw = await data<ById, never>(`{ ${field}(id: "${inboxId}") { id inboxId } }`);
     expect(byGlobal[field]).toEqual({ id: globalId, inboxId });
     expect(byRaw[field]).toEqual(byGlobal[field]);
   });
 
   it('a global id of another type is refused before any upstream call', async () => {
     const tagId = encodeGlobalID('Tag', acme.tags[0]?.id as string);
-    const { body } = await harness.graphql(`{ thread(id: "${tagId}") { id } }`);
+    const { body } = await harness.graphql(ThreadIdByIdDocument, { variables: { id: tagId } });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     expect(body.errors?.[0]?.message).toMatch(/Thread id, not a Tag id/);
     expect(harness.simulator.calls).toHaveLength(0);
   });
 
   it('an id the team does not have is null, not an error', async () => {
-    const result = await data(
-      '{ member(id: "zzzzzzzzzzzzzzzzzzzzzzzz") { id } tag(id: "zzzzzzzzzzzzzzzzzzzzzzzz") { id } }',
-    );
+    const result = await data(MemberAndTagByIdDocument, {
+      member: 'zzzzzzzzzzzzzzzzzzzzzzzz',
+      tag: 'zzzzzzzzzzzzzzzzzzzzzzzz',
+    });
     expect(result).toEqual({ member: null, tag: null });
   });
 
   it('another team’s thread is FORBIDDEN, with a null field', async () => {
-    const { body } = await harness.graphql(`{ thread(id: "${umbra.threads[0]?.id}") { id } }`);
+    const { body } = await harness.graphql(ThreadIdByIdDocument, {
+      variables: { id: umbra.threads[0]?.id ?? '' },
+    });
     expect(body.data).toEqual({ thread: null });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', upstream: { status: 403 } });
   });
 
-  it.each([
+  it.each<[ColorScope, string]>([
     ['ALL', '/colors'],
     ['TAGS', '/tags/colors'],
     ['STATUSES', '/statuses/colors'],
   ])('colors(scope: %s) reads %s', async (scope, path) => {
-    const result = await data(`{ colors(scope: ${scope}) { name hex } }`);
+    const result = await data(ColorsDocument, { scope });
     expect(result.colors.length).toBeGreaterThan(0);
-    expect(result.colors[0].hex).toMatch(/^#[0-9a-f]{6}$/i);
+    expect(result.colors[0]?.hex).toMatch(/^#[0-9a-f]{6}$/i);
     expect(paths()).toEqual([path]);
   });
 });
 
 describe('node and nodes resolve every Node type', () => {
   it('each global id read from the API resolves back to the same object', async () => {
-    const seen = await data(`{
-      team { id }
-      members { id }
-      accountLinks { id }
-      tags { id }
-      statuses { id }
-      threads(first: 3) { edges { node { id prospect { id } messages(first: 2) { edges { node { id } } } } } }
-    }`);
-    const thread = seen.threads.edges[0].node;
+    const seen = await data(IdsOfEveryNodeTypeDocument);
+    const thread = seen.threads.edges[0]?.node;
     const campaignId = encodeGlobalID('Campaign', acme.campaigns[0]?.campaign.id as string);
-    const ids: string[] = [
+    const ids = [
       seen.team.id,
-      seen.members[0].id,
-      seen.accountLinks[0].id,
-      seen.tags[0].id,
-      seen.statuses[0].id,
-      thread.id,
-      thread.prospect.id,
-      thread.messages.edges[0].node.id,
+      seen.members[0]?.id,
+      seen.accountLinks[0]?.id,
+      seen.tags[0]?.id,
+      seen.statuses[0]?.id,
+      thread?.id,
+      thread?.prospect.id,
+      thread?.messages.edges[0]?.node.id,
       campaignId,
-    ];
-    const result = await data('query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', { ids });
-    expect(result.nodes.map((node: { id: string }) => node.id)).toEqual(ids);
-    expect(result.nodes.map((node: { __typename: string }) => node.__typename)).toEqual([
+    ].map((id) => id ?? '');
+    const result = await data(NodesWithTypenameDocument, { ids });
+    expect(result.nodes.map((node) => node?.id)).toEqual(ids);
+    expect(result.nodes.map((node) => node?.__typename)).toEqual([
       'Team',
       'Member',
       'AccountLink',
@@ -144,30 +156,23 @@ describe('node and nodes resolve every Node type', () => {
     const ids = [acme.threads[0]?.id, 'zzzzzzzzzzzzzzzzzzzzzzzz', acme.threads[1]?.id].map((id) =>
       encodeGlobalID('Thread', id as string),
     );
-    const { body } = await harness.graphql<{ nodes: Array<{ id: string } | null> }>(
-      'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }',
-      { variables: { ids } },
-    );
+    const { body } = await harness.graphql(NodesByIdDocument, { variables: { ids } });
     expect(body).toEqual({ data: { nodes: [{ id: ids[0] }, null, { id: ids[2] }] } });
   });
 
   it('a message read by id alone comes from its history, equal to its page entry', async () => {
-    const fields = 'id inboxId content createdAt direction isEdited sentBy { email } author { __typename }';
-    const page = await data(
-      `{ threads(first: 1) { edges { node { messages(first: 1) { edges { node { ${fields} } } } } } } }`,
-    );
-    const listed = page.threads.edges[0].node.messages.edges[0].node;
+    const page = await data(FirstMessageOfFirstThreadDocument);
+    const listed = page.threads.edges[0]?.node.messages.edges[0]?.node;
+    if (!listed) throw new Error('the first thread has messages');
     harness.simulator.resetCalls();
-    const result = await data(`query ($id: ID!) { node(id: $id) { ... on Message { ${fields} } } }`, {
-      id: listed.id,
-    });
+    const result = await data(ReadMessageByIdDocument, { id: listed.id });
     expect(result.node).toEqual(listed);
     expect(paths().filter((path) => path.endsWith('/history'))).toHaveLength(1);
   });
 });
 
 describe('threads', () => {
-  it('maps every filter group to the upstream parameters (CONTRACT §8.2)', async () => {
+  it('maps every filter group to the upstream parameters of GET /threads', async () => {
     const [tag, status, member, link, campaign] = [
       acme.tags[0]?.id,
       acme.statuses[0]?.id,
@@ -175,16 +180,14 @@ describe('threads', () => {
       acme.accountLinks[0]?.id,
       acme.campaigns[0]?.campaign.id,
     ];
-    await data(
-      `query ($tag: ID!, $status: ID!, $member: ID!, $link: ID!, $campaign: ID!) {
-        threads(first: 10, inbox: NO_REPLY, sortOrder: ASC, accountLinkIds: [$link],
-          filter: { tags: { ids: [$tag] }, statuses: { ids: [$status] }, assignees: { ids: [$member] },
-                    campaigns: { ids: [$campaign] } }) { edges { node { id } } }
-        unassigned: threads(first: 5, filter: { assignees: { none: true }, tags: { none: true },
-          statuses: { none: true }, campaigns: { none: true } }) { edges { node { id } } }
-      }`,
-      { tag: encodeGlobalID('Tag', tag as string), status, member, link, campaign },
-    );
+    if (!tag || !status || !member || !link || !campaign) throw new Error('the seed has one of each');
+    await data(ThreadsByEveryFilterDocument, {
+      tag: encodeGlobalID('Tag', tag),
+      status,
+      member,
+      link,
+      campaign,
+    });
     const queries = harness.simulator.calls
       .filter((call) => call.path === '/threads')
       .map((call) => call.query);
@@ -216,32 +219,20 @@ describe('threads', () => {
     const tag = acme.tags.find((candidate) =>
       acme.threads.some((thread) => thread.prospect.context.tags.includes(candidate.id)),
     );
-    const result = await data(
-      `query ($tag: ID!) { threads(first: 100, inbox: ARCHIVED, filter: { tags: { ids: [$tag] } }) {
-        edges { node { inboxId prospect { tags { inboxId } } } } } }`,
-      { tag: tag?.id },
-    );
+    if (!tag) throw new Error('the seed tags prospects');
+    const result = await data(ArchivedThreadsWithTagDocument, { tag: tag.id });
     for (const { node } of result.threads.edges) {
-      expect(node.prospect.tags.map((t: { inboxId: string }) => t.inboxId)).toContain(tag?.id);
+      expect(node.prospect.tags.map((t) => t.inboxId)).toContain(tag.id);
     }
     const expected = acme.threads.filter(
-      (thread) => thread.done && thread.prospect.context.tags.includes(tag?.id as string),
+      (thread) => thread.done && thread.prospect.context.tags.includes(tag.id),
     );
     expect(result.threads.edges).toHaveLength(Math.min(expected.length, 100));
   });
 
   it('exposes every thread field as the REST thread has it', async () => {
     const rest = acme.threads.find((thread) => thread.assigneeId && thread.lastMessage?.userId);
-    const result = await data(
-      `query ($id: ID!) { thread(id: $id) {
-        inboxId platform platformId url done status variant isRequest isSyncing typingIndicatorsEnabled
-        createdAt lastMessageAt sortTimestamp
-        accountLink { inboxId } assignee { inboxId }
-        prospect { inboxId platformId }
-        lastMessage { inboxId content createdAt direction sentBy { userId } author { __typename } }
-      } }`,
-      { id: rest?.id },
-    );
+    const result = await data(ThreadEveryFieldDocument, { id: rest?.id ?? '' });
     expect(result.thread).toEqual({
       inboxId: rest?.id,
       platform: rest?.platform.toUpperCase(),
@@ -274,20 +265,19 @@ describe('threads', () => {
 
   it('threadLookup finds the thread of a link and a prospect, by X id or Inbox id, and is null when none', async () => {
     const thread = acme.threads[5];
-    const byPlatformId = await data(
-      `query ($link: ID!, $platformId: String!) { threadLookup(accountLinkId: $link, prospect: { platformId: $platformId }) { inboxId } }`,
-      { link: thread?.accountLinkId, platformId: thread?.prospect.platformId },
-    );
-    expect(byPlatformId.threadLookup).toEqual({ inboxId: thread?.id });
-    const byInboxId = await data(
-      `query ($link: ID!, $id: ID!) { threadLookup(accountLinkId: $link, prospect: { inboxId: $id }) { inboxId } }`,
-      { link: thread?.accountLinkId, id: thread?.prospect.externalId },
-    );
-    expect(byInboxId.threadLookup).toEqual({ inboxId: thread?.id });
-    const none = await data(
-      `query ($link: ID!) { threadLookup(accountLinkId: $link, prospect: { platformId: "1" }) { inboxId } }`,
-      { link: thread?.accountLinkId },
-    );
+    if (!thread?.prospect.externalId) throw new Error('the seed has threads with known prospects');
+    const link = thread.accountLinkId;
+    const byPlatformId = await data(ThreadLookupDocument, {
+      link,
+      prospect: { platformId: thread.prospect.platformId },
+    });
+    expect(byPlatformId.threadLookup).toEqual({ inboxId: thread.id });
+    const byInboxId = await data(ThreadLookupDocument, {
+      link,
+      prospect: { inboxId: thread.prospect.externalId },
+    });
+    expect(byInboxId.threadLookup).toEqual({ inboxId: thread.id });
+    const none = await data(ThreadLookupDocument, { link, prospect: { platformId: '1' } });
     expect(none.threadLookup).toBeNull();
   });
 
@@ -304,14 +294,9 @@ describe('threads', () => {
       (thread) =>
         acme.threads.filter((other) => other.prospect.platformId === thread.prospect.platformId).length > 1,
     )?.prospect;
-    const result = await data(
-      `query ($u: String!) { threadsByUsername(username: $u) { inboxId prospect { username } } }`,
-      {
-        u: `@${prospect?.username}`,
-      },
-    );
+    const result = await data(ThreadsByUsernameDocument, { username: `@${prospect?.username}` });
     const expected = acme.threads.filter((thread) => thread.prospect.platformId === prospect?.platformId);
-    expect(result.threadsByUsername.map((t: { inboxId: string }) => t.inboxId).sort()).toEqual(
+    expect(result.threadsByUsername.map((t) => t.inboxId).sort()).toEqual(
       expected.map((thread) => thread.id).sort(),
     );
     expect(expected.length).toBeGreaterThan(1);
@@ -324,15 +309,9 @@ describe('prospects', () => {
       (candidate) => candidate.prospect.context.statusId && candidate.prospect.context.tags.length,
     );
     const prospect = thread?.prospect;
-    const result = await data(
-      `query ($platformId: String!) { prospectByPlatformId(platformId: $platformId) {
-        id platform platformId inboxId displayName username handle imageUrl bio location profileUrl websiteUrl
-        verified profileType isProtected followerCount followingCount postCount
-        tags { inboxId } status { inboxId } valuation notes threads { inboxId }
-      } }`,
-      { platformId: prospect?.platformId },
-    );
-    const view = acme.prospectView(prospect as NonNullable<typeof prospect>);
+    if (!prospect) throw new Error('the seed has a tagged prospect with a status');
+    const result = await data(ProspectEveryFieldDocument, { platformId: prospect.platformId });
+    const view = acme.prospectView(prospect);
     expect(result.prospectByPlatformId).toEqual({
       id: encodeGlobalID('Prospect', `${prospect?.platform}:${prospect?.platformId}`),
       platform: prospect?.platform.toUpperCase(),
@@ -363,14 +342,16 @@ describe('prospects', () => {
   it('prospect(id:) takes the global id or the raw Inbox id', async () => {
     const prospect = acme.threads[7]?.prospect;
     const globalId = encodeGlobalID('Prospect', `${prospect?.platform}:${prospect?.platformId}`);
-    const byGlobal = await data(`{ prospect(id: "${globalId}") { id displayName } }`);
-    const byRaw = await data(`{ prospect(id: "${prospect?.externalId}") { id displayName } }`);
+    const byGlobal = await data(ProspectDisplayNameDocument, { id: globalId });
+    const byRaw = await data(ProspectDisplayNameDocument, { id: prospect?.externalId ?? '' });
     expect(byGlobal.prospect).toEqual({ id: globalId, displayName: prospect?.displayName });
     expect(byRaw.prospect).toEqual(byGlobal.prospect);
   });
 
   it('prospectByPlatformId is null, without an error, for someone the team never met', async () => {
-    const { body } = await harness.graphql('{ prospectByPlatformId(platformId: "42") { id } }');
+    const { body } = await harness.graphql(ProspectIdByPlatformIdDocument, {
+      variables: { platformId: '42' },
+    });
     expect(body).toEqual({ data: { prospectByPlatformId: null } });
   });
 });
@@ -382,16 +363,9 @@ describe('messages', () => {
         messages.some((message) => message.userId) && messages.some((message) => !message.userId),
     )?.[0] as string;
     const thread = acme.threads.find((candidate) => candidate.id === threadId);
-    const result = await data(
-      `query ($id: ID!) { thread(id: $id) { messages(first: 100) { isSyncing edges { node {
-        inboxId content direction sentBy { userId } origin isEdited reactions
-        author { __typename ... on AccountLink { inboxId } ... on Prospect { platformId } }
-        thread { inboxId }
-      } } } } }`,
-      { id: threadId },
-    );
+    const result = await data(ThreadMessagesEveryFieldDocument, { id: threadId });
     const rest = [...(acme.messagesByThread.get(threadId) ?? [])].reverse().slice(0, 100);
-    expect(result.thread.messages.edges.map(({ node }: { node: unknown }) => node)).toEqual(
+    expect(result.thread?.messages.edges.map(({ node }) => node)).toEqual(
       rest.map((message) => ({
         inboxId: message.id,
         content: message.content,
@@ -418,13 +392,10 @@ describe('messages', () => {
         .find(([, candidate]) => (acme.historyByMessage.get(candidate.id)?.versions.length ?? 0) > 1) ?? [];
     expect(message).toBeDefined();
     const id = encodeGlobalID('Message', `${threadId}:${message?.id}`);
-    const result = await data(
-      `query ($id: ID!) { node(id: $id) { ... on Message { isEdited history { versions { content createdAt editOrigin } deletion { deletedAt } } } } }`,
-      { id },
-    );
+    const result = await data(MessageHistoryDocument, { id });
     const history = acme.historyByMessage.get(message?.id as string);
-    expect(result.node.isEdited).toBe(true);
-    expect(result.node.history.versions.map((version: { content: string }) => version.content)).toEqual(
+    expect(result.node?.isEdited).toBe(true);
+    expect(result.node?.history?.versions.map((version) => version.content)).toEqual(
       history?.versions.map((version) => version.content),
     );
   });
@@ -433,11 +404,8 @@ describe('messages', () => {
     const message = [...acme.messagesByThread.values()].flat().find((candidate) => candidate.campaignId);
     const campaign = acme.campaigns.find((state) => state.campaign.id === message?.campaignId)?.campaign;
     const id = encodeGlobalID('Message', `${message?.threadId}:${message?.id}`);
-    const result = await data(
-      `query ($id: ID!) { node(id: $id) { ... on Message { campaign { inboxId name status state targetsCount accountLinks { inboxId } } } } }`,
-      { id },
-    );
-    expect(result.node.campaign).toEqual({
+    const result = await data(MessageCampaignDocument, { id });
+    expect(result.node?.campaign).toEqual({
       inboxId: campaign?.id,
       name: campaign?.name,
       status: campaign?.status,
@@ -450,12 +418,8 @@ describe('messages', () => {
 
 describe('events and examples', () => {
   it('events are the team’s log, oldest first', async () => {
-    const result = await data(
-      '{ events(first: 1000) { lastSeq edges { node { inboxId seq type timestamp data } } } }',
-    );
-    expect(result.events.edges.map(({ node }: { node: { seq: number } }) => node.seq)).toEqual(
-      acme.events.map((event) => event.seq),
-    );
+    const result = await data(EventLogDocument);
+    expect(result.events.edges.map(({ node }) => node.seq)).toEqual(acme.events.map((event) => event.seq));
     expect(result.events.lastSeq).toBe(acme.events.at(-1)?.seq);
   });
 

@@ -1,60 +1,48 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CollectionCache } from '../src/inbox/collection-cache.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { CreateTagDocument, TagNamesDocument, TeamIdAndTagNamesDocument } from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 
-describe('the cross-request collection cache, over real HTTP', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness({ config: { COLLECTION_CACHE_TTL_MS: '400' } });
-  });
-  afterAll(() => harness.close());
-  beforeEach(() => {
-    harness.facade.collectionCache.clear();
-    harness.simulator.clearFaults();
-    harness.simulator.resetCalls();
-  });
+describe('the cross-request collection cache, request after request', () => {
+  const harness = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '400' } });
 
   const tagCalls = () => harness.simulator.calls.filter((call) => call.path === '/tags').length;
 
   it('serves a later request of the same token, and of no other token', async () => {
-    await harness.graphql('{ tags { name } }');
-    await harness.graphql('{ tags { name } }');
+    await harness.graphql(TagNamesDocument);
+    await harness.graphql(TagNamesDocument);
     expect(tagCalls()).toBe(1);
-    const other = await harness.graphql<{ tags: Array<{ name: string }> }>('{ tags { name } }', {
-      token: SECOND_TEAM_TOKEN,
-    });
+    const other = await harness.graphql(TagNamesDocument, { token: SECOND_TEAM_TOKEN });
     expect(tagCalls()).toBe(2);
     const otherNames = harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN)?.tags.map((tag) => tag.name);
     expect(other.body.data?.tags.map((tag) => tag.name)).toEqual(otherNames);
   });
 
   it('expires after COLLECTION_CACHE_TTL_MS', async () => {
-    await harness.graphql('{ tags { name } }');
+    await harness.graphql(TagNamesDocument);
     await sleep(500);
-    await harness.graphql('{ tags { name } }');
+    await harness.graphql(TagNamesDocument);
     expect(tagCalls()).toBe(2);
   });
 
   it('never keeps a failure', async () => {
     harness.simulator.injectFault({ kind: 'status', status: 500, path: '/tags', times: 3 });
-    const failed = await harness.graphql('{ tags { name } }');
+    const failed = await harness.graphql(TagNamesDocument);
     expect(failed.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
-    const retried = await harness.graphql('{ tags { name } }');
+    const retried = await harness.graphql(TagNamesDocument);
     expect(retried.body.errors).toBeUndefined();
   });
 
   it('a write through one token refreshes every token of the same team', async () => {
     for (const token of [DEMO_TOKEN, DEMO_ALT_TOKEN])
-      await harness.graphql('{ team { id } tags { name } }', { token });
-    const created = await harness.graphql(
-      'mutation { createTag(input: { name: "Shared cache check", color: "#123456" }) { tag { name } } }',
-    );
-    expect(created.body.errors).toBeUndefined();
-    const seenByOther = await harness.graphql<{ tags: Array<{ name: string }> }>('{ tags { name } }', {
-      token: DEMO_ALT_TOKEN,
+      await harness.graphql(TeamIdAndTagNamesDocument, { token });
+    const created = await harness.graphql(CreateTagDocument, {
+      variables: { input: { name: 'Shared cache check', color: '#123456' } },
     });
+    expect(created.body.errors).toBeUndefined();
+    const seenByOther = await harness.graphql(TagNamesDocument, { token: DEMO_ALT_TOKEN });
     expect(seenByOther.body.data?.tags.map((tag) => tag.name)).toContain('Shared cache check');
   });
 });

@@ -1,22 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { print } from 'graphql';
+import { describe, expect, it } from 'vitest';
 import type { InboxEvent } from '../src/inbox/types.js';
 import { signWebhook, WEBHOOK_PATH } from '../src/plugins/webhooks.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import {
+  CreateStatusDocument,
+  CreateTagDocument,
+  InboxEventsDocument,
+  type InboxEventsSubscription,
+  type InboxEventsSubscriptionVariables,
+} from './generated/graphql.js';
+import { type Harness, useHarness } from './support/harness.js';
 
 const SECRET = 'whsec_test_0123456789';
-const SUBSCRIPTION = `subscription ($types: [String!], $afterSeq: Int) {
-  inboxEvents(types: $types, afterSeq: $afterSeq) { inboxId seq type data }
-}`;
 
-interface Received {
-  seq: number;
-  type: string;
-  inboxId: string;
-}
+type Received = InboxEventsSubscription['inboxEvents'];
 
 /** A real SSE subscription (GraphQL over SSE, distinct connections): resolves with the first `count` events. */
-function subscribe(harness: Harness, variables: Record<string, unknown>, count: number, token = DEMO_TOKEN) {
+function subscribe(
+  harness: Harness,
+  variables: InboxEventsSubscriptionVariables,
+  count: number,
+  token = DEMO_TOKEN,
+) {
   const controller = new AbortController();
   const events = (async () => {
     const response = await fetch(`${harness.server.url}/graphql`, {
@@ -26,7 +32,7 @@ function subscribe(harness: Harness, variables: Record<string, unknown>, count: 
         accept: 'text/event-stream',
         authorization: `Bearer ${token}`,
       },
-      body: JSON.stringify({ query: SUBSCRIPTION, variables }),
+      body: JSON.stringify({ query: print(InboxEventsDocument), variables }),
       signal: controller.signal,
     });
     const received: Received[] = [];
@@ -39,7 +45,7 @@ function subscribe(harness: Harness, variables: Record<string, unknown>, count: 
         buffer = buffer.slice(end + 2);
         const data = message.split('\n').find((line) => line.startsWith('data: '));
         if (!data) continue;
-        const payload = JSON.parse(data.slice(6));
+        const payload: { data: InboxEventsSubscription; errors?: unknown } = JSON.parse(data.slice(6));
         if (payload.errors) throw new Error(JSON.stringify(payload.errors));
         received.push(payload.data.inboxEvents);
         // Leaving the loop cancels the stream, which ends the subscription on the server.
@@ -74,12 +80,9 @@ async function untilListening(harness: Harness, teamId: string, count = 1) {
 }
 
 describe('inboxEvents fed by signed webhooks', () => {
-  let harness: Harness;
+  // Real HTTP: subscriptions stream over SSE, and the Inbox posts its webhooks.
+  const harness = useHarness({ transport: 'http', config: { INBOX_WEBHOOK_SECRET: SECRET } });
   const team = () => harness.simulator.store.teamByToken(DEMO_TOKEN);
-  beforeAll(async () => {
-    harness = await startHarness({ config: { INBOX_WEBHOOK_SECRET: SECRET } });
-  });
-  afterAll(() => harness.close());
 
   it('replays the log after afterSeq, then delivers webhooks live, each once, of the caller’s team only', async () => {
     const log = team()?.events ?? [];
@@ -88,9 +91,9 @@ describe('inboxEvents fed by signed webhooks', () => {
     const subscription = subscribe(harness, { afterSeq }, replayed.length + 1);
     await untilListening(harness, team()?.team.id as string);
 
-    const created = await harness.graphql(
-      'mutation { createTag(input: { name: "Webhook check" }) { tag { id } } }',
-    );
+    const created = await harness.graphql(CreateTagDocument, {
+      variables: { input: { name: 'Webhook check' } },
+    });
     expect(created.body.errors).toBeUndefined();
     const tagCreated = team()?.events.at(-1) as InboxEvent;
     expect(tagCreated.type).toBe('tag.created');
@@ -114,8 +117,8 @@ describe('inboxEvents fed by signed webhooks', () => {
   it('filters by type', async () => {
     const subscription = subscribe(harness, { types: ['status.created'] }, 1);
     await untilListening(harness, team()?.team.id as string);
-    await harness.graphql('mutation { createTag(input: { name: "Filtered out" }) { tag { id } } }');
-    await harness.graphql('mutation { createStatus(input: { name: "Filtered in" }) { status { id } } }');
+    await harness.graphql(CreateTagDocument, { variables: { input: { name: 'Filtered out' } } });
+    await harness.graphql(CreateStatusDocument, { variables: { input: { name: 'Filtered in' } } });
     const [tagEvent, statusEvent] = team()?.events.slice(-2) ?? [];
     await postWebhook(harness, tagEvent);
     await postWebhook(harness, statusEvent);
@@ -149,11 +152,7 @@ describe('inboxEvents fed by signed webhooks', () => {
 });
 
 describe('inboxEvents without webhooks', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness({ config: { EVENTS_POLL_INTERVAL_MS: '1000' } });
-  });
-  afterAll(() => harness.close());
+  const harness = useHarness({ transport: 'http', config: { EVENTS_POLL_INTERVAL_MS: '1000' } });
 
   it('polls the log from its end and delivers new events', async () => {
     const subscription = subscribe(harness, {}, 1);
@@ -165,7 +164,7 @@ describe('inboxEvents without webhooks', () => {
     ) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await harness.graphql('mutation { createTag(input: { name: "Polled" }) { tag { id } } }');
+    await harness.graphql(CreateTagDocument, { variables: { input: { name: 'Polled' } } });
     const [event] = await subscription.events;
     expect(event?.type).toBe('tag.created');
     expect(event?.seq).toBe(harness.simulator.store.teamByToken(DEMO_TOKEN)?.events.at(-1)?.seq);

@@ -1,34 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { OnlyTeamNameDocument } from './generated/graphql.js';
+import { useHarness } from './support/harness.js';
 
-const TEAM_QUERY = '{ team { name } }';
-let harness: Harness;
-
-beforeAll(async () => {
-  // The collection cache is off: each request must reach the upstream to meet its fault.
-  harness = await startHarness({
-    config: { INBOX_TIMEOUT_MS: '300', INBOX_MAX_RETRIES: '2', COLLECTION_CACHE_TTL_MS: '0' },
-  });
-});
-afterAll(() => harness.close());
-beforeEach(() => {
-  harness.simulator.clearFaults();
-  harness.simulator.resetCalls();
+const TEAM_QUERY = OnlyTeamNameDocument;
+// The collection cache is off: each request must reach the upstream to meet its fault.
+const harness = useHarness({
+  config: { INBOX_TIMEOUT_MS: '300', INBOX_MAX_RETRIES: '2', COLLECTION_CACHE_TTL_MS: '0' },
 });
 
 /** Upstream calls the simulator saw for a path. */
 const callsTo = (path: string) => harness.simulator.calls.filter((call) => call.path === path);
 
 async function expectHealthy() {
-  const health = await fetch(`${harness.server.url}/health`);
+  const health = await harness.fetch('/health');
   expect(health.status).toBe(200);
   const { body } = await harness.graphql(TEAM_QUERY);
   const expected = harness.simulator.store.teamByToken(DEMO_TOKEN)?.team.name;
   expect(body).toEqual({ data: { team: { name: expected } } });
 }
 
-describe('upstream failures become coded GraphQL errors over real HTTP', () => {
+describe('upstream failures become coded GraphQL errors', () => {
   it.each([
     { status: 403, code: 'FORBIDDEN', upstreamCode: 'FORBIDDEN' },
     { status: 404, code: 'NOT_FOUND', upstreamCode: 'NOT_FOUND' },

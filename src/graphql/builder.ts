@@ -7,6 +7,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
+import { budgetAlreadyChecked } from '../plugins/budget-memo.js';
 import { callsOf, complexityLimit } from './cost.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -49,7 +50,9 @@ export const builder = new SchemaBuilder<{
   complexity: {
     defaultComplexity: 0,
     defaultListMultiplier: 1,
-    limit: (context) => ({ complexity: complexityLimit(context.maxUpstreamCalls) }),
+    // An operation already found within the budget (same document, variables and limit) skips the walk.
+    limit: (context) =>
+      budgetAlreadyChecked(context) ? {} : { complexity: complexityLimit(context.maxUpstreamCalls) },
     complexityError: (_kind, { complexity, maxComplexity = 0 }) => {
       const [calls, limit] = [callsOf(complexity), callsOf(maxComplexity)];
       return new GraphQLError(
@@ -106,6 +109,8 @@ builder.subscriptionType({
 builder.scalarType('DateTime', {
   description: 'An ISO-8601 timestamp in UTC, e.g. `2026-02-20T09:14:05.000Z`.',
   serialize: (value: unknown) => {
+    // The upstream's own timestamps are already canonical: passed through without a Date round trip.
+    if (typeof value === 'string' && CANONICAL_DATE_TIME.test(value)) return value;
     const time = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
     if (time && !Number.isNaN(time.getTime())) return time.toISOString();
     throw new GraphQLError('DateTime cannot represent a non-date value');
@@ -113,6 +118,13 @@ builder.scalarType('DateTime', {
   parseValue: (value) => parseDateTime(value),
   parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : undefined),
 });
+
+/**
+ * `toISOString()`'s own format, on a day every month has (days 29–31 take the slow path, which rolls an
+ * impossible date over as before): a string that matches is its own serialisation.
+ */
+const CANONICAL_DATE_TIME =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 function parseDateTime(value: unknown): string {
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();

@@ -75,7 +75,13 @@ export function keysetConnection<T>(
   nextCursor: KeysetCursor | null,
   positionOf: (item: T) => KeysetCursor,
 ): Connection<T> {
-  const edges = items.map((node) => ({ cursor: encodeCursor(positionOf(node)), node }));
+  // Encoded when read: an inbox page selects `pageInfo`, rarely each edge's cursor.
+  const edges = items.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(positionOf(node));
+    },
+  }));
   return {
     edges,
     pageInfo: {

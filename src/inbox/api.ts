@@ -41,6 +41,20 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
     campaigns: campaignOperations(session),
     lists: listOperations(session),
     events: eventOperations(session),
+    /**
+     * Who may share cross-request answers (src/plugins/response-cache.ts): the HMAC of the caller's token
+     * (never the token), or `undefined` without a token or a cross-request cache.
+     */
+    cacheScope: tokenKey,
+    /**
+     * The team the caller's token was proven to belong to by its own `GET /team`, in this request or
+     * within the collection cache's TTL; `undefined` if not (yet) proven.
+     */
+    provenTeam(): string | undefined {
+      return (
+        session.loaders.provenTeam() ?? (tokenKey === undefined ? undefined : cache?.provenTeam(tokenKey))
+      );
+    },
     /** HTTP attempts sent upstream so far (retries included), for the operation log. */
     get upstreamCalls(): number {
       return session.rest.attempts;
@@ -49,8 +63,11 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
      * Starts reading collections that the operation will probably need, beside its other calls. Only while
      * a cross-request cache keeps them: then a read now is one that later requests won't make.
      */
-    warm(collections: Iterable<WarmableCollection>): void {
+    warm(collections: Iterable<WarmableCollection>, { team = false } = {}): void {
       if (!session.cachesCollections) return;
+      // The operation reads the team anyway: read it first, so that a token new to this process, once its
+      // team is proven, may be served that team's cached collections (CollectionCache.getOrLoad).
+      if (team) session.loaders.team().catch(() => undefined);
       for (const collection of collections) session.loaders[collection].all().catch(() => undefined);
     },
     /** A fresh API for the same caller (new deadline, empty memo), for long-lived subscriptions. */

@@ -24,10 +24,21 @@ export type CachedCollection =
  *   failures are dropped at once and never cached.
  */
 export class CollectionCache {
-  private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+  private readonly entries = new Map<string, CacheEntry>();
+  /** `teamId:collection` → a copy loaded by a token of that team, proven by the token's own `GET /team`. */
+  private readonly shared = new Map<string, CacheEntry>();
   /** Token key → team id. A token never changes team, so this only needs bounding. */
   private readonly teamOfToken = new Map<string, string>();
   private readonly secret = randomBytes(32);
+  /**
+   * Write generations, for caches of whole answers built on this one (src/plugins/response-cache.ts): a
+   * team's goes up with each write through one of its tokens and each event of the team; `everyTeam` with
+   * a write whose team is unknown, and with `clear()`. An answer cached at one generation is stale at the next.
+   */
+  private readonly teamGenerations = new Map<string, number>();
+  private everyTeam = 0;
+  /** Goes up with every write through the facade, whoever made it. */
+  writes = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -43,7 +54,18 @@ export class CollectionCache {
     return createHmac('sha256', this.secret).update(token).digest('base64url');
   }
 
-  getOrLoad<T>(tokenKey: string, collection: CachedCollection, load: () => Promise<T>): Promise<T> {
+  /**
+   * The collection for this token: its own cached copy; else, once `teamOf` (the token's own `GET /team`)
+   * has proven its team, that team's copy, loaded by another token of the team; else `load()` with the
+   * token itself. Waiting for the proof costs a round trip, so the load waits only while some team's copy
+   * of this collection is cached (else it starts at once, and is shared once the team is proven).
+   */
+  getOrLoad<T>(
+    tokenKey: string,
+    collection: CachedCollection,
+    load: () => Promise<T>,
+    teamOf?: () => Promise<string | undefined> | undefined,
+  ): Promise<T> {
     if (!this.enabled) return load();
     const key = `${tokenKey}:${collection}`;
     const now = Date.now();
@@ -53,17 +75,57 @@ export class CollectionCache {
       this.entries.set(key, hit);
       return hit.value as Promise<T>;
     }
-    const value = load();
-    this.entries.set(key, { expires: now + this.ttlMs, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    const proof = collection === 'team' ? undefined : teamOf?.();
+    if (proof === undefined) return this.loadOwn(key, load);
+    if (!this.sharedAnywhere(collection, now)) return this.loadOwn(key, load, proof, collection);
+    return proof.then((teamId) => {
+      const shared = teamId === undefined ? undefined : this.shared.get(`${teamId}:${collection}`);
+      if (shared && shared.expires > Date.now()) return shared.value as Promise<T>;
+      return this.loadOwn(key, load, proof, collection);
     });
+  }
+
+  /** Loads with the token itself; the answer is shared with its team once `proof` has proven the team. */
+  private loadOwn<T>(
+    key: string,
+    load: () => Promise<T>,
+    proof?: Promise<string | undefined>,
+    collection?: CachedCollection,
+  ): Promise<T> {
+    const value = load();
+    const entry: CacheEntry = { expires: Date.now() + this.ttlMs, value };
+    this.entries.set(key, entry);
+    value.then(
+      (settled) => {
+        entry.settled = { value: settled };
+        if (proof && collection) void proof.then((teamId) => teamId && this.share(teamId, collection, entry));
+      },
+      () => {
+        if (this.entries.get(key)?.value === value) this.entries.delete(key);
+      },
+    );
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
     return value;
+  }
+
+  private share(teamId: string, collection: CachedCollection, entry: CacheEntry): void {
+    const key = `${teamId}:${collection}`;
+    if (entry.expires <= Date.now()) return;
+    this.shared.delete(key);
+    this.shared.set(key, entry);
+    if (this.shared.size > this.maxEntries) this.shared.delete(this.shared.keys().next().value as string);
+  }
+
+  /** Some team holds a fresh copy of the collection (so a new token of a known team may find its own). */
+  private sharedAnywhere(collection: CachedCollection, now: number): boolean {
+    for (const [key, entry] of this.shared) {
+      if (entry.expires > now && key.endsWith(`:${collection}`)) return true;
+    }
+    return false;
   }
 
   /** Records which team a token belongs to, so that a write through one token refreshes the others. */
@@ -76,6 +138,38 @@ export class CollectionCache {
     }
   }
 
+  /**
+   * The team this token's own `GET /team` answered, while that answer is cached (within the TTL), or
+   * `undefined`. A revoked token stops being proven when its cached answer expires.
+   */
+  provenTeam(tokenKey: string): string | undefined {
+    const entry = this.entries.get(`${tokenKey}:team`);
+    if (!entry?.settled || entry.expires <= Date.now()) return undefined;
+    return (entry.settled.value as { id?: string }).id;
+  }
+
+  /** The team's write generation: it changes with every write or event that may change what the team reads. */
+  generation(teamId: string): number {
+    return this.everyTeam + (this.teamGenerations.get(teamId) ?? 0);
+  }
+
+  /** A write went upstream through this token: what its team (or, if unknown, any team) reads may change. */
+  noteWrite(tokenKey: string): void {
+    const teamId = this.teamOfToken.get(tokenKey);
+    if (teamId !== undefined) {
+      this.teamChanged(teamId);
+    } else {
+      this.everyTeam++;
+      this.writes++;
+    }
+  }
+
+  /** Something changed the team's data (a write, an Inbox event). */
+  teamChanged(teamId: string): void {
+    this.writes++;
+    this.teamGenerations.set(teamId, (this.teamGenerations.get(teamId) ?? 0) + 1);
+  }
+
   invalidate(tokenKey: string, collection: CachedCollection): void {
     const teamId = this.teamOfToken.get(tokenKey);
     const sameTeam =
@@ -83,10 +177,25 @@ export class CollectionCache {
         ? [tokenKey]
         : [...this.teamOfToken].filter(([, team]) => team === teamId).map(([key]) => key);
     for (const key of sameTeam) this.entries.delete(`${key}:${collection}`);
+    // The team's shared copy; when the writer's team is unknown, every team's copy.
+    for (const key of [...this.shared.keys()]) {
+      if (key === `${teamId}:${collection}` || (teamId === undefined && key.endsWith(`:${collection}`)))
+        this.shared.delete(key);
+    }
   }
 
   clear(): void {
     this.entries.clear();
+    this.shared.clear();
     this.teamOfToken.clear();
+    this.everyTeam++;
+    this.writes++;
   }
+}
+
+interface CacheEntry {
+  expires: number;
+  value: Promise<unknown>;
+  /** The value, once the promise has resolved. */
+  settled?: { value: unknown };
 }

@@ -32,8 +32,12 @@ export type MessageQuery = QueryOf<'/threads/{threadId}/messages', 'get'>;
  */
 export interface Loaders {
   team(): Promise<Team>;
+  /** The team id this request's `team()` answered (from upstream or the cache), once it has. */
+  provenTeam(): string | undefined;
   members: Collection<Member>;
   memberByUserId: DataLoader<string, Member | null>;
+  /** The member behind a user id: at once when the request holds the members. */
+  memberOfUser(userId: string): MaybePromise<Member | null>;
   accountLinks: Collection<AccountLink>;
   tags: Collection<Tag>;
   statuses: Collection<Status>;
@@ -65,16 +69,45 @@ export interface Loaders {
 export interface Collection<T extends { id: string }> {
   all(): Promise<T[]>;
   byId: DataLoader<string, T | null>;
+  /** An item by id (`null`: the team has none such): at once when the request holds the collection. */
+  get(id: string): MaybePromise<T | null>;
+  /** The items that exist, in order (an id deleted since it was read is simply gone). */
+  getMany(ids: readonly string[]): MaybePromise<T[]>;
+  /** The collection by id, if this request holds it already. */
+  indexed(): ReadonlyMap<string, T> | undefined;
+}
+
+export type MaybePromise<T> = T | Promise<T>;
+
+function inOrder<T>(index: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
+  const found: T[] = [];
+  for (const id of ids) {
+    const item = index.get(id);
+    if (item !== undefined) found.push(item);
+  }
+  return found;
 }
 
 /** The one key format of a message in the loaders: v1 names a message by its thread and its id. */
 export const messageKey = (threadId: string, messageId: string) => `${threadId}:${messageId}`;
 
 export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, tokenKey?: string): Loaders {
+  /** The team of the token, as its own `GET /team` proves it: this request's read, or its cached answer. */
+  let teamRead: Promise<Team> | undefined;
+  const teamProof = (): Promise<string | undefined> | undefined => {
+    if (teamRead)
+      return teamRead.then(
+        (found) => found.id,
+        () => undefined,
+      );
+    const proven = tokenKey ? sharedCache?.provenTeam(tokenKey) : undefined;
+    return proven === undefined ? undefined : Promise.resolve(proven);
+  };
   const cached = <T>(collection: CachedCollection, load: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
     const get = () => {
-      pending ??= sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load) : load();
+      pending ??=
+        sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load, teamProof) : load();
       return pending;
     };
     return Object.assign(get, {
@@ -84,23 +117,49 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
     });
   };
   const collection = <T extends { id: string }>(name: CachedCollection, load: () => Promise<T[]>) => {
-    const all = cached(name, load);
+    const read = cached(name, load);
+    /** By id, once this request holds the collection: lookups then answer without a promise. */
+    let index: Map<string, T> | undefined;
+    let version = 0;
+    const all = () => {
+      const at = version;
+      return read().then((items) => {
+        if (at === version) index ??= new Map(items.map((item) => [item.id, item]));
+        return items;
+      });
+    };
     const byId = new DataLoader<string, T | null>(async (ids) => {
-      const byId = new Map((await all()).map((item) => [item.id, item]));
-      return ids.map((id) => byId.get(id) ?? null);
+      await all();
+      return ids.map((id) => index?.get(id) ?? null);
     });
     const reset = () => {
-      all.reset();
+      version++;
+      index = undefined;
+      read.reset();
       byId.clearAll();
     };
-    return { all: all as () => Promise<T[]>, byId, reset } satisfies Collection<T> & { reset(): void };
+    return {
+      all,
+      byId,
+      get: (id) => (index ? (index.get(id) ?? null) : byId.load(id)),
+      getMany: (ids) => (index ? inOrder(index, ids) : existing(byId, ids)),
+      indexed: () => index,
+      reset,
+    } satisfies Collection<T> & { reset(): void };
   };
 
-  const team = cached('team', async () => {
+  const teamOfToken = cached('team', async () => {
     const found = await inbox.get('/team');
     if (tokenKey) sharedCache?.noteTeam(tokenKey, found.id);
     return found;
   });
+  let provenTeamId: string | undefined;
+  const team = async () => {
+    teamRead ??= teamOfToken();
+    const found = await teamRead;
+    provenTeamId = found.id;
+    return found;
+  };
   const members = collection('members', () => inbox.get('/members'));
   const accountLinks = collection('account-links', () => inbox.get('/account-links'));
   const tags = collection('tags', () => inbox.get('/tags'));
@@ -110,9 +169,18 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
     tags: cached('tags/colors', () => inbox.get('/tags/colors')),
     statuses: cached('statuses/colors', () => inbox.get('/statuses/colors')),
   };
+  let membersByUserId: { of: ReadonlyMap<string, Member>; byUserId: Map<string, Member> } | undefined;
+  /** Members by user id, built once from the member index this request holds. */
+  const byUserId = (index: ReadonlyMap<string, Member>) => {
+    if (membersByUserId?.of !== index) {
+      membersByUserId = { of: index, byUserId: new Map([...index.values()].map((m) => [m.userId, m])) };
+    }
+    return membersByUserId.byUserId;
+  };
   const memberByUserId = new DataLoader<string, Member | null>(async (userIds) => {
-    const byUserId = new Map((await members.all()).map((member) => [member.userId, member]));
-    return userIds.map((userId) => byUserId.get(userId) ?? null);
+    await members.all();
+    const index = members.indexed();
+    return userIds.map((userId) => (index ? byUserId(index).get(userId) : undefined) ?? null);
   });
 
   const prospectByPlatformId = new DataLoader<string, ProspectWithContext | null>(
@@ -166,8 +234,13 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
 
   return {
     team,
+    provenTeam: () => provenTeamId,
     members,
     memberByUserId,
+    memberOfUser(userId) {
+      const index = members.indexed();
+      return index ? (byUserId(index).get(userId) ?? null) : memberByUserId.load(userId);
+    },
     accountLinks,
     tags,
     statuses,

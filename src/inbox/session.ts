@@ -36,6 +36,7 @@ export class Session {
     } finally {
       if (this.cache && this.tokenKey !== undefined) {
         for (const collection of changes) this.cache.invalidate(this.tokenKey, collection);
+        this.cache.noteWrite(this.tokenKey);
       }
       this.loaders.clearAll();
     }

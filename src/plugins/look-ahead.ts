@@ -53,6 +53,17 @@ interface SelectedField {
   node: FieldNode;
 }
 
+/** What a look-ahead starts for one operation of a document: the same for every request that sends it. */
+interface Plan {
+  collections: WarmableCollection[];
+  readsTeam: boolean;
+  /** `thread(id:) { messages }` pairs at the root, whose arguments come from each request's variables. */
+  messagePages: Array<{ thread: SelectedField; messages: SelectedField }>;
+}
+
+/** Plans by document (Yoga reuses the parsed document of a query it has seen) and operation name. */
+const plans = new WeakMap<DocumentNode, Map<string, Plan | null>>();
+
 function lookAhead(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -60,9 +71,31 @@ function lookAhead(
   variables: Record<string, unknown> | null | undefined,
   inbox: InboxApi,
 ): void {
+  let byOperation = plans.get(document);
+  if (!byOperation) {
+    byOperation = new Map();
+    plans.set(document, byOperation);
+  }
+  let plan = byOperation.get(operationName ?? '');
+  if (plan === undefined) {
+    plan = planOf(schema, document, operationName);
+    byOperation.set(operationName ?? '', plan);
+  }
+  if (plan === null) return;
+  for (const { thread, messages } of plan.messagePages) startMessagePage(inbox, thread, messages, variables);
+  inbox.warm(plan.collections, { team: plan.readsTeam });
+}
+
+/** The walk of the operation with the schema's types, once per document; `null` for a mutation. */
+function planOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): Plan | null {
   const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'query') return; // a write clears the loaders: nothing to start before it
+  if (operation?.operation !== 'query') return null; // a write clears the loaders: nothing to start before it
   const wanted = new Set<WarmableCollection>();
+  const plan: Plan = { collections: [], readsTeam: false, messagePages: [] };
   const typeInfo = new TypeInfo(schema);
   const enclosing: SelectedField[] = [];
   visit(
@@ -76,9 +109,10 @@ function lookAhead(
             node,
           };
           for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
+          if (selected.coordinate === 'Query.team') plan.readsTeam = true;
           const parent = enclosing.at(-1);
           if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
-            startMessagePage(inbox, parent, selected, variables);
+            plan.messagePages.push({ thread: parent, messages: selected });
           }
           enclosing.push(selected);
         },
@@ -88,7 +122,8 @@ function lookAhead(
       },
     }),
   );
-  inbox.warm(wanted);
+  plan.collections = [...wanted];
+  return plan;
 }
 
 /** `thread(id:) { messages }` at the root: the page's thread id and arguments are known before the thread is. */

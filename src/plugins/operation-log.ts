@@ -2,9 +2,11 @@ import { getOperationAST } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { codeOf } from '../errors.js';
+import { servedFromResponseCache } from './response-cache.js';
 
 /**
- * One log line per GraphQL operation: its name, duration, the Inbox calls it made and the error codes.
+ * One log line per GraphQL operation: its name, duration, the Inbox calls it made and the error codes
+ * (and `cached: true` when the response cache answered it).
  * Never the token, the variables or the data.
  */
 export const useOperationLog = (): Plugin => ({
@@ -20,6 +22,7 @@ export const useOperationLog = (): Plugin => ({
             ms: Math.round(performance.now() - started),
             upstreamCalls: context.inbox.upstreamCalls,
             errors: result.errors?.map(codeOf),
+            ...(servedFromResponseCache(result) && { cached: true }),
           },
           'graphql operation',
         );

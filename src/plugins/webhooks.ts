@@ -56,10 +56,13 @@ export function useInboxWebhooks({
   secret,
   hub,
   logger,
+  onEvent,
 }: {
   secret?: string;
   hub: EventHub;
   logger: Logger;
+  /** Called with each new event (redeliveries excluded), e.g. to make the team's cached answers stale. */
+  onEvent?: (event: InboxEvent) => void;
 }): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -86,6 +89,7 @@ export function useInboxWebhooks({
         return answer(400, { error: 'Not an Inbox event envelope.' });
       }
       const delivered = hub.publish(event);
+      if (delivered) onEvent?.(event);
       logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
       return answer(200, { received: true, duplicate: !delivered });
     },

@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -16,28 +18,59 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
+export interface HarnessOptions {
+  /** Environment variables for the facade's config (INBOX_API_URL is the simulator's). */
+  config?: Record<string, string>;
+  simulator?: SimulatorOptions;
+  /** Pre-fills GraphiQL's Authorization header, as the demo does. */
+  graphiqlToken?: string;
+  /**
+   * How `graphql()` and `fetch()` reach the facade: `in-process` through `facade.yoga.fetch` (the default,
+   * for suites where HTTP is not under test), or `http` over the loopback port. Either way the facade
+   * reaches the simulator over real HTTP, and `server.url` serves real HTTP clients.
+   */
+  transport?: 'in-process' | 'http';
+}
+
+/** An operation: a typed document generated from test/operations, or a string for deliberately odd ones. */
+export type Operation<TData, TVariables> = TypedDocumentNode<TData, TVariables> | string;
+
+export interface OperationOptions<TVariables> {
+  variables?: TVariables;
+  /** The bearer token; the demo team's by default, `null` for none. */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface OperationResult<TData> {
+  status: number;
+  body: GraphQLResponse<TData>;
+  text: string;
+}
+
 export interface Harness {
   simulator: Simulator;
   facade: Facade;
   server: RunningServer;
   /** Every log line the facade wrote, as raw text. */
   logLines: string[];
-  /** POSTs a GraphQL operation over real HTTP; the token defaults to the demo team's. */
-  graphql<TData = Record<string, unknown>>(
-    query: string,
-    options?: {
-      variables?: Record<string, unknown>;
-      token?: string | null;
-      headers?: Record<string, string>;
-    },
-  ): Promise<{ status: number; body: GraphQLResponse<TData>; text: string }>;
+  /**
+   * POSTs a GraphQL operation through the harness's transport; the token defaults to the demo team's.
+   * A typed document types the variables and the data; a string takes `TData` as given.
+   */
+  graphql<TData = Record<string, unknown>, TVariables = Record<string, unknown>>(
+    operation: Operation<TData, TVariables>,
+    options?: OperationOptions<TVariables>,
+  ): Promise<OperationResult<TData>>;
+  /** A request to the facade (`/health`, `/metrics`…) through the harness's transport. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Clears what a test may leave behind: faults, the call log, rate limits, the collection cache, log lines. */
+  reset(): void;
   close(): Promise<void>;
 }
 
 /** The real simulator and the real facade, each on its own loopback port. */
-export async function startHarness(
-  options: { config?: Record<string, string>; simulator?: SimulatorOptions } = {},
-): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...options.simulator });
   const config: Config = loadConfig({ LOG_LEVEL: 'trace', ...options.config, INBOX_API_URL: simulator.url });
   const logLines: string[] = [];
@@ -47,15 +80,26 @@ export async function startHarness(
       done();
     },
   });
-  const facade = createFacade({ config, logger: createLogger(config.LOG_LEVEL, sink) });
+  const facade = createFacade({
+    config,
+    logger: createLogger(config.LOG_LEVEL, sink),
+    graphiqlToken: options.graphiqlToken,
+  });
   const server = await listen(facade, 0, '127.0.0.1');
+  const overHttp = options.transport === 'http';
+  const send = async (path: string, init: RequestInit = {}): Promise<Response> =>
+    overHttp ? fetch(`${server.url}${path}`, init) : facade.yoga.fetch(`http://localhost${path}`, init);
+
   return {
     simulator,
     facade,
     server,
     logLines,
-    async graphql(query, { variables, token = DEMO_TOKEN, headers = {} } = {}) {
-      const response = await fetch(`${server.url}/graphql`, {
+    async graphql<TData, TVariables>(
+      operation: Operation<TData, TVariables>,
+      { variables, token = DEMO_TOKEN, headers = {} }: OperationOptions<TVariables> = {},
+    ) {
+      const response = await send('/graphql', {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -63,10 +107,22 @@ export async function startHarness(
           ...(token === null ? {} : { authorization: `Bearer ${token}` }),
           ...headers,
         },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({
+          query: typeof operation === 'string' ? operation : print(operation),
+          variables,
+        }),
       });
       const text = await response.text();
-      return { status: response.status, body: JSON.parse(text), text };
+      return { status: response.status, body: JSON.parse(text) as GraphQLResponse<TData>, text };
+    },
+    fetch: send,
+    reset() {
+      simulator.clearFaults();
+      simulator.resetCalls();
+      simulator.resetRateLimits();
+      facade.collectionCache.clear();
+      facade.responseCache.clear();
+      logLines.length = 0;
     },
     async close() {
       await server.close();
@@ -76,19 +132,16 @@ export async function startHarness(
 }
 
 /**
- * For a test file sharing one harness: starts it before the file's tests and closes it after; before each
- * test, clears injected faults and the simulator's call log. The handle is usable inside tests and hooks.
+ * For a test file (or a describe block) sharing one harness: starts it before the first test and closes it
+ * after the last; before each test, `reset()`s it. The handle is usable inside tests and hooks.
  */
-export function useHarness(options?: Parameters<typeof startHarness>[0]): Harness {
+export function useHarness(options?: HarnessOptions): Harness {
   let started: Harness | undefined;
   beforeAll(async () => {
     started = await startHarness(options);
   });
   afterAll(() => started?.close());
-  beforeEach(() => {
-    started?.simulator.clearFaults();
-    started?.simulator.resetCalls();
-  });
+  beforeEach(() => started?.reset());
   return new Proxy({} as Harness, {
     get(_target, property) {
       if (!started) throw new Error('the harness starts in beforeAll: use it inside tests and hooks');

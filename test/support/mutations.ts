@@ -1,7 +1,8 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { expect } from 'vitest';
 import { DEMO_TOKEN, type TeamState } from '../../src/simulator/index.js';
-import type { GraphQLResponse, Harness } from './harness.js';
+import type { GraphQLResponse, Harness, Operation } from './harness.js';
 
 /** The upstream calls that change state. */
 export function writesOf(harness: Harness) {
@@ -17,13 +18,13 @@ export function demoTeam(harness: Harness): TeamState {
 
 export const globalId = (typename: string, id: string) => encodeGlobalID(typename, id);
 
-/** Runs a mutation expected to succeed; returns its data. */
-export async function mutate<TData = Record<string, unknown>>(
+/** Runs an operation expected to succeed; returns its data. */
+export async function mutate<TData, TVariables>(
   harness: Harness,
-  query: string,
-  variables: Record<string, unknown> = {},
+  operation: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
 ): Promise<TData> {
-  const { body } = await harness.graphql<TData>(query, { variables });
+  const { body } = await harness.graphql(operation, { variables });
   expect(body.errors).toBeUndefined();
   if (!body.data) throw new Error('no data');
   return body.data;
@@ -31,16 +32,19 @@ export async function mutate<TData = Record<string, unknown>>(
 
 /**
  * Runs a mutation that our validation must refuse: BAD_USER_INPUT naming `field`, and not one upstream
- * write (reads, such as the color palette, are allowed).
+ * write (reads, such as the color palette, are allowed). The variables are deliberately wrong, so they are
+ * not held to the operation's types.
  */
 export async function expectRefused(
   harness: Harness,
-  query: string,
+  operation: Operation<unknown, never>,
   variables: Record<string, unknown>,
   field: string,
 ) {
   harness.simulator.resetCalls();
-  const { status, body } = await harness.graphql(query, { variables });
+  const { status, body } = await harness.graphql(operation as Operation<unknown, typeof variables>, {
+    variables,
+  });
   expect(status).toBe(200);
   expect(body.data).toBeNull();
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -50,7 +54,12 @@ export async function expectRefused(
 }
 
 /** The single error of a mutation that the upstream refused, with its mapped code and upstream status. */
-export function expectUpstreamError(body: GraphQLResponse, code: string, status: number, method: string) {
+export function expectUpstreamError(
+  body: GraphQLResponse<unknown>,
+  code: string,
+  status: number,
+  method: string,
+) {
   expect(body.data).toBeNull();
   expect(body.errors).toHaveLength(1);
   const error = body.errors?.[0];

@@ -1,5 +1,5 @@
 import type { CachedCollection } from '../collection-cache.js';
-import { type Collection, existing } from '../loaders.js';
+import type { Collection } from '../loaders.js';
 import type { JsonBody, RestClient } from '../rest-client.js';
 import type { Session } from '../session.js';
 import type { Status, Tag } from '../types.js';
@@ -37,9 +37,9 @@ function labelOperations<T extends { id: string }>(
 ) {
   return {
     all: () => collection.all(),
-    byId: (id: string) => collection.byId.load(id),
+    byId: (id: string) => collection.get(id),
     /** The labels that exist, in order (one deleted since its prospect was read is simply gone). */
-    byIds: (ids: readonly string[]) => existing(collection.byId, ids),
+    byIds: (ids: readonly string[]) => collection.getMany(ids),
     create: (body: LabelCreateBody) => session.write((rest) => endpoints.create(rest, body), [kind]),
     update: (id: string, patch: LabelUpdateBody) =>
       session.write((rest) => endpoints.update(rest, id, patch), [kind]),

@@ -1,4 +1,3 @@
-import { existing } from '../loaders.js';
 import type { Session } from '../session.js';
 
 /** The team and its small collections (members, account links, palettes): each one cached `GET`. */
@@ -10,15 +9,15 @@ export function teamOperations({ loaders }: Session) {
     },
     members: {
       all: () => loaders.members.all(),
-      byId: (memberId: string) => loaders.members.byId.load(memberId),
+      byId: (memberId: string) => loaders.members.get(memberId),
       /** Messages name their sender by user id; the member collection maps it. */
-      byUserId: (userId: string) => loaders.memberByUserId.load(userId),
+      byUserId: (userId: string) => loaders.memberOfUser(userId),
     },
     accountLinks: {
       all: () => loaders.accountLinks.all(),
-      byId: (accountLinkId: string) => loaders.accountLinks.byId.load(accountLinkId),
+      byId: (accountLinkId: string) => loaders.accountLinks.get(accountLinkId),
       /** The account links that exist, in order (an id deleted since it was read is simply gone). */
-      byIds: (accountLinkIds: readonly string[]) => existing(loaders.accountLinks.byId, accountLinkIds),
+      byIds: (accountLinkIds: readonly string[]) => loaders.accountLinks.getMany(accountLinkIds),
     },
     colors: {
       /** `GET /colors`, `/tags/colors` or `/statuses/colors`. */
