@@ -34,7 +34,7 @@ beforeAll(async () => {
 
   // The other subgraph knows about the demo team's first five conversations and their prospects.
   const { body } = await harness.graphql(FirstThreadsWithProspectKeysDocument);
-  const nodes = body.data?.threads.edges.map((edge) => edge.node) ?? [];
+  const nodes = body.data?.threads?.edges.map((edge) => edge.node) ?? [];
   nodes.forEach((node, index) => {
     priorityByThreadId.set(node.inboxId, 90 - index * 10);
   });
@@ -212,7 +212,7 @@ describe('the caller’s Authorization header reaches the facade through the gat
 
   it('without header propagation the facade sees no token: UNAUTHENTICATED, and no upstream call', async () => {
     const body = await unpropagated.graphql('{ team { name } }', { token: DEMO_TOKEN });
-    expect(body.data).toBeNull();
+    expect(body.data).toEqual({ team: null });
     expect(body.errors?.[0]?.extensions).toMatchObject({
       code: 'UNAUTHENTICATED',
       serviceName: INBOX_SUBGRAPH,

@@ -40,7 +40,7 @@ describe('abusive operations are refused before any upstream call', () => {
     const { body } = await harness.graphql(
       '{ threads(first: 40) { edges { node { prospect { threads { id } } } } } }',
     );
-    expect(body.data ?? null).toBeNull();
+    expect(body.data?.threads ?? null).toBeNull();
     expect(body.errors?.[0]?.extensions).toEqual({
       code: 'BAD_USER_INPUT',
       upstreamCalls: 41,

@@ -54,7 +54,7 @@ describe('within one request', () => {
       tag: tagId,
     });
     const nameIn = (payload: typeof data.first) =>
-      payload.prospect?.tags.find((tag) => tag.inboxId === tagId)?.name;
+      payload.prospect?.tags?.find((tag) => tag.inboxId === tagId)?.name;
     expect(nameIn(data.first)).not.toBe('Renamed in the same request');
     expect(nameIn(data.second)).toBe('Renamed in the same request');
   });

@@ -66,9 +66,9 @@ describeLabelWrites({
   LIST: TagListDocument,
   READ: TagByIdDocument,
   removeField: 'deleteTag',
-  created: (data) => data.createTag.tag,
-  updated: (data) => data.updateTag.tag,
-  listed: (data) => data.tags,
+  created: (data) => data.createTag?.tag,
+  updated: (data) => data.updateTag?.tag,
+  listed: (data) => data.tags ?? [],
   read: (data) => data.tag,
 });
 
@@ -83,9 +83,9 @@ describeLabelWrites({
   LIST: StatusListDocument,
   READ: StatusByIdDocument,
   removeField: 'deleteStatus',
-  created: (data) => data.createStatus.status,
-  updated: (data) => data.updateStatus.status,
-  listed: (data) => data.statuses,
+  created: (data) => data.createStatus?.status,
+  updated: (data) => data.updateStatus?.status,
+  listed: (data) => data.statuses ?? [],
   read: (data) => data.status,
 });
 
@@ -250,7 +250,7 @@ describe('tag and status details', () => {
     if (!prospect?.externalId) throw new Error('the seed has tagged prospects');
     const tagId = prospect.context.tags[0] ?? '';
     const tagIds = async () =>
-      (await mutate(harness, ProspectTagIdsDocument, { id: prospect.externalId ?? '' })).prospect?.tags.map(
+      (await mutate(harness, ProspectTagIdsDocument, { id: prospect.externalId ?? '' })).prospect?.tags?.map(
         (tag) => tag.inboxId,
       );
     expect(await tagIds()).toContain(tagId);

@@ -84,7 +84,7 @@ describe('sendMessage', () => {
       thread: { id: globalId('Thread', thread.id), lastMessage: { inboxId: stored.id, content } },
     });
     const { body } = await harness.graphql(NewestMessagesDocument, { variables: { id: thread.id } });
-    expect(body.data?.thread?.messages.edges[0]?.node).toEqual({ id: messageId(stored), content });
+    expect(body.data?.thread?.messages?.edges[0]?.node).toEqual({ id: messageId(stored), content });
   });
 
   it('accepts a raw message id as the reply target', async () => {

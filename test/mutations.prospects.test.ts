@@ -106,8 +106,8 @@ describe('updateProspectContext', () => {
       input: { id: prospectId(prospect), removeTagIds: [removed], notes: null },
     });
     expect(prospect.context.tags).not.toContain(removed);
-    expect(data.updateProspectContext.prospect?.tags.map((tag) => tag.id)).toContain(globalId('Tag', kept));
-    expect(data.updateProspectContext.prospect?.tags.map((tag) => tag.id)).not.toContain(
+    expect(data.updateProspectContext.prospect?.tags?.map((tag) => tag.id)).toContain(globalId('Tag', kept));
+    expect(data.updateProspectContext.prospect?.tags?.map((tag) => tag.id)).not.toContain(
       globalId('Tag', removed),
     );
     expect(data.updateProspectContext.prospect?.notes).toBeNull();
@@ -138,7 +138,7 @@ describe('updateProspectContext', () => {
       input: { id: prospectId(prospect), assigneeId: null, done: false },
     });
     expect(
-      cleared.updateProspectContext.prospect?.threads.map((thread) => [thread.done, thread.assignee]),
+      cleared.updateProspectContext.prospect?.threads?.map((thread) => [thread.done, thread.assignee]),
     ).toEqual([
       [false, null],
       [false, null],
@@ -160,7 +160,7 @@ describe('updateProspectContext', () => {
     const { body } = await harness.graphql(UPDATE, {
       variables: { input: { id: globalId('Prospect', 'twitter:1999999999999999999'), notes: 'x' } },
     });
-    expect(body.data).toBeNull();
+    expect(body.data).toEqual({ updateProspectContext: null });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
     expect(writesOf(harness)).toEqual([]);
   });

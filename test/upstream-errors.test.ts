@@ -39,7 +39,8 @@ describe('upstream failures become coded GraphQL errors', () => {
       });
       const { status: httpStatus, body } = await harness.graphql(TEAM_QUERY);
       expect(httpStatus).toBe(200);
-      expect(body.data).toBeNull();
+      // Only the failed field is lost: `data` stays, with `team` null beside its error.
+      expect(body.data).toEqual({ team: null });
       expect(body.errors).toHaveLength(1);
       expect(body.errors?.[0]?.path).toEqual(['team']);
       expect(body.errors?.[0]?.message).toBe(message);

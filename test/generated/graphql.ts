@@ -486,118 +486,118 @@ export type Verification =
 export type OnlyTeamNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OnlyTeamNameQuery = { team: { name: string } };
+export type OnlyTeamNameQuery = { team: { name: string } | null };
 
 export type TagNamesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TagNamesQuery = { tags: Array<{ name: string }> };
+export type TagNamesQuery = { tags: Array<{ name: string }> | null };
 
 export type TeamIdAndTagNamesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TeamIdAndTagNamesQuery = { team: { id: string }, tags: Array<{ name: string }> };
+export type TeamIdAndTagNamesQuery = { team: { id: string } | null, tags: Array<{ name: string }> | null };
 
 export type TeamScopedIdsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TeamScopedIdsQuery = { team: { inboxId: string, name: string }, tags: Array<{ inboxId: string }>, members: Array<{ inboxId: string }>, threads: { edges: Array<{ node: { inboxId: string, prospect: { platformId: string, tags: Array<{ inboxId: string }> }, assignee: { inboxId: string } | null } }> } };
+export type TeamScopedIdsQuery = { team: { inboxId: string, name: string } | null, tags: Array<{ inboxId: string }> | null, members: Array<{ inboxId: string }> | null, threads: { edges: Array<{ node: { inboxId: string, prospect: { platformId: string, tags: Array<{ inboxId: string }> | null }, assignee: { inboxId: string } | null } }> } | null };
 
 export type ThreadWithMessageDirectionsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ThreadWithMessageDirectionsQuery = { thread: { id: string, messages: { edges: Array<{ node: { id: string, direction: MessageDirection } }> } } | null };
+export type ThreadWithMessageDirectionsQuery = { thread: { id: string, messages: { edges: Array<{ node: { id: string, direction: MessageDirection } }> } | null } | null };
 
 export type ReopenThreadMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ReopenThreadMutation = { updateThread: { thread: { accountLink: { id: string } | null, assignee: { id: string } | null } | null } };
+export type ReopenThreadMutation = { updateThread: { thread: { accountLink: { id: string } | null, assignee: { id: string } | null } | null } | null };
 
 export type FirstThreadsWithProspectKeysQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FirstThreadsWithProspectKeysQuery = { threads: { edges: Array<{ node: { inboxId: string, prospect: { platform: Platform, platformId: string } } }> } };
+export type FirstThreadsWithProspectKeysQuery = { threads: { edges: Array<{ node: { inboxId: string, prospect: { platform: Platform, platformId: string } } }> } | null };
 
 export type AddListLeadsMutationVariables = Exact<{
   input: ListLeadsInput;
 }>;
 
 
-export type AddListLeadsMutation = { addListLeads: { added: Array<string>, skipped: Array<string>, failed: Array<string> } };
+export type AddListLeadsMutation = { addListLeads: { added: Array<string>, skipped: Array<string>, failed: Array<string> } | null };
 
 export type RemoveListLeadsMutationVariables = Exact<{
   input: ListLeadsInput;
 }>;
 
 
-export type RemoveListLeadsMutation = { removeListLeads: { removed: number } };
+export type RemoveListLeadsMutation = { removeListLeads: { removed: number } | null };
 
 export type UpdateListLeadMutationVariables = Exact<{
   input: UpdateListLeadInput;
 }>;
 
 
-export type UpdateListLeadMutation = { updateListLead: { platformId: string, lead: unknown, prospect: { id: string, platformId: string } | null } };
+export type UpdateListLeadMutation = { updateListLead: { platformId: string, lead: unknown, prospect: { id: string, platformId: string } | null } | null };
 
 export type CreateListImportJobMutationVariables = Exact<{
   input: CreateListImportJobInput;
 }>;
 
 
-export type CreateListImportJobMutation = { createListImportJob: { importJob: { inboxId: string, type: string, status: ImportJobStatus, totalCount: number | null, processedCount: number, error: string | null, createdAt: string } | null } };
+export type CreateListImportJobMutation = { createListImportJob: { importJob: { inboxId: string, type: string, status: ImportJobStatus, totalCount: number | null, processedCount: number, error: string | null, createdAt: string } | null } | null };
 
 export type EnableCampaignMutationVariables = Exact<{
   input: CampaignRefInput;
 }>;
 
 
-export type EnableCampaignMutation = { enableCampaign: { campaign: { id: string, status: string, state: CampaignStatus, lastStartedAt: string | null } | null, settings: { inboxId: string, enabled: boolean, rules: { excludeContacted: boolean | null, syncedLists: Array<{ listId: string | null, listName: string | null }> } | null, sequence: { version: number, steps: Array<{ rank: number }> } | null } } };
+export type EnableCampaignMutation = { enableCampaign: { campaign: { id: string, status: string, state: CampaignStatus, lastStartedAt: string | null } | null, settings: { inboxId: string, enabled: boolean, rules: { excludeContacted: boolean | null, syncedLists: Array<{ listId: string | null, listName: string | null }> } | null, sequence: { version: number, steps: Array<{ rank: number }> } | null } } | null };
 
 export type EnableCampaignSettingsOnlyMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type EnableCampaignSettingsOnlyMutation = { enableCampaign: { settings: { enabled: boolean } } };
+export type EnableCampaignSettingsOnlyMutation = { enableCampaign: { settings: { enabled: boolean } } | null };
 
 export type AddCampaignLeadsMutationVariables = Exact<{
   input: AddCampaignLeadsInput;
 }>;
 
 
-export type AddCampaignLeadsMutation = { addCampaignLeads: { added: number, skipped: number, failed: number, campaign: { id: string, targetsCount: number } | null } };
+export type AddCampaignLeadsMutation = { addCampaignLeads: { added: number, skipped: number, failed: number, campaign: { id: string, targetsCount: number } | null } | null };
 
 export type CancelCampaignLeadMutationVariables = Exact<{
   input: CancelCampaignLeadInput;
 }>;
 
 
-export type CancelCampaignLeadMutation = { cancelCampaignLead: { success: boolean, campaign: { targetsCount: number } | null } };
+export type CancelCampaignLeadMutation = { cancelCampaignLead: { success: boolean, campaign: { targetsCount: number } | null } | null };
 
 export type UpdateCampaignRulesMutationVariables = Exact<{
   input: UpdateCampaignRulesInput;
 }>;
 
 
-export type UpdateCampaignRulesMutation = { updateCampaignRules: { success: boolean, campaign: { id: string } | null } };
+export type UpdateCampaignRulesMutation = { updateCampaignRules: { success: boolean, campaign: { id: string } | null } | null };
 
 export type ReplaceCampaignSequenceMutationVariables = Exact<{
   input: ReplaceCampaignSequenceInput;
 }>;
 
 
-export type ReplaceCampaignSequenceMutation = { replaceCampaignSequence: { sequence: { version: number, steps: Array<{ inboxId: string, rank: number, data: unknown }> }, campaign: { id: string } | null } };
+export type ReplaceCampaignSequenceMutation = { replaceCampaignSequence: { sequence: { version: number, steps: Array<{ inboxId: string, rank: number, data: unknown }> }, campaign: { id: string } | null } | null };
 
 export type UpdateCampaignColumnMutationVariables = Exact<{
   input: UpdateCampaignColumnInput;
 }>;
 
 
-export type UpdateCampaignColumnMutation = { updateCampaignColumn: { column: { inboxId: string, name: string, description: string | null, type: unknown, updatedAt: string | null } | null } };
+export type UpdateCampaignColumnMutation = { updateCampaignColumn: { column: { inboxId: string, name: string, description: string | null, type: unknown, updatedAt: string | null } | null } | null };
 
 export type ThreadAroundProspectArchiveMutationVariables = Exact<{
   thread: string | number;
@@ -605,7 +605,7 @@ export type ThreadAroundProspectArchiveMutationVariables = Exact<{
 }>;
 
 
-export type ThreadAroundProspectArchiveMutation = { before: { thread: { done: boolean } | null }, archive: { prospect: { id: string } | null }, after: { thread: { done: boolean, typingIndicatorsEnabled: boolean | null } | null } };
+export type ThreadAroundProspectArchiveMutation = { before: { thread: { done: boolean } | null } | null, archive: { prospect: { id: string } | null } | null, after: { thread: { done: boolean, typingIndicatorsEnabled: boolean | null } | null } | null };
 
 export type ProspectTagsAroundTagRenameMutationVariables = Exact<{
   prospect: string | number;
@@ -613,43 +613,43 @@ export type ProspectTagsAroundTagRenameMutationVariables = Exact<{
 }>;
 
 
-export type ProspectTagsAroundTagRenameMutation = { first: { prospect: { tags: Array<{ inboxId: string, name: string }> } | null }, rename: { tag: { name: string } | null }, second: { prospect: { tags: Array<{ inboxId: string, name: string }> } | null } };
+export type ProspectTagsAroundTagRenameMutation = { first: { prospect: { tags: Array<{ inboxId: string, name: string }> | null } | null } | null, rename: { tag: { name: string } | null } | null, second: { prospect: { tags: Array<{ inboxId: string, name: string }> | null } | null } | null };
 
 export type TagIdsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TagIdsQuery = { tags: Array<{ id: string }> };
+export type TagIdsQuery = { tags: Array<{ id: string }> | null };
 
 export type TagIdsAndNamesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TagIdsAndNamesQuery = { tags: Array<{ id: string, name: string }> };
+export type TagIdsAndNamesQuery = { tags: Array<{ id: string, name: string }> | null };
 
 export type CreateTagMutationVariables = Exact<{
   input: CreateTagInput;
 }>;
 
 
-export type CreateTagMutation = { createTag: { tag: { id: string, inboxId: string, name: string, color: string } | null } };
+export type CreateTagMutation = { createTag: { tag: { id: string, inboxId: string, name: string, color: string } | null } | null };
 
 export type UpdateTagMutationVariables = Exact<{
   input: UpdateTagInput;
 }>;
 
 
-export type UpdateTagMutation = { updateTag: { tag: { id: string, inboxId: string, name: string, color: string } | null } };
+export type UpdateTagMutation = { updateTag: { tag: { id: string, inboxId: string, name: string, color: string } | null } | null };
 
 export type DeleteTagMutationVariables = Exact<{
   input: DeleteInput;
 }>;
 
 
-export type DeleteTagMutation = { deleteTag: { deletedId: string } };
+export type DeleteTagMutation = { deleteTag: { deletedId: string } | null };
 
 export type TagListQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TagListQuery = { tags: Array<{ id: string, name: string, color: string }> };
+export type TagListQuery = { tags: Array<{ id: string, name: string, color: string }> | null };
 
 export type TagByIdQueryVariables = Exact<{
   id: string | number;
@@ -663,26 +663,26 @@ export type CreateStatusMutationVariables = Exact<{
 }>;
 
 
-export type CreateStatusMutation = { createStatus: { status: { id: string, inboxId: string, name: string, color: string | null } | null } };
+export type CreateStatusMutation = { createStatus: { status: { id: string, inboxId: string, name: string, color: string | null } | null } | null };
 
 export type UpdateStatusMutationVariables = Exact<{
   input: UpdateStatusInput;
 }>;
 
 
-export type UpdateStatusMutation = { updateStatus: { status: { id: string, inboxId: string, name: string, color: string | null } | null } };
+export type UpdateStatusMutation = { updateStatus: { status: { id: string, inboxId: string, name: string, color: string | null } | null } | null };
 
 export type DeleteStatusMutationVariables = Exact<{
   input: DeleteInput;
 }>;
 
 
-export type DeleteStatusMutation = { deleteStatus: { deletedId: string } };
+export type DeleteStatusMutation = { deleteStatus: { deletedId: string } | null };
 
 export type StatusListQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StatusListQuery = { statuses: Array<{ id: string, name: string, color: string | null }> };
+export type StatusListQuery = { statuses: Array<{ id: string, name: string, color: string | null }> | null };
 
 export type StatusByIdQueryVariables = Exact<{
   id: string | number;
@@ -694,14 +694,14 @@ export type StatusByIdQuery = { status: { id: string, name: string, color: strin
 export type CreateColorlessStatusAndPlainTagMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CreateColorlessStatusAndPlainTagMutation = { createStatus: { status: { color: string | null } | null }, createTag: { tag: { color: string } | null } };
+export type CreateColorlessStatusAndPlainTagMutation = { createStatus: { status: { color: string | null } | null } | null, createTag: { tag: { color: string } | null } | null };
 
 export type ProspectTagIdsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ProspectTagIdsQuery = { prospect: { tags: Array<{ inboxId: string }> } | null };
+export type ProspectTagIdsQuery = { prospect: { tags: Array<{ inboxId: string }> | null } | null };
 
 export type WrittenMessageFragment = { id: string, inboxId: string, content: string, isEdited: boolean, deletedAt: string | null, reactions: Array<unknown>, direction: MessageDirection, sentBy: { inboxId: string } | null };
 
@@ -710,35 +710,35 @@ export type SendMessageMutationVariables = Exact<{
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { success: boolean, message: { id: string, inboxId: string, content: string, isEdited: boolean, deletedAt: string | null, reactions: Array<unknown>, direction: MessageDirection, sentBy: { inboxId: string } | null } | null, thread: { id: string, lastMessage: { inboxId: string, content: string } | null } | null } };
+export type SendMessageMutation = { sendMessage: { success: boolean, message: { id: string, inboxId: string, content: string, isEdited: boolean, deletedAt: string | null, reactions: Array<unknown>, direction: MessageDirection, sentBy: { inboxId: string } | null } | null, thread: { id: string, lastMessage: { inboxId: string, content: string } | null } | null } | null };
 
 export type NewestMessagesQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type NewestMessagesQuery = { thread: { messages: { edges: Array<{ node: { id: string, content: string } }> } } | null };
+export type NewestMessagesQuery = { thread: { messages: { edges: Array<{ node: { id: string, content: string } }> } | null } | null };
 
 export type QuickSendMessageMutationVariables = Exact<{
   input: QuickSendMessageInput;
 }>;
 
 
-export type QuickSendMessageMutation = { quickSendMessage: { message: { id: string, content: string } | null, thread: { id: string, inboxId: string, prospect: { platformId: string } } | null } };
+export type QuickSendMessageMutation = { quickSendMessage: { message: { id: string, content: string } | null, thread: { id: string, inboxId: string, prospect: { platformId: string } } | null } | null };
 
 export type EditMessageMutationVariables = Exact<{
   input: EditMessageInput;
 }>;
 
 
-export type EditMessageMutation = { editMessage: { success: boolean, message: { id: string, inboxId: string, content: string, isEdited: boolean, deletedAt: string | null, reactions: Array<unknown>, direction: MessageDirection, history: { versions: Array<{ content: string }> }, sentBy: { inboxId: string } | null } | null } };
+export type EditMessageMutation = { editMessage: { success: boolean, message: { id: string, inboxId: string, content: string, isEdited: boolean, deletedAt: string | null, reactions: Array<unknown>, direction: MessageDirection, history: { versions: Array<{ content: string }> } | null, sentBy: { inboxId: string } | null } | null } | null };
 
 export type DeleteMessageMutationVariables = Exact<{
   input: DeleteMessageInput;
 }>;
 
 
-export type DeleteMessageMutation = { deleteMessage: { deletedId: string } };
+export type DeleteMessageMutation = { deleteMessage: { deletedId: string } | null };
 
 export type MessageDeletedAtQueryVariables = Exact<{
   id: string | number;
@@ -755,30 +755,30 @@ export type AddReactionMutationVariables = Exact<{
 }>;
 
 
-export type AddReactionMutation = { addReaction: { success: boolean, message: { id: string, reactions: Array<unknown> } | null } };
+export type AddReactionMutation = { addReaction: { success: boolean, message: { id: string, reactions: Array<unknown> } | null } | null };
 
 export type RemoveReactionMutationVariables = Exact<{
   input: ReactionInput;
 }>;
 
 
-export type RemoveReactionMutation = { removeReaction: { success: boolean, message: { id: string, reactions: Array<unknown> } | null } };
+export type RemoveReactionMutation = { removeReaction: { success: boolean, message: { id: string, reactions: Array<unknown> } | null } | null };
 
-export type WrittenProspectFragment = { id: string, inboxId: string | null, notes: string | null, valuation: number | null, tags: Array<{ id: string, name: string }>, status: { id: string, name: string } | null, assignee: { id: string } | null, threads: Array<{ inboxId: string, done: boolean, assignee: { inboxId: string } | null }> };
+export type WrittenProspectFragment = { id: string, inboxId: string | null, notes: string | null, valuation: number | null, tags: Array<{ id: string, name: string }> | null, status: { id: string, name: string } | null, assignee: { id: string } | null, threads: Array<{ inboxId: string, done: boolean, assignee: { inboxId: string } | null }> | null };
 
 export type UpdateProspectContextMutationVariables = Exact<{
   input: UpdateProspectContextInput;
 }>;
 
 
-export type UpdateProspectContextMutation = { updateProspectContext: { prospect: { id: string, inboxId: string | null, notes: string | null, valuation: number | null, tags: Array<{ id: string, name: string }>, status: { id: string, name: string } | null, assignee: { id: string } | null, threads: Array<{ inboxId: string, done: boolean, assignee: { inboxId: string } | null }> } | null } };
+export type UpdateProspectContextMutation = { updateProspectContext: { prospect: { id: string, inboxId: string | null, notes: string | null, valuation: number | null, tags: Array<{ id: string, name: string }> | null, status: { id: string, name: string } | null, assignee: { id: string } | null, threads: Array<{ inboxId: string, done: boolean, assignee: { inboxId: string } | null }> | null } | null } | null };
 
 export type WrittenProspectByIdQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type WrittenProspectByIdQuery = { prospect: { id: string, inboxId: string | null, notes: string | null, valuation: number | null, tags: Array<{ id: string, name: string }>, status: { id: string, name: string } | null, assignee: { id: string } | null, threads: Array<{ inboxId: string, done: boolean, assignee: { inboxId: string } | null }> } | null };
+export type WrittenProspectByIdQuery = { prospect: { id: string, inboxId: string | null, notes: string | null, valuation: number | null, tags: Array<{ id: string, name: string }> | null, status: { id: string, name: string } | null, assignee: { id: string } | null, threads: Array<{ inboxId: string, done: boolean, assignee: { inboxId: string } | null }> | null } | null };
 
 export type WrittenThreadFragment = { id: string, inboxId: string, done: boolean, typingIndicatorsEnabled: boolean | null, assignee: { id: string, inboxId: string } | null, prospect: { platformId: string } };
 
@@ -787,14 +787,14 @@ export type CreateThreadMutationVariables = Exact<{
 }>;
 
 
-export type CreateThreadMutation = { createThread: { thread: { id: string, inboxId: string, done: boolean, typingIndicatorsEnabled: boolean | null, accountLink: { inboxId: string } | null, assignee: { id: string, inboxId: string } | null, prospect: { platformId: string } } | null } };
+export type CreateThreadMutation = { createThread: { thread: { id: string, inboxId: string, done: boolean, typingIndicatorsEnabled: boolean | null, accountLink: { inboxId: string } | null, assignee: { id: string, inboxId: string } | null, prospect: { platformId: string } } | null } | null };
 
 export type UpdateThreadFieldsMutationVariables = Exact<{
   input: UpdateThreadInput;
 }>;
 
 
-export type UpdateThreadFieldsMutation = { updateThread: { thread: { id: string, inboxId: string, done: boolean, typingIndicatorsEnabled: boolean | null, assignee: { id: string, inboxId: string } | null, prospect: { platformId: string } } | null } };
+export type UpdateThreadFieldsMutation = { updateThread: { thread: { id: string, inboxId: string, done: boolean, typingIndicatorsEnabled: boolean | null, assignee: { id: string, inboxId: string } | null, prospect: { platformId: string } } | null } | null };
 
 export type WrittenThreadByIdQueryVariables = Exact<{
   id: string | number;
@@ -808,7 +808,7 @@ export type DeleteThreadMutationVariables = Exact<{
 }>;
 
 
-export type DeleteThreadMutation = { deleteThread: { deletedId: string } };
+export type DeleteThreadMutation = { deleteThread: { deletedId: string } | null };
 
 export type ThreadIdByIdQueryVariables = Exact<{
   id: string | number;
@@ -822,21 +822,21 @@ export type SendTypingIndicatorMutationVariables = Exact<{
 }>;
 
 
-export type SendTypingIndicatorMutation = { sendTypingIndicator: { sent: boolean, skippedReason: string | null } };
+export type SendTypingIndicatorMutation = { sendTypingIndicator: { sent: boolean, skippedReason: string | null } | null };
 
 export type UpdateThreadSettingsMutationVariables = Exact<{
   input: UpdateThreadSettingsInput;
 }>;
 
 
-export type UpdateThreadSettingsMutation = { updateThreadSettings: { thread: { id: string, typingIndicatorsEnabled: boolean | null } | null } };
+export type UpdateThreadSettingsMutation = { updateThreadSettings: { thread: { id: string, typingIndicatorsEnabled: boolean | null } | null } | null };
 
 export type UpdateThreadSettingsOnlyMutationVariables = Exact<{
   input: UpdateThreadSettingsInput;
 }>;
 
 
-export type UpdateThreadSettingsOnlyMutation = { updateThreadSettings: { __typename: 'ThreadPayload' } };
+export type UpdateThreadSettingsOnlyMutation = { updateThreadSettings: { __typename: 'ThreadPayload' } | null };
 
 export type ThreadPageQueryVariables = Exact<{
   first: number;
@@ -846,7 +846,7 @@ export type ThreadPageQueryVariables = Exact<{
 }>;
 
 
-export type ThreadPageQuery = { threads: { edges: Array<{ cursor: string, node: { inboxId: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ThreadPageQuery = { threads: { edges: Array<{ cursor: string, node: { inboxId: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ThreadMessagePageQueryVariables = Exact<{
   id: string | number;
@@ -855,32 +855,32 @@ export type ThreadMessagePageQueryVariables = Exact<{
 }>;
 
 
-export type ThreadMessagePageQuery = { thread: { messages: { edges: Array<{ cursor: string, node: { inboxId: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type ThreadMessagePageQuery = { thread: { messages: { edges: Array<{ cursor: string, node: { inboxId: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type EventPageQueryVariables = Exact<{
   first: number;
-  after?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type EventPageQuery = { events: { edges: Array<{ cursor: string, node: { seq: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type EventPageQuery = { events: { edges: Array<{ cursor: string, node: { seq: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type InboxPageQueryVariables = Exact<{
   first: number;
 }>;
 
 
-export type InboxPageQuery = { team: { name: string, currency: string }, threads: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, inboxId: string, done: boolean, isRequest: boolean, lastMessageAt: string | null, accountLink: { id: string, username: string, status: AccountLinkStatus } | null, assignee: { id: string, name: string | null, email: string } | null, lastMessage: { inboxId: string, content: string, createdAt: string, direction: MessageDirection, sentBy: { name: string | null } | null } | null, prospect: { id: string, displayName: string, handle: string, imageUrl: string | null, valuation: number | null, tags: Array<{ id: string, name: string, color: string }>, status: { id: string, name: string, color: string | null } | null } } }> } };
+export type InboxPageQuery = { team: { name: string, currency: string } | null, threads: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, inboxId: string, done: boolean, isRequest: boolean, lastMessageAt: string | null, accountLink: { id: string, username: string, status: AccountLinkStatus } | null, assignee: { id: string, name: string | null, email: string } | null, lastMessage: { inboxId: string, content: string, createdAt: string, direction: MessageDirection, sentBy: { name: string | null } | null } | null, prospect: { id: string, displayName: string, handle: string, imageUrl: string | null, valuation: number | null, tags: Array<{ id: string, name: string, color: string }> | null, status: { id: string, name: string, color: string | null } | null } } }> } | null };
 
 export type ThreadsWithProspectThreadsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ThreadsWithProspectThreadsQuery = { threads: { edges: Array<{ node: { inboxId: string, prospect: { username: string, threads: Array<{ inboxId: string }> } } }> } };
+export type ThreadsWithProspectThreadsQuery = { threads: { edges: Array<{ node: { inboxId: string, prospect: { username: string, threads: Array<{ inboxId: string }> | null } } }> } | null };
 
 export type CollectionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CollectionsQuery = { members: Array<{ id: string, inboxId: string, userId: string, name: string | null, email: string, imageUrl: string | null, role: MemberRole, createdAt: string, updatedAt: string | null }>, accountLinks: Array<{ id: string, inboxId: string, platform: Platform, platformId: string, name: string, username: string, imageUrl: string, status: AccountLinkStatus, createdAt: string, syncedAt: string | null }>, tags: Array<{ id: string, inboxId: string, name: string, color: string }>, statuses: Array<{ id: string, inboxId: string, name: string, color: string | null, createdAt: string }> };
+export type CollectionsQuery = { members: Array<{ id: string, inboxId: string, userId: string, name: string | null, email: string, imageUrl: string | null, role: MemberRole, createdAt: string, updatedAt: string | null }> | null, accountLinks: Array<{ id: string, inboxId: string, platform: Platform, platformId: string, name: string, username: string, imageUrl: string, status: AccountLinkStatus, createdAt: string, syncedAt: string | null }> | null, tags: Array<{ id: string, inboxId: string, name: string, color: string }> | null, statuses: Array<{ id: string, inboxId: string, name: string, color: string | null, createdAt: string }> | null };
 
 export type MemberAndTagByIdQueryVariables = Exact<{
   member: string | number;
@@ -895,12 +895,12 @@ export type ColorsQueryVariables = Exact<{
 }>;
 
 
-export type ColorsQuery = { colors: Array<{ name: string, hex: string }> };
+export type ColorsQuery = { colors: Array<{ name: string, hex: string }> | null };
 
 export type IdsOfEveryNodeTypeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type IdsOfEveryNodeTypeQuery = { team: { id: string }, members: Array<{ id: string }>, accountLinks: Array<{ id: string }>, tags: Array<{ id: string }>, statuses: Array<{ id: string }>, threads: { edges: Array<{ node: { id: string, prospect: { id: string }, messages: { edges: Array<{ node: { id: string } }> } } }> } };
+export type IdsOfEveryNodeTypeQuery = { team: { id: string } | null, members: Array<{ id: string }> | null, accountLinks: Array<{ id: string }> | null, tags: Array<{ id: string }> | null, statuses: Array<{ id: string }> | null, threads: { edges: Array<{ node: { id: string, prospect: { id: string }, messages: { edges: Array<{ node: { id: string } }> } | null } }> } | null };
 
 export type NodesWithTypenameQueryVariables = Exact<{
   ids: Array<string | number> | string | number;
@@ -917,7 +917,7 @@ export type NodesWithTypenameQuery = { nodes: Array<
     | { __typename: 'Tag', id: string }
     | { __typename: 'Team', id: string }
     | { __typename: 'Thread', id: string }
-   | null> };
+   | null> | null };
 
 export type NodesByIdQueryVariables = Exact<{
   ids: Array<string | number> | string | number;
@@ -934,7 +934,7 @@ export type NodesByIdQuery = { nodes: Array<
     | { id: string }
     | { id: string }
     | { id: string }
-   | null> };
+   | null> | null };
 
 export type ReadMessageFragment = { id: string, inboxId: string, content: string, createdAt: string, direction: MessageDirection, isEdited: boolean, sentBy: { email: string } | null, author:
     | { __typename: 'AccountLink' }
@@ -947,7 +947,7 @@ export type FirstMessageOfFirstThreadQueryVariables = Exact<{ [key: string]: nev
 export type FirstMessageOfFirstThreadQuery = { threads: { edges: Array<{ node: { messages: { edges: Array<{ node: { id: string, inboxId: string, content: string, createdAt: string, direction: MessageDirection, isEdited: boolean, sentBy: { email: string } | null, author:
                 | { __typename: 'AccountLink' }
                 | { __typename: 'Prospect' }
-               | null } }> } } }> } };
+               | null } }> } | null } }> } | null };
 
 export type ReadMessageByIdQueryVariables = Exact<{
   id: string | number;
@@ -971,14 +971,14 @@ export type ThreadsByEveryFilterQueryVariables = Exact<{
 }>;
 
 
-export type ThreadsByEveryFilterQuery = { threads: { edges: Array<{ node: { id: string } }> }, unassigned: { edges: Array<{ node: { id: string } }> } };
+export type ThreadsByEveryFilterQuery = { threads: { edges: Array<{ node: { id: string } }> } | null, unassigned: { edges: Array<{ node: { id: string } }> } | null };
 
 export type ArchivedThreadsWithTagQueryVariables = Exact<{
   tag: string | number;
 }>;
 
 
-export type ArchivedThreadsWithTagQuery = { threads: { edges: Array<{ node: { inboxId: string, prospect: { tags: Array<{ inboxId: string }> } } }> } };
+export type ArchivedThreadsWithTagQuery = { threads: { edges: Array<{ node: { inboxId: string, prospect: { tags: Array<{ inboxId: string }> | null } } }> } | null };
 
 export type ThreadEveryFieldQueryVariables = Exact<{
   id: string | number;
@@ -1003,14 +1003,14 @@ export type ThreadsByUsernameQueryVariables = Exact<{
 }>;
 
 
-export type ThreadsByUsernameQuery = { threadsByUsername: Array<{ inboxId: string, prospect: { username: string } }> };
+export type ThreadsByUsernameQuery = { threadsByUsername: Array<{ inboxId: string, prospect: { username: string } }> | null };
 
 export type ProspectEveryFieldQueryVariables = Exact<{
   platformId: string;
 }>;
 
 
-export type ProspectEveryFieldQuery = { prospectByPlatformId: { id: string, platform: Platform, platformId: string, inboxId: string | null, displayName: string, username: string, handle: string, imageUrl: string | null, bio: string | null, location: string | null, profileUrl: string, websiteUrl: string | null, verified: Verification, profileType: ProfileType, isProtected: boolean, followerCount: number, followingCount: number, postCount: number, valuation: number | null, notes: string | null, tags: Array<{ inboxId: string }>, status: { inboxId: string } | null, threads: Array<{ inboxId: string }> } | null };
+export type ProspectEveryFieldQuery = { prospectByPlatformId: { id: string, platform: Platform, platformId: string, inboxId: string | null, displayName: string, username: string, handle: string, imageUrl: string | null, bio: string | null, location: string | null, profileUrl: string, websiteUrl: string | null, verified: Verification, profileType: ProfileType, isProtected: boolean, followerCount: number, followingCount: number, postCount: number, valuation: number | null, notes: string | null, tags: Array<{ inboxId: string }> | null, status: { inboxId: string } | null, threads: Array<{ inboxId: string }> | null } | null };
 
 export type ProspectDisplayNameQueryVariables = Exact<{
   id: string | number;
@@ -1034,7 +1034,7 @@ export type ThreadMessagesEveryFieldQueryVariables = Exact<{
 export type ThreadMessagesEveryFieldQuery = { thread: { messages: { isSyncing: boolean, edges: Array<{ node: { inboxId: string, content: string, direction: MessageDirection, origin: MessageOrigin | null, isEdited: boolean, reactions: Array<unknown>, sentBy: { userId: string } | null, author:
             | { __typename: 'AccountLink', inboxId: string }
             | { __typename: 'Prospect', platformId: string }
-           | null, thread: { inboxId: string } } }> } } | null };
+           | null, thread: { inboxId: string } } }> } | null } | null };
 
 export type MessageHistoryQueryVariables = Exact<{
   id: string | number;
@@ -1042,7 +1042,7 @@ export type MessageHistoryQueryVariables = Exact<{
 
 
 export type MessageHistoryQuery = { node:
-    | { isEdited: boolean, history: { versions: Array<{ content: string, createdAt: string, editOrigin: MessageOrigin | null }>, deletion: { deletedAt: string } | null } }
+    | { isEdited: boolean, history: { versions: Array<{ content: string, createdAt: string, editOrigin: MessageOrigin | null }>, deletion: { deletedAt: string } | null } | null }
     | Record<PropertyKey, never>
    | null };
 
@@ -1052,14 +1052,14 @@ export type MessageCampaignQueryVariables = Exact<{
 
 
 export type MessageCampaignQuery = { node:
-    | { campaign: { inboxId: string, name: string, status: string, state: CampaignStatus, targetsCount: number, accountLinks: Array<{ inboxId: string }> } | null }
+    | { campaign: { inboxId: string, name: string, status: string, state: CampaignStatus, targetsCount: number, accountLinks: Array<{ inboxId: string }> | null } | null }
     | Record<PropertyKey, never>
    | null };
 
 export type EventLogQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EventLogQuery = { events: { lastSeq: number | null, edges: Array<{ node: { inboxId: string, seq: number, type: string, timestamp: string, data: unknown } }> } };
+export type EventLogQuery = { events: { lastSeq: number | null, edges: Array<{ node: { inboxId: string, seq: number, type: string, timestamp: string, data: unknown } }> } | null };
 
 export type InboxEventsSubscriptionVariables = Exact<{
   types?: Array<string> | string | null | undefined;
@@ -1072,21 +1072,21 @@ export type InboxEventsSubscription = { inboxEvents: { inboxId: string, seq: num
 export type TeamNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TeamNameQuery = { team: { id: string, name: string } };
+export type TeamNameQuery = { team: { id: string, name: string } | null };
 
 export type TeamAndThreadQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type TeamAndThreadQuery = { team: { id: string, name: string }, thread: { id: string, done: boolean } | null };
+export type TeamAndThreadQuery = { team: { id: string, name: string } | null, thread: { id: string, done: boolean } | null };
 
 export type UpdateThreadMutationVariables = Exact<{
   input: UpdateThreadInput;
 }>;
 
 
-export type UpdateThreadMutation = { updateThread: { thread: { id: string, done: boolean } | null } };
+export type UpdateThreadMutation = { updateThread: { thread: { id: string, done: boolean } | null } | null };
 
 type AuthorName_AccountLink_Fragment = { __typename: 'AccountLink', id: string, username: string };
 
@@ -1140,7 +1140,7 @@ export type ThreadListQueryVariables = Exact<{
 export type ThreadListQuery = { threads: { edges: Array<{ node: { id: string, inboxId: string, done: boolean, assignee: { id: string, name: string | null } | null, lastMessage: { content: string, author:
             | { __typename: 'AccountLink', id: string, username: string }
             | { __typename: 'Prospect', id: string, handle: string }
-           | null } | null } }> } };
+           | null } | null } }> } | null };
 
 export type ThreadByIdQueryVariables = Exact<{
   id: string | number;
@@ -1174,14 +1174,14 @@ export type ThreadWithDeferredMessagesQueryVariables = Exact<{
 }>;
 
 
-export type ThreadWithDeferredMessagesQuery = { thread: { id: string, done: boolean } & ({ messages: { edges: Array<{ node: { id: string, content: string } }> } } | { messages?: never }) | null };
+export type ThreadWithDeferredMessagesQuery = { thread: { id: string, done: boolean } & ({ messages: { edges: Array<{ node: { id: string, content: string } }> } | null } | { messages?: never }) | null };
 
 export type ThreadWithMessagesQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ThreadWithMessagesQuery = { thread: { __typename: 'Thread', id: string, done: boolean, messages: { __typename: 'MessageConnection', edges: Array<{ __typename: 'MessageEdge', node: { __typename: 'Message', id: string, content: string } }> } } | null };
+export type ThreadWithMessagesQuery = { thread: { __typename: 'Thread', id: string, done: boolean, messages: { __typename: 'MessageConnection', edges: Array<{ __typename: 'MessageEdge', node: { __typename: 'Message', id: string, content: string } }> } | null } | null };
 
 export const WrittenMessageFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WrittenMessage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"isEdited"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"reactions"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"sentBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}}]}}]}}]} as unknown as DocumentNode<WrittenMessageFragment, unknown>;
 export const WrittenProspectFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WrittenProspect"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Prospect"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"valuation"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"status"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"assignee"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"threads"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"assignee"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}}]}}]}}]}}]} as unknown as DocumentNode<WrittenProspectFragment, unknown>;
@@ -1244,7 +1244,7 @@ export const UpdateThreadSettingsDocument = {"kind":"Document","definitions":[{"
 export const UpdateThreadSettingsOnlyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateThreadSettingsOnly"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateThreadSettingsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateThreadSettings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<UpdateThreadSettingsOnlyMutation, UpdateThreadSettingsOnlyMutationVariables>;
 export const ThreadPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ThreadPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sortOrder"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SortOrder"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"inbox"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"InboxView"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"sortOrder"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sortOrder"}}},{"kind":"Argument","name":{"kind":"Name","value":"inbox"},"value":{"kind":"Variable","name":{"kind":"Name","value":"inbox"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ThreadPageQuery, ThreadPageQueryVariables>;
 export const ThreadMessagePageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ThreadMessagePage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ThreadMessagePageQuery, ThreadMessagePageQueryVariables>;
-export const EventPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EventPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<EventPageQuery, EventPageQueryVariables>;
+export const EventPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EventPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<EventPageQuery, EventPageQueryVariables>;
 export const InboxPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"InboxPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"team"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"isRequest"}},{"kind":"Field","name":{"kind":"Name","value":"lastMessageAt"}},{"kind":"Field","name":{"kind":"Name","value":"accountLink"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"assignee"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"sentBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"prospect"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"imageUrl"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"color"}}]}},{"kind":"Field","name":{"kind":"Name","value":"status"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"color"}}]}},{"kind":"Field","name":{"kind":"Name","value":"valuation"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<InboxPageQuery, InboxPageQueryVariables>;
 export const ThreadsWithProspectThreadsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ThreadsWithProspectThreads"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"prospect"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"threads"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ThreadsWithProspectThreadsQuery, ThreadsWithProspectThreadsQueryVariables>;
 export const CollectionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Collections"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"imageUrl"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"accountLinks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"platformId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"imageUrl"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"syncedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"color"}}]}},{"kind":"Field","name":{"kind":"Name","value":"statuses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"color"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<CollectionsQuery, CollectionsQueryVariables>;

@@ -18,16 +18,31 @@ export function demoTeam(harness: Harness): TeamState {
 
 export const globalId = (typename: string, id: string) => encodeGlobalID(typename, id);
 
-/** Runs an operation expected to succeed; returns its data. */
+/** Root fields are nullable; an operation that succeeded answered every one of them. */
+export type Answered<TData> = { [K in keyof TData]: NonNullable<TData[K]> };
+
+/** Runs an operation expected to succeed: no error, and every root field answered. Returns its data. */
 export async function mutate<TData, TVariables>(
   harness: Harness,
   operation: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
-): Promise<TData> {
+): Promise<Answered<TData>> {
   const { body } = await harness.graphql(operation, { variables });
   expect(body.errors).toBeUndefined();
   if (!body.data) throw new Error('no data');
-  return body.data;
+  for (const [field, value] of Object.entries(body.data)) expect(value, field).not.toBeNull();
+  return body.data as Answered<TData>;
+}
+
+/**
+ * Root fields are nullable: an operation whose every field failed answers `data` with each of them null
+ * (never `data: null`, which would also lose the fields that succeeded).
+ */
+export function expectEveryRootFieldNull(body: GraphQLResponse<unknown>) {
+  expect(body.data).toBeTypeOf('object');
+  const fields = Object.entries(body.data ?? {});
+  expect(fields.length).toBeGreaterThan(0);
+  expect(Object.fromEntries(fields)).toEqual(Object.fromEntries(fields.map(([field]) => [field, null])));
 }
 
 /**
@@ -46,7 +61,7 @@ export async function expectRefused(
     variables,
   });
   expect(status).toBe(200);
-  expect(body.data).toBeNull();
+  expectEveryRootFieldNull(body);
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   expect(body.errors?.[0]?.message).toContain(field);
   expect(writesOf(harness)).toEqual([]);
@@ -60,7 +75,7 @@ export function expectUpstreamError(
   status: number,
   method: string,
 ) {
-  expect(body.data).toBeNull();
+  expectEveryRootFieldNull(body);
   expect(body.errors).toHaveLength(1);
   const error = body.errors?.[0];
   expect(error?.extensions).toMatchObject({ code, upstream: { status, method } });
