@@ -29,7 +29,7 @@ const valueObjects = [
 ];
 /** Mutation payloads: Graphcache writes a mutation's result without keying it (the objects inside are keyed). */
 const payloads = (name: string) => name.endsWith('Payload');
-const keys: KeyingConfig = {};
+const keys: KeyingConfig = Object.fromEntries(valueObjects.map((name) => [name, () => null]));
 
 const warnings: string[] = [];
 afterEach(() => {
