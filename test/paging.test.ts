@@ -109,8 +109,8 @@ describe('Relay paging over the upstream keyset cursor', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     if (first?.pageInfo.hasNextPage) {
       const next = await harness.graphql<{ events: { edges: Array<{ node: { seq: number } }> } }>(
-        'query ($after: Int) { events(first: 2, after: $after) { edges { node { seq } } } }',
-        { variables: { after: Number(first.pageInfo.endCursor) } },
+        'query ($after: String) { events(first: 2, after: $after) { edges { node { seq } } } }',
+        { variables: { after: first.pageInfo.endCursor } },
       );
       expect(next.body.data?.events.edges[0]?.node.seq).toBeGreaterThan(seqs.at(-1) ?? 0);
     }
