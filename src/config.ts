@@ -39,6 +39,7 @@ const environmentSchema = z.object({
     ),
   MAX_DEPTH: integer(1, 100).default(12),
   MAX_ALIASES: integer(0, 1000).default(30),
+  MAX_DIRECTIVES: integer(1, 1000).default(50),
   MAX_COST: integer(1, 1_000_000).default(50_000),
   MAX_TOKENS: integer(10, 1_000_000).default(5_000),
   /** The most Inbox API calls one operation may make, estimated before it runs (src/schema/cost.ts). */

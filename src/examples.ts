@@ -23,7 +23,7 @@ export const EXAMPLES: ExampleOperation[] = [
     },
     query: `# The first page of the inbox, with everything a row shows.
 query InboxPage {
-  team { name currency }
+  team { id name currency }
   threads(first: 50) {
     pageInfo { hasNextPage endCursor }
     edges {
@@ -31,15 +31,16 @@ query InboxPage {
         id
         done
         lastMessageAt
-        accountLink { username status }
-        assignee { name }
-        lastMessage { content createdAt direction sentBy { name } }
+        accountLink { id username status }
+        assignee { id name }
+        lastMessage { id content createdAt direction sentBy { id name } }
         prospect {
+          id
           displayName
           handle
           imageUrl
-          tags { name color }
-          status { name color }
+          tags { id name color }
+          status { id name color }
           valuation
         }
       }
@@ -54,7 +55,7 @@ query InboxPage {
     query: `# Unassigned requests, oldest first. Filter groups combine with AND, ids inside a group with OR.
 query Requests {
   threads(first: 20, inbox: REQUESTS, sortOrder: ASC, filter: { assignees: { none: true } }) {
-    edges { node { id prospect { displayName tags { name } } lastMessage { content } } }
+    edges { node { id prospect { id displayName tags { id name } } lastMessage { id content } } }
   }
 }
 `,
@@ -68,7 +69,7 @@ query Conversation {
     edges {
       node {
         id
-        prospect { displayName }
+        prospect { id displayName }
         messages(first: 20) {
           isSyncing
           pageInfo { hasNextPage endCursor }
@@ -79,8 +80,8 @@ query Conversation {
               createdAt
               direction
               isEdited
-              sentBy { name }
-              author { __typename ... on AccountLink { username } ... on Prospect { handle } }
+              sentBy { id name }
+              author { __typename ... on AccountLink { id username } ... on Prospect { id handle } }
             }
           }
         }
@@ -116,9 +117,9 @@ query Prospect($platformId: String!) {
     displayName
     notes
     valuation
-    status { name }
-    tags { name }
-    threads { id accountLink { username } lastMessageAt }
+    status { id name }
+    tags { id name }
+    threads { id accountLink { id username } lastMessageAt }
   }
 }
 `,
@@ -132,7 +133,7 @@ query Prospect($platformId: String!) {
 query Events {
   events(first: 10) {
     pageInfo { hasNextPage endCursor }
-    edges { node { seq type timestamp data } }
+    edges { node { id seq type timestamp data } }
   }
 }
 `,

@@ -71,7 +71,7 @@ describe('GraphiQL in headless Chromium', () => {
 
       // The result pane shows what the simulator holds for the demo team.
       const team = harness.simulator.store.teamByToken(DEMO_TOKEN)?.team;
-      expect(body.data.team).toEqual({ name: team?.name, currency: team?.currency });
+      expect(body.data.team).toEqual({ id: expect.any(String), name: team?.name, currency: team?.currency });
       const shown = () => editorText(page.locator('.graphiql-response'));
       await expect.poll(shown).toContain(`"name": "${team?.name}"`);
       expect(await shown()).toContain(`"currency": "${team?.currency}"`);

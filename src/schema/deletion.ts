@@ -3,6 +3,8 @@ import { builder } from '../graphql/builder.js';
 /** The answer of every deletion. */
 export const DeletePayload = builder.objectRef<{ deletedId: string }>('DeletePayload');
 DeletePayload.implement({
+  // A name other subgraphs use for the same shape: shareable, so composing beside one is not a conflict.
+  shareable: true,
   description:
     'The answer to a deletion. Clients should evict `deletedId` from their caches ' +
     '(Apollo: `cache.evict({ id: cache.identify(...) })`).',
