@@ -58,6 +58,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Yoga counts the body as it streams in (chunked ones too) and answers 413 at the limit.
+    maxRequestBodySize: config.MAX_BODY_BYTES,
     healthCheckEndpoint: '/health',
     landingPage: false,
     context: ({ request }) =>
@@ -81,7 +83,12 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     plugins: [
       ...useLimits(config),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
-      useInboxWebhooks({ secret: config.INBOX_WEBHOOK_SECRET, hub, logger }),
+      useInboxWebhooks({
+        secret: config.INBOX_WEBHOOK_SECRET,
+        hub,
+        logger,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+      }),
       useAutomaticPersistedQueries(),
       useLookAhead(),
       useOperationLog(),
