@@ -10,6 +10,7 @@ import { EventHub } from './events/hub.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
+import { useUpstreamBudget } from './plugins/budget.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
 import { useLimits } from './plugins/limits.js';
@@ -90,11 +91,13 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         maxBodyBytes: config.MAX_BODY_BYTES,
       }),
       useAutomaticPersistedQueries(),
-      useLookAhead(),
       useOperationLog(),
       useDeferStream(),
       metrics.plugin,
       useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),
+      // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
+      useUpstreamBudget(),
+      useLookAhead(),
     ],
   });
 

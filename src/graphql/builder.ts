@@ -7,7 +7,8 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { callsOf, complexityLimit } from './cost.js';
+import { beforeRootFieldPlugin } from './before-root-field.js';
+import { UNKNOWN_COLLECTION_SIZE } from './cost.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
 
@@ -41,29 +42,33 @@ export const builder = new SchemaBuilder<{
 }>({
   // Fields are non-null unless they say otherwise: nullability follows the upstream contract field by field.
   defaultFieldNullability: false,
-  plugins: [RelayPlugin, ComplexityPlugin, DirectivePlugin, FederationPlugin, ValidationPlugin],
+  plugins: [
+    RelayPlugin,
+    ComplexityPlugin,
+    DirectivePlugin,
+    FederationPlugin,
+    ValidationPlugin,
+    beforeRootFieldPlugin,
+  ],
   // Inputs declare their zod validation beside their fields; a refusal is BAD_USER_INPUT naming the input.
   validation: { validationError },
-  // "Complexity" is the number of Inbox API calls an operation may make (./cost.ts), checked
-  // before any root field runs: one operation cannot spend the team's 300 calls a minute.
+  // "Complexity" is the number of Inbox API calls a field may make (./cost.ts). The whole operation's is
+  // summed and held to MAX_UPSTREAM_CALLS before anything runs (./budget.ts), so no limit is set here. A list
+  // that states no size (a collection) repeats what it holds UNKNOWN_COLLECTION_SIZE times.
   complexity: {
     defaultComplexity: 0,
-    defaultListMultiplier: 1,
-    limit: (context) => ({ complexity: complexityLimit(context.maxUpstreamCalls) }),
-    complexityError: (_kind, { complexity, maxComplexity = 0 }) => {
-      const [calls, limit] = [callsOf(complexity), callsOf(maxComplexity)];
-      return new GraphQLError(
-        `This operation could make up to ${calls} Inbox API calls; the limit is ${limit} ` +
-          '(MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.',
-        { extensions: { code: 'BAD_USER_INPUT', upstreamCalls: calls, maxUpstreamCalls: limit } },
-      );
-    },
+    defaultListMultiplier: UNKNOWN_COLLECTION_SIZE,
   },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
     // Connections are `edges: [XEdge!]!` with `node: X!`: a page never holds holes.
-    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.' },
+    // A page's size is its connection field's multiplier (`first`): its edges do not multiply again.
+    edgesFieldOptions: {
+      nullable: false,
+      description: 'The items of this page, in order.',
+      complexity: { field: 0, multiplier: 1 },
+    },
     nodeFieldOptions: { nullable: false, description: 'The item.' },
     cursorFieldOptions: {
       description: 'Opaque position of the item; pass it as `after` to page on from it.',

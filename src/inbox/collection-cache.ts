@@ -24,7 +24,7 @@ export type CachedCollection =
  *   failures are dropped at once and never cached.
  */
 export class CollectionCache {
-  private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+  private readonly entries = new Map<string, { expires: number; value: Promise<unknown>; size?: number }>();
   /** Token key → team id. A token never changes team, so this only needs bounding. */
   private readonly teamOfToken = new Map<string, string>();
   private readonly secret = randomBytes(32);
@@ -54,16 +54,31 @@ export class CollectionCache {
       return hit.value as Promise<T>;
     }
     const value = load();
-    this.entries.set(key, { expires: now + this.ttlMs, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
+    const entry: { expires: number; value: Promise<unknown>; size?: number } = {
+      expires: now + this.ttlMs,
+      value,
+    };
+    this.entries.set(key, entry);
+    value.then(
+      (loaded) => {
+        if (Array.isArray(loaded)) entry.size = loaded.length;
+      },
+      () => {
+        if (this.entries.get(key)?.value === value) this.entries.delete(key);
+      },
+    );
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
     return value;
+  }
+
+  /** How many items a cached collection held when it was read; `undefined` unless cached and loaded. */
+  sizeOf(tokenKey: string, collection: CachedCollection): number | undefined {
+    const hit = this.entries.get(`${tokenKey}:${collection}`);
+    return hit && hit.expires > Date.now() ? hit.size : undefined;
   }
 
   /** Records which team a token belongs to, so that a write through one token refreshes the others. */

@@ -1,9 +1,7 @@
 import {
-  type DocumentNode,
   type FieldNode,
   type GraphQLField,
-  type GraphQLSchema,
-  getOperationAST,
+  type GraphQLResolveInfo,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -27,12 +25,16 @@ import { MESSAGE_PAGE, messagePageQuery } from '../schema/message/connection.js'
  *   Speculative: under an empty list, or when no message was sent from Inbox, the field reads nothing. So
  *   the API starts them only while a cross-request cache keeps them (`InboxApi.warm`).
  * Mutations get none: a write clears what the request read.
+ *
+ * Nothing starts before the operation has passed every check: this runs as each root field starts (after the
+ * upstream-call budget, src/plugins/budget.ts, and once that field's arguments are valid), for what that
+ * field selects.
  */
 export const useLookAhead = (): Plugin => ({
   onExecute: ({ args }) => {
     // Yoga types the execution context as its initial one; ours was merged in by createContext.
     const context = args.contextValue as YogaInitialContext & Context;
-    lookAhead(args.schema, args.document, args.operationName, args.variableValues, context.inbox);
+    context.beforeRootField = (info) => lookAhead(info, context.inbox);
   },
 });
 
@@ -53,41 +55,34 @@ interface SelectedField {
   node: FieldNode;
 }
 
-function lookAhead(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  variables: Record<string, unknown> | null | undefined,
-  inbox: InboxApi,
-): void {
-  const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'query') return; // a write clears the loaders: nothing to start before it
+/** What one root field selects, from its own nodes (the root field itself included). */
+function lookAhead(info: GraphQLResolveInfo, inbox: InboxApi): void {
+  if (info.operation.operation !== 'query') return; // a write clears the loaders: nothing to start before it
+  const variables = info.variableValues;
   const wanted = new Set<WarmableCollection>();
-  const typeInfo = new TypeInfo(schema);
+  const typeInfo = new TypeInfo(info.schema, info.parentType);
   const enclosing: SelectedField[] = [];
-  visit(
-    operation,
-    visitWithTypeInfo(typeInfo, {
-      Field: {
-        enter(node) {
-          const selected = {
-            coordinate: `${typeInfo.getParentType()?.name}.${node.name.value}`,
-            field: typeInfo.getFieldDef(),
-            node,
-          };
-          for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
-          const parent = enclosing.at(-1);
-          if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
-            startMessagePage(inbox, parent, selected, variables);
-          }
-          enclosing.push(selected);
-        },
-        leave() {
-          enclosing.pop();
-        },
+  const visitor = visitWithTypeInfo(typeInfo, {
+    Field: {
+      enter(node) {
+        const selected = {
+          coordinate: `${typeInfo.getParentType()?.name}.${node.name.value}`,
+          field: typeInfo.getFieldDef(),
+          node,
+        };
+        for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
+        const parent = enclosing.at(-1);
+        if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
+          startMessagePage(inbox, parent, selected, variables);
+        }
+        enclosing.push(selected);
       },
-    }),
-  );
+      leave() {
+        enclosing.pop();
+      },
+    },
+  });
+  for (const node of info.fieldNodes) visit(node, visitor);
   inbox.warm(wanted);
 }
 
