@@ -13,6 +13,7 @@ import { useAutomaticPersistedQueries } from './plugins/apq.js';
 import { useUpstreamBudget } from './plugins/budget.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
+import { useInputSizeLimits } from './plugins/input-size.js';
 import { useLimits } from './plugins/limits.js';
 import { useLookAhead } from './plugins/look-ahead.js';
 import { useMetrics } from './plugins/metrics.js';
@@ -82,6 +83,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     renderGraphiQL,
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins: [
+      useInputSizeLimits(),
       ...useLimits(config),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useInboxWebhooks({

@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { beforeRootFieldPlugin } from './before-root-field.js';
 import { UNKNOWN_COLLECTION_SIZE } from './cost.js';
+import { boundedJson } from './json-input.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
 
@@ -128,30 +129,32 @@ builder.scalarType('JSON', {
   description:
     'Any JSON value, passed through as the Inbox API sent it (for shapes the API leaves undocumented).',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: function parseJsonLiteral(node: ValueNode): unknown {
-    switch (node.kind) {
-      case Kind.STRING:
-      case Kind.BOOLEAN:
-        return node.value;
-      case Kind.INT:
-      case Kind.FLOAT:
-        return Number(node.value);
-      case Kind.LIST:
-        return node.values.map(parseJsonLiteral);
-      case Kind.OBJECT:
-        return Object.fromEntries(
-          node.fields.map((field) => [field.name.value, parseJsonLiteral(field.value)]),
-        );
-      case Kind.NULL:
-        return null;
-      default:
-        throw new GraphQLError('JSON literals cannot contain variables', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
-    }
-  },
+  parseValue: (value) => boundedJson(value),
+  parseLiteral: (node) => boundedJson(parseJsonLiteral(node)),
 });
+
+function parseJsonLiteral(node: ValueNode): unknown {
+  switch (node.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.LIST:
+      return node.values.map(parseJsonLiteral);
+    case Kind.OBJECT:
+      return Object.fromEntries(
+        node.fields.map((field) => [field.name.value, parseJsonLiteral(field.value)]),
+      );
+    case Kind.NULL:
+      return null;
+    default:
+      throw new GraphQLError('JSON literals cannot contain variables', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+  }
+}
 
 /** The schema types of this builder, for helpers that take Pothos builders as parameters. */
 export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
