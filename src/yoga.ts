@@ -40,7 +40,7 @@ export interface Facade {
 /** The facade: the long-lived parts (transport, caches, event hub, metrics) wired into one Yoga server. */
 export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
   const registry = new Registry();
-  const metrics = useMetrics(registry);
+  const metrics = useMetrics(registry, config.METRICS_OPERATION_NAMES);
   const transport = new InboxTransport({
     baseUrl: config.INBOX_API_URL,
     timeoutMs: config.INBOX_TIMEOUT_MS,
