@@ -106,6 +106,19 @@ export function maskError(error: unknown, message: string): Error {
 }
 
 /**
+ * An upstream refusal of what the caller sent (a 4xx: an unknown id, a bad token, its team's rate limit) or a
+ * missing token: the caller's mistake, not the server's. Logged at debug, without a stack: a caller must not be
+ * able to flood the logs (the operation's log line already records its error codes).
+ */
+export function callersMistake(error: unknown): ErrorCode | undefined {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof MissingTokenError) return 'UNAUTHENTICATED';
+  if (!(original instanceof UpstreamError)) return undefined;
+  const { kind, status = 0 } = original.details;
+  return kind === 'http' && status >= 400 && status < 500 ? codeFor(original.details) : undefined;
+}
+
+/**
  * For `node`/`nodes`: Relay reads an unknown id as `null`, so an upstream 404 becomes `null` there
  * (typed lookups such as `thread(id:)` keep the NOT_FOUND error). Other failures still surface.
  */

@@ -1,11 +1,11 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
-import { maskError } from './errors.js';
+import { callersMistake, maskError } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
@@ -18,6 +18,7 @@ import { useLimits } from './plugins/limits.js';
 import { useLookAhead } from './plugins/look-ahead.js';
 import { useMetrics } from './plugins/metrics.js';
 import { useOperationLog } from './plugins/operation-log.js';
+import { useReadiness } from './plugins/readiness.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
 
@@ -78,7 +79,12 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, String(args[0])),
+      error: (...args) => {
+        const err = args.find((arg) => arg instanceof Error);
+        const code = callersMistake(err);
+        if (code) logger.debug({ code }, 'the upstream refused the caller’s request');
+        else logger.error({ err }, String(args[0]));
+      },
     },
     renderGraphiQL,
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
@@ -96,7 +102,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useOperationLog(),
       useDeferStream(),
       metrics.plugin,
-      useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),
+      useReadiness(() => transport.isReachable(), config.READINESS_CACHE_MS),
       // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
       useUpstreamBudget(),
       useLookAhead(),
