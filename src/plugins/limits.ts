@@ -2,6 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { useNoSuggestions } from './no-suggestions.js';
 
 /**
  * Abusive documents are refused before anything runs: depth, aliases, cost and tokens (graphql-armor), and
@@ -19,9 +20,10 @@ export function useLimits(config: Config): Plugin[] {
     }) as Plugin,
   ];
   if (!config.INTROSPECTION_ENABLED) {
-    plugins.push({
-      onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
-    });
+    plugins.push(
+      { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) },
+      useNoSuggestions(),
+    );
   }
   return plugins;
 }
