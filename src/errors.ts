@@ -87,6 +87,20 @@ export function codeOf(error: GraphQLError): string {
 }
 
 /**
+ * graphql-js refuses some requests before any field runs (variables that do not coerce, an operation name
+ * that names none) with bare errors: no path, no cause, no code. They are the caller's input.
+ */
+function isUncodedRequestError(error: GraphQLError): boolean {
+  const cause = error.originalError;
+  const bare = (candidate: GraphQLError) => candidate.extensions.code === undefined;
+  return (
+    error.path === undefined &&
+    bare(error) &&
+    (cause == null || (cause instanceof GraphQLError && bare(cause)))
+  );
+}
+
+/**
  * Yoga's error masking hook: the one place where failures become client-visible errors.
  * Upstream failures become coded errors; our own GraphQLErrors pass; anything else is masked,
  * never with a stack, URL, header or token (isDev is ignored on purpose).
@@ -101,6 +115,12 @@ export function maskError(error: unknown, message: string): Error {
   if (original instanceof UpstreamError) return upstreamGraphQLError(original, at);
   if (original instanceof MissingTokenError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  if (error instanceof GraphQLError && isUncodedRequestError(error)) {
+    return new GraphQLError(error.message, {
+      ...at,
+      extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+    });
   }
   return yogaMaskError(error, message, false);
 }
