@@ -93,8 +93,11 @@ export function codeOf(error: GraphQLError): string {
 function isUncodedRequestError(error: GraphQLError): boolean {
   const cause = error.originalError;
   const bare = (candidate: GraphQLError) => candidate.extensions.code === undefined;
+  // Yoga marks request errors HTTP 400; its other refusals (CSRF: 403) are not about the input.
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
   return (
     error.path === undefined &&
+    (status === undefined || status === 400) &&
     bare(error) &&
     (cause == null || (cause instanceof GraphQLError && bare(cause)))
   );
