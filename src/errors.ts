@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
 
@@ -87,17 +87,17 @@ export function codeOf(error: GraphQLError): string {
 }
 
 /**
- * graphql-js refuses some requests before any field runs (variables that do not coerce, an operation name
- * that names none) with bare errors: no path, no cause, no code. They are the caller's input.
+ * A variable that does not coerce (a wrong type, an unknown input field, null where a value is required):
+ * graphql-js refuses the request before any field runs, with a bare error (no path, no code) located at the
+ * variable's definition. It is the caller's input. (Other bare errors, e.g. graphql-armor's, are left as
+ * they are.)
  */
-function isUncodedRequestError(error: GraphQLError): boolean {
+function isVariableError(error: GraphQLError): boolean {
   const cause = error.originalError;
   const bare = (candidate: GraphQLError) => candidate.extensions.code === undefined;
-  // Yoga marks request errors HTTP 400; its other refusals (CSRF: 403) are not about the input.
-  const status = (error.extensions.http as { status?: number } | undefined)?.status;
   return (
     error.path === undefined &&
-    (status === undefined || status === 400) &&
+    error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION &&
     bare(error) &&
     (cause == null || (cause instanceof GraphQLError && bare(cause)))
   );
@@ -119,7 +119,7 @@ export function maskError(error: unknown, message: string): Error {
   if (original instanceof MissingTokenError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'UNAUTHENTICATED' } });
   }
-  if (error instanceof GraphQLError && isUncodedRequestError(error)) {
+  if (error instanceof GraphQLError && isVariableError(error)) {
     return new GraphQLError(error.message, {
       ...at,
       extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
