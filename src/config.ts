@@ -42,8 +42,23 @@ const environmentSchema = z.object({
   MAX_DIRECTIVES: integer(1, 1000).default(50),
   MAX_COST: integer(1, 1_000_000).default(50_000),
   MAX_TOKENS: integer(10, 1_000_000).default(5_000),
-  /** The most Inbox API calls one operation may make, estimated before it runs (src/schema/cost.ts). */
+  /** The most Inbox API calls one operation may make, estimated before it runs (src/graphql/budget.ts). */
   MAX_UPSTREAM_CALLS: integer(1, 10_000).default(100),
+  /** Largest request body read on /graphql and /webhooks/inbox; reading stops there (chunked bodies too). */
+  MAX_BODY_BYTES: integer(1_024, 100_000_000).default(262_144),
+  /** How long /readiness reuses its answer, so that probing it cannot load the upstream. */
+  READINESS_CACHE_MS: integer(0, 600_000).default(5_000),
+  /** Operation names that /metrics labels by name; any other operation is labelled `other`. */
+  METRICS_OPERATION_NAMES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/)).max(200)),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

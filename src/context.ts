@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventHub } from './events/hub.js';
+import type { BeforeRootField } from './graphql/before-root-field.js';
 import { createInboxApi, type InboxApi } from './inbox/api.js';
 import type { CollectionCache } from './inbox/collection-cache.js';
 import type { InboxTransport } from './inbox/rest-client.js';
@@ -13,6 +14,8 @@ export interface Context {
   /** MAX_UPSTREAM_CALLS: the budget the complexity plugin holds each operation to. */
   maxUpstreamCalls: number;
   events: EventSource;
+  /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */
+  beforeRootField?: BeforeRootField;
 }
 
 /** Where `inboxEvents` gets live events: signed webhooks through the hub, else polling GET /events. */

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
 
@@ -87,6 +87,27 @@ export function codeOf(error: GraphQLError): string {
 }
 
 /**
+ * A variable that does not coerce (a wrong type, an unknown input field, null where a value is required):
+ * graphql-js refuses the request before any field runs, with a bare error (no path, no code) located at the
+ * variable's definition. graphql-jit (src/plugins/jit.ts) raises the same refusals with the same messages,
+ * but with no location. It is the caller's input. (Other bare errors, e.g. graphql-armor's, are left as
+ * they are.)
+ */
+function isVariableError(error: GraphQLError): boolean {
+  const cause = error.originalError;
+  const bare = (candidate: GraphQLError) => candidate.extensions?.code === undefined;
+  const atVariable =
+    error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION ||
+    (error.nodes === undefined && /^Variable "\$\w+" /.test(error.message));
+  return (
+    error.path === undefined &&
+    atVariable &&
+    bare(error) &&
+    (cause == null || (cause instanceof GraphQLError && bare(cause)))
+  );
+}
+
+/**
  * Yoga's error masking hook: the one place where failures become client-visible errors.
  * Upstream failures become coded errors; our own GraphQLErrors pass; anything else is masked,
  * never with a stack, URL, header or token (isDev is ignored on purpose).
@@ -102,7 +123,27 @@ export function maskError(error: unknown, message: string): Error {
   if (original instanceof MissingTokenError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'UNAUTHENTICATED' } });
   }
+  if (error instanceof GraphQLError && isVariableError(error)) {
+    return new GraphQLError(error.message, {
+      ...at,
+      extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+    });
+  }
   return yogaMaskError(error, message, false);
+}
+
+/**
+ * An upstream refusal of what the caller sent (a 4xx: an unknown id, a bad token, its team's rate limit) or a
+ * missing token: the caller's mistake, not the server's. Logged at debug, without a stack: a caller must not be
+ * able to flood the logs (the operation's log line already records its error codes).
+ */
+export function callersMistake(error: unknown): ErrorCode | undefined {
+  if (error instanceof GraphQLError && isVariableError(error)) return 'BAD_USER_INPUT';
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof MissingTokenError) return 'UNAUTHENTICATED';
+  if (!(original instanceof UpstreamError)) return undefined;
+  const { kind, status = 0 } = original.details;
+  return kind === 'http' && status >= 400 && status < 500 ? codeFor(original.details) : undefined;
 }
 
 /**

@@ -1,23 +1,25 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
-import { maskError } from './errors.js';
+import { callersMistake, maskError } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
-import { useBudgetMemo } from './plugins/budget-memo.js';
+import { useUpstreamBudget } from './plugins/budget.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
+import { useInputSizeLimits } from './plugins/input-size.js';
 import { useJit } from './plugins/jit.js';
 import { useLimits } from './plugins/limits.js';
 import { useLookAhead } from './plugins/look-ahead.js';
 import { useMetrics } from './plugins/metrics.js';
 import { useOperationLog } from './plugins/operation-log.js';
+import { useReadiness } from './plugins/readiness.js';
 import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
@@ -42,7 +44,7 @@ export interface Facade {
 /** The facade: the long-lived parts (transport, caches, event hub, metrics) wired into one Yoga server. */
 export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
   const registry = new Registry();
-  const metrics = useMetrics(registry);
+  const metrics = useMetrics(registry, config.METRICS_OPERATION_NAMES);
   const transport = new InboxTransport({
     baseUrl: config.INBOX_API_URL,
     timeoutMs: config.INBOX_TIMEOUT_MS,
@@ -67,6 +69,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Yoga counts the body as it streams in (chunked ones too) and answers 413 at the limit.
+    maxRequestBodySize: config.MAX_BODY_BYTES,
     healthCheckEndpoint: '/health',
     landingPage: false,
     context: ({ request }) =>
@@ -83,17 +87,24 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, String(args[0])),
+      error: (...args) => {
+        const err = args.find((arg) => arg instanceof Error);
+        const code = callersMistake(err);
+        if (code) logger.debug({ code }, 'the upstream refused the caller’s request');
+        else logger.error({ err }, String(args[0]));
+      },
     },
     renderGraphiQL,
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins: [
+      useInputSizeLimits(),
       ...useLimits(config),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useInboxWebhooks({
         secret: config.INBOX_WEBHOOK_SECRET,
         hub,
         logger,
+        maxBodyBytes: config.MAX_BODY_BYTES,
         onEvent: (event) => collectionCache.teamChanged(event.teamId),
       }),
       useAutomaticPersistedQueries(),
@@ -101,11 +112,12 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useOperationLog(),
       metrics.plugin,
       useResponseCache(responseCache),
-      useBudgetMemo(),
-      useLookAhead(),
       useDeferStream(),
       useJit(),
-      useReadinessCheck({ endpoint: '/readiness', check: () => transport.isReachable() }),
+      useReadiness(() => transport.isReachable(), config.READINESS_CACHE_MS),
+      // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
+      useUpstreamBudget(),
+      useLookAhead(),
     ],
   });
 

@@ -60,3 +60,34 @@ it('logs one line per operation: name, duration, upstream calls and error codes'
   ]);
   expect(calls).toBe(2);
 });
+
+it('a caller’s mistake (an upstream 4xx, no token) is logged at debug without a stack; upstream failures at error', async () => {
+  const levels = () => harness.logLines.map((line) => JSON.parse(line) as { level: number; msg: string });
+  harness.logLines.length = 0;
+  for (let index = 0; index < 20; index++) {
+    await harness.graphql(`{ thread(id: "unknown${index}") { id } }`);
+  }
+  await harness.graphql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Thread { id } } }', {
+    variables: {
+      r: Array.from({ length: 10 }, (_, index) => ({ __typename: 'Thread', inboxId: `gone${index}` })),
+    },
+  });
+  await harness.graphql('{ team { name } }', { token: null });
+  await harness.graphql('{ team { name } }', { token: 'a-wrong-token' });
+  // Variables that do not coerce (refused by graphql-jit or graphql-js): the caller's input, too.
+  await harness.graphql('query ($first: Int) { threads(first: $first) { edges { cursor } } }', {
+    variables: { first: ['not', 'an', 'int'] },
+  });
+
+  expect(levels().filter((line) => line.level >= 40)).toEqual([]);
+  expect(harness.logLines.join('\n')).not.toContain('"stack"');
+  // Each operation still has its one line, with its error codes.
+  const operations = levels().filter((line) => line.msg === 'graphql operation');
+  expect(operations).toHaveLength(24);
+  expect(harness.logLines.filter((line) => line.includes('NOT_FOUND')).length).toBeGreaterThanOrEqual(21);
+
+  harness.logLines.length = 0;
+  harness.simulator.injectFault({ kind: 'status', status: 500, path: '/team', times: 2 });
+  await harness.graphql('{ team { name } }');
+  expect(levels().filter((line) => line.level >= 50)).toHaveLength(1);
+});

@@ -18,6 +18,7 @@ describe('the response cache, over real HTTP', () => {
         RESPONSE_CACHE_TTL_MS: '60000',
         COLLECTION_CACHE_TTL_MS: '60000',
         INBOX_WEBHOOK_SECRET: SECRET,
+        METRICS_OPERATION_NAMES: 'Page',
       },
     });
   });
@@ -206,7 +207,7 @@ describe('ResponseCache', () => {
 
 async function requestCount(harness: Harness): Promise<number> {
   const metrics = await (await fetch(`${harness.server.url}/metrics`)).text();
-  const counted = metrics.match(/^graphql_envelop_request\{[^}]*operationName="Page"[^}]*\} (\d+)$/m);
+  const counted = metrics.match(/^graphql_operations_total\{[^}]*operation="Page"[^}]*\} (\d+)$/m);
   return Number(counted?.[1] ?? 0);
 }
 

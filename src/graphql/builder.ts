@@ -7,8 +7,9 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import type { Context } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { budgetAlreadyChecked } from '../plugins/budget-memo.js';
-import { callsOf, complexityLimit } from './cost.js';
+import { beforeRootFieldPlugin } from './before-root-field.js';
+import { UNKNOWN_COLLECTION_SIZE } from './cost.js';
+import { boundedJson } from './json-input.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
 
@@ -42,31 +43,33 @@ export const builder = new SchemaBuilder<{
 }>({
   // Fields are non-null unless they say otherwise: nullability follows the upstream contract field by field.
   defaultFieldNullability: false,
-  plugins: [RelayPlugin, ComplexityPlugin, DirectivePlugin, FederationPlugin, ValidationPlugin],
+  plugins: [
+    RelayPlugin,
+    ComplexityPlugin,
+    DirectivePlugin,
+    FederationPlugin,
+    ValidationPlugin,
+    beforeRootFieldPlugin,
+  ],
   // Inputs declare their zod validation beside their fields; a refusal is BAD_USER_INPUT naming the input.
   validation: { validationError },
-  // "Complexity" is the number of Inbox API calls an operation may make (./cost.ts), checked
-  // before any root field runs: one operation cannot spend the team's 300 calls a minute.
+  // "Complexity" is the number of Inbox API calls a field may make (./cost.ts). The whole operation's is
+  // summed and held to MAX_UPSTREAM_CALLS before anything runs (./budget.ts), so no limit is set here. A list
+  // that states no size (a collection) repeats what it holds UNKNOWN_COLLECTION_SIZE times.
   complexity: {
     defaultComplexity: 0,
-    defaultListMultiplier: 1,
-    // An operation already found within the budget (same document, variables and limit) skips the walk.
-    limit: (context) =>
-      budgetAlreadyChecked(context) ? {} : { complexity: complexityLimit(context.maxUpstreamCalls) },
-    complexityError: (_kind, { complexity, maxComplexity = 0 }) => {
-      const [calls, limit] = [callsOf(complexity), callsOf(maxComplexity)];
-      return new GraphQLError(
-        `This operation could make up to ${calls} Inbox API calls; the limit is ${limit} ` +
-          '(MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.',
-        { extensions: { code: 'BAD_USER_INPUT', upstreamCalls: calls, maxUpstreamCalls: limit } },
-      );
-    },
+    defaultListMultiplier: UNKNOWN_COLLECTION_SIZE,
   },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
     // Connections are `edges: [XEdge!]!` with `node: X!`: a page never holds holes.
-    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.' },
+    // A page's size is its connection field's multiplier (`first`): its edges do not multiply again.
+    edgesFieldOptions: {
+      nullable: false,
+      description: 'The items of this page, in order.',
+      complexity: { field: 0, multiplier: 1 },
+    },
     nodeFieldOptions: { nullable: false, description: 'The item.' },
     cursorFieldOptions: {
       description: 'Opaque position of the item; pass it as `after` to page on from it.',
@@ -135,30 +138,32 @@ builder.scalarType('JSON', {
   description:
     'Any JSON value, passed through as the Inbox API sent it (for shapes the API leaves undocumented).',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: function parseJsonLiteral(node: ValueNode): unknown {
-    switch (node.kind) {
-      case Kind.STRING:
-      case Kind.BOOLEAN:
-        return node.value;
-      case Kind.INT:
-      case Kind.FLOAT:
-        return Number(node.value);
-      case Kind.LIST:
-        return node.values.map(parseJsonLiteral);
-      case Kind.OBJECT:
-        return Object.fromEntries(
-          node.fields.map((field) => [field.name.value, parseJsonLiteral(field.value)]),
-        );
-      case Kind.NULL:
-        return null;
-      default:
-        throw new GraphQLError('JSON literals cannot contain variables', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
-    }
-  },
+  parseValue: (value) => boundedJson(value),
+  parseLiteral: (node) => boundedJson(parseJsonLiteral(node)),
 });
+
+function parseJsonLiteral(node: ValueNode): unknown {
+  switch (node.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.LIST:
+      return node.values.map(parseJsonLiteral);
+    case Kind.OBJECT:
+      return Object.fromEntries(
+        node.fields.map((field) => [field.name.value, parseJsonLiteral(field.value)]),
+      );
+    case Kind.NULL:
+      return null;
+    default:
+      throw new GraphQLError('JSON literals cannot contain variables', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+  }
+}
 
 /** The schema types of this builder, for helpers that take Pothos builders as parameters. */
 export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

@@ -42,6 +42,8 @@ function decodeNodeId(value: string): { typename: string; id: string } | null {
 
 /** The global id of `typename` or a raw Inbox id, as the raw Inbox id. */
 export function inboxIdOf(value: string, typename: NodeTypeName): Parsed<string> {
+  // Federation keys arrive as any JSON (`_Any`): only a string can be an id.
+  if (typeof value !== 'string') return { refusal: `is not a ${typename} id` };
   const global = decodeNodeId(value);
   if (global) {
     if (global.typename !== typename)
@@ -71,6 +73,7 @@ export function prospectNodeKeyOf(nodeId: string): Parsed<{ platform: string; pl
 
 /** A Prospect global id (platform + X user id), or a raw Inbox id (externalId). */
 export function prospectKeyOf(value: string): Parsed<ProspectKey> {
+  if (typeof value !== 'string') return { refusal: 'is not a Prospect id' };
   const global = decodeNodeId(value);
   if (global?.typename === 'Prospect') return prospectNodeKeyOf(global.id);
   if (global) return { refusal: `must be a Prospect id, not a ${global.typename} id` };
@@ -102,6 +105,7 @@ export function messageNodeKeyOf(nodeId: string): Parsed<MessageKey> {
 
 /** The global id of a Message (which names its thread too). */
 export function messageKeyOf(value: string): Parsed<MessageKey> {
+  if (typeof value !== 'string') return { refusal: 'must be a Message id (the global `id` of a Message)' };
   const global = decodeNodeId(value);
   if (global?.typename === 'Message') return messageNodeKeyOf(global.id);
   return { refusal: 'must be a Message id (the global `id` of a Message)' };

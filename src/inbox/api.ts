@@ -60,6 +60,14 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
       return session.rest.attempts;
     },
     /**
+     * How many items a team collection holds, when a cross-request cache knows it (for the upstream-call
+     * estimate, before anything is read); `undefined` otherwise.
+     */
+    knownSize(collection: 'members' | 'accountLinks'): number | undefined {
+      if (!cache || tokenKey === undefined) return undefined;
+      return cache.sizeOf(tokenKey, collection === 'members' ? 'members' : 'account-links');
+    },
+    /**
      * Starts reading collections that the operation will probably need, beside its other calls. Only while
      * a cross-request cache keeps them: then a read now is one that later requests won't make.
      */

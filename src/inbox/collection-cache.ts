@@ -148,6 +148,24 @@ export class CollectionCache {
     return (entry.settled.value as { id?: string }).id;
   }
 
+  /**
+   * How many items a cached collection held when it was read (the token's own copy, else its team's), for
+   * the upstream-call estimate; `undefined` unless cached and loaded.
+   */
+  sizeOf(tokenKey: string, collection: CachedCollection): number | undefined {
+    const now = Date.now();
+    const teamId = this.teamOfToken.get(tokenKey);
+    for (const entry of [
+      this.entries.get(`${tokenKey}:${collection}`),
+      this.shared.get(`${teamId}:${collection}`),
+    ]) {
+      if (entry?.settled && entry.expires > now && Array.isArray(entry.settled.value)) {
+        return entry.settled.value.length;
+      }
+    }
+    return undefined;
+  }
+
   /** The team's write generation: it changes with every write or event that may change what the team reads. */
   generation(teamId: string): number {
     return this.everyTeam + (this.teamGenerations.get(teamId) ?? 0);

@@ -214,6 +214,8 @@ export class RestClient {
   private async attempt(target: Target, body: unknown): Promise<unknown> {
     const { method, route, path } = target;
     if (this.token === null) throw new MissingTokenError();
+    // Serialised before anything is sent: a failure here is ours, not the upstream being unreachable.
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     const remaining = this.deadline - Date.now();
     const timeoutMs = Math.min(this.transport.options.timeoutMs, remaining);
     if (timeoutMs <= 0)
@@ -232,7 +234,7 @@ export class RestClient {
       response = await this.transport.fetch(target.url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: payload,
         signal: controller.signal,
       });
       const text = await response.text();

@@ -2,6 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { useNoSuggestions } from './no-suggestions.js';
 
 /** The configuration variable behind each document limit, named in `extensions.limit` of its refusal. */
 type DocumentLimit = 'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_DIRECTIVES' | 'MAX_COST' | 'MAX_TOKENS';
@@ -45,9 +46,10 @@ export function useLimits(config: Config): Plugin[] {
     }) as Plugin,
   ];
   if (!config.INTROSPECTION_ENABLED) {
-    plugins.push({
-      onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
-    });
+    plugins.push(
+      { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) },
+      useNoSuggestions(),
+    );
   }
   return plugins;
 }

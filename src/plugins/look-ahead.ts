@@ -1,9 +1,7 @@
 import {
-  type DocumentNode,
   type FieldNode,
   type GraphQLField,
-  type GraphQLSchema,
-  getOperationAST,
+  type GraphQLResolveInfo,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -27,12 +25,16 @@ import { MESSAGE_PAGE, messagePageQuery } from '../schema/message/connection.js'
  *   Speculative: under an empty list, or when no message was sent from Inbox, the field reads nothing. So
  *   the API starts them only while a cross-request cache keeps them (`InboxApi.warm`).
  * Mutations get none: a write clears what the request read.
+ *
+ * Nothing starts before the operation has passed every check: this runs as each root field starts (after the
+ * upstream-call budget, src/plugins/budget.ts, and once that field's arguments are valid), for what that
+ * field selects.
  */
 export const useLookAhead = (): Plugin => ({
   onExecute: ({ args }) => {
     // Yoga types the execution context as its initial one; ours was merged in by createContext.
     const context = args.contextValue as YogaInitialContext & Context;
-    lookAhead(args.schema, args.document, args.operationName, args.variableValues, context.inbox);
+    context.beforeRootField = (info) => lookAhead(info, context.inbox);
   },
 });
 
@@ -53,75 +55,60 @@ interface SelectedField {
   node: FieldNode;
 }
 
-/** What a look-ahead starts for one operation of a document: the same for every request that sends it. */
+/** What a look-ahead starts for one root field of a document: the same for every request that sends it. */
 interface Plan {
   collections: WarmableCollection[];
   readsTeam: boolean;
-  /** `thread(id:) { messages }` pairs at the root, whose arguments come from each request's variables. */
+  /** `thread(id:) { messages }` pairs, whose arguments come from each request's variables. */
   messagePages: Array<{ thread: SelectedField; messages: SelectedField }>;
 }
 
-/** Plans by document (Yoga reuses the parsed document of a query it has seen) and operation name. */
-const plans = new WeakMap<DocumentNode, Map<string, Plan | null>>();
+/** Plans by root field node: Yoga reuses the parsed document of a query it has seen, so they are walked once. */
+const plans = new WeakMap<FieldNode, Plan>();
 
-function lookAhead(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  variables: Record<string, unknown> | null | undefined,
-  inbox: InboxApi,
-): void {
-  let byOperation = plans.get(document);
-  if (!byOperation) {
-    byOperation = new Map();
-    plans.set(document, byOperation);
+function lookAhead(info: GraphQLResolveInfo, inbox: InboxApi): void {
+  if (info.operation.operation !== 'query') return; // a write clears the loaders: nothing to start before it
+  const key = info.fieldNodes[0];
+  if (!key) return;
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = planOf(info);
+    plans.set(key, plan);
   }
-  let plan = byOperation.get(operationName ?? '');
-  if (plan === undefined) {
-    plan = planOf(schema, document, operationName);
-    byOperation.set(operationName ?? '', plan);
+  for (const { thread, messages } of plan.messagePages) {
+    startMessagePage(inbox, thread, messages, info.variableValues);
   }
-  if (plan === null) return;
-  for (const { thread, messages } of plan.messagePages) startMessagePage(inbox, thread, messages, variables);
   inbox.warm(plan.collections, { team: plan.readsTeam });
 }
 
-/** The walk of the operation with the schema's types, once per document; `null` for a mutation. */
-function planOf(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-): Plan | null {
-  const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'query') return null; // a write clears the loaders: nothing to start before it
+/** What one root field selects, from its own nodes (the root field itself included). */
+function planOf(info: GraphQLResolveInfo): Plan {
   const wanted = new Set<WarmableCollection>();
   const plan: Plan = { collections: [], readsTeam: false, messagePages: [] };
-  const typeInfo = new TypeInfo(schema);
+  const typeInfo = new TypeInfo(info.schema, info.parentType);
   const enclosing: SelectedField[] = [];
-  visit(
-    operation,
-    visitWithTypeInfo(typeInfo, {
-      Field: {
-        enter(node) {
-          const selected = {
-            coordinate: `${typeInfo.getParentType()?.name}.${node.name.value}`,
-            field: typeInfo.getFieldDef(),
-            node,
-          };
-          for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
-          if (selected.coordinate === 'Query.team') plan.readsTeam = true;
-          const parent = enclosing.at(-1);
-          if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
-            plan.messagePages.push({ thread: parent, messages: selected });
-          }
-          enclosing.push(selected);
-        },
-        leave() {
-          enclosing.pop();
-        },
+  const visitor = visitWithTypeInfo(typeInfo, {
+    Field: {
+      enter(node) {
+        const selected = {
+          coordinate: `${typeInfo.getParentType()?.name}.${node.name.value}`,
+          field: typeInfo.getFieldDef(),
+          node,
+        };
+        for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
+        if (selected.coordinate === 'Query.team') plan.readsTeam = true;
+        const parent = enclosing.at(-1);
+        if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
+          plan.messagePages.push({ thread: parent, messages: selected });
+        }
+        enclosing.push(selected);
       },
-    }),
-  );
+      leave() {
+        enclosing.pop();
+      },
+    },
+  });
+  for (const node of info.fieldNodes) visit(node, visitor);
   plan.collections = [...wanted];
   return plan;
 }

@@ -6,8 +6,6 @@ import type { EventHub } from '../events/hub.js';
 import type { InboxEvent } from '../inbox/types.js';
 
 export const WEBHOOK_PATH = '/webhooks/inbox';
-/** An event envelope is a few KB; anything far larger is not one. */
-const MAX_BODY_BYTES = 1_000_000;
 /** Signatures older (or newer) than this are refused, against replays (Inbox documents ~5 minutes). */
 const TOLERANCE_SECONDS = 300;
 
@@ -52,15 +50,41 @@ export function signWebhook(secret: string, rawBody: string, nowSeconds: number)
  * POST /webhooks/inbox: signed Inbox webhooks feed the `inboxEvents` subscription. Without
  * INBOX_WEBHOOK_SECRET the endpoint does not exist (404): unsigned events are never accepted.
  */
+/**
+ * The body as text, read chunk by chunk and abandoned as soon as it passes `maxBytes` (`null` then): a chunked
+ * body without Content-Length is counted as it arrives, never buffered whole.
+ */
+export async function readBodyWithin(request: Request, maxBytes: number): Promise<string | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return null;
+  if (!request.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function useInboxWebhooks({
   secret,
   hub,
   logger,
+  maxBodyBytes,
   onEvent,
 }: {
   secret?: string;
   hub: EventHub;
   logger: Logger;
+  /** MAX_BODY_BYTES. */
+  maxBodyBytes: number;
   /** Called with each new event (redeliveries excluded), e.g. to make the team's cached answers stale. */
   onEvent?: (event: InboxEvent) => void;
 }): Plugin {
@@ -71,12 +95,8 @@ export function useInboxWebhooks({
         endResponse(fetchAPI.Response.json(body, { status }));
       if (!secret) return answer(404, { error: 'Webhooks are off: set INBOX_WEBHOOK_SECRET.' });
       if (request.method !== 'POST') return answer(405, { error: 'POST only.' });
-      if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
-        return answer(413, { error: 'Too large for an Inbox event.' });
-      }
-      const rawBody = await request.text();
-      if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES)
-        return answer(413, { error: 'Too large for an Inbox event.' });
+      const rawBody = await readBodyWithin(request, maxBodyBytes);
+      if (rawBody === null) return answer(413, { error: 'Too large for an Inbox event (MAX_BODY_BYTES).' });
       const signature = request.headers.get('x-inbox-signature');
       if (!verifySignature(secret, signature, rawBody, Math.floor(Date.now() / 1000))) {
         logger.warn('refused an Inbox webhook with a bad or stale signature');

@@ -1,6 +1,5 @@
 import { resolveNodes } from '@pothos/plugin-relay';
 import { builder } from '../graphql/builder.js';
-import { UPSTREAM_COST } from '../graphql/cost.js';
 import { globalIdOf } from '../graphql/ids.js';
 import { refusal } from '../graphql/inputs.js';
 
@@ -8,6 +7,7 @@ import { refusal } from '../graphql/inputs.js';
  * `node` and `nodes`, Relay's refetch fields. Each id is decoded and checked as the typed arguments check ids
  * (type, shape, length) before anything is loaded; a malformed id is BAD_USER_INPUT, and inside `nodes` it
  * fails only its own item. Each type loads through its `loadOne` (the loaders: batched, de-duplicated).
+ * Their cost is counted per id and per type by the upstream-call budget (src/graphql/budget.ts).
  */
 const NodeInterface = builder.nodeInterfaceRef();
 
@@ -15,7 +15,6 @@ builder.queryFields((t) => ({
   node: t.field({
     type: NodeInterface,
     nullable: true,
-    complexity: UPSTREAM_COST.oneCall,
     description: 'Any object by its global `id`; `null` when there is none.',
     args: { id: t.arg.id({ required: true, description: 'A global `id`.' }) },
     resolve: async (_root, { id }, context, info) => {
@@ -28,7 +27,6 @@ builder.queryFields((t) => ({
   nodes: t.field({
     type: [NodeInterface],
     nullable: { list: true, items: true },
-    complexity: ({ ids }) => UPSTREAM_COST.perItem(ids.length),
     description: 'Objects by their global ids, in order; `null` where none was found.',
     args: { ids: t.arg.idList({ required: true, description: 'Global ids.' }) },
     resolve: async (_root, { ids }, context, info) => {

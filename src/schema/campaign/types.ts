@@ -1,5 +1,6 @@
 import { nullIfNotFound } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import type { Campaign } from '../../inbox/types.js';
 import { referencedInboxId } from '../entities.js';
 import { AccountLinkObject, CampaignObject } from '../refs.js';
@@ -75,6 +76,7 @@ builder.node(CampaignObject, {
     accountLinks: t.field({
       type: [AccountLinkObject],
       nullable: true,
+      complexity: UPSTREAM_COST.collection('accountLinks'),
       description: 'Account links that send for this campaign (from the account-link collection).',
       resolve: (campaign, _args, context) => context.inbox.accountLinks.byIds(campaign.accountLinkIds ?? []),
     }),

@@ -106,7 +106,7 @@ builder.node(ProspectObject, {
     threads: t.field({
       type: [ThreadObject],
       nullable: true,
-      complexity: UPSTREAM_COST.fewItems,
+      complexity: UPSTREAM_COST.threadsOfProspect,
       description:
         'Every thread with this prospect (one per account link): one `GET /threads/lookup-by-username` ' +
         'covers all of them, and primes the thread loader.',

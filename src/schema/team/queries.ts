@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { inboxId } from '../../graphql/inputs.js';
 import { AccountLinkObject, MemberObject, TeamObject } from '../refs.js';
 
@@ -12,6 +13,7 @@ builder.queryFields((t) => ({
   members: t.field({
     type: [MemberObject],
     nullable: true,
+    complexity: UPSTREAM_COST.collection('members'),
     description:
       'Every member of the team. One `GET /members`, shared by every member lookup of the request.',
     resolve: (_root, _args, context) => context.inbox.members.all(),
@@ -30,6 +32,7 @@ builder.queryFields((t) => ({
   accountLinks: t.field({
     type: [AccountLinkObject],
     nullable: true,
+    complexity: UPSTREAM_COST.collection('accountLinks'),
     description: 'Every account link of the team. One `GET /account-links`, shared by the whole request.',
     resolve: (_root, _args, context) => context.inbox.accountLinks.all(),
   }),

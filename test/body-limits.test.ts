@@ -1,0 +1,92 @@
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.js';
+
+const LIMIT = 64 * 1024;
+const harness = useHarness({
+  config: { MAX_BODY_BYTES: String(LIMIT), INBOX_WEBHOOK_SECRET: 'whsec-body-limits' },
+});
+
+/** What the client saw: the status, and how much of its body it had handed to the socket by then. */
+interface Sent {
+  status: number | undefined;
+  sentBytes: number;
+}
+
+/**
+ * POSTs up to `totalBytes` as a chunked body (no Content-Length), 64 KB at a time, respecting backpressure,
+ * and stops as soon as an answer arrives: a server that reads the whole body lets it all through first.
+ */
+function postChunked(path: string, totalBytes: number): Promise<Sent> {
+  const { hostname, port } = new URL(harness.server.url);
+  return new Promise((resolve) => {
+    let sentBytes = 0;
+    let answered: number | undefined;
+    const req = request(
+      {
+        host: hostname,
+        port,
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      },
+      (response) => {
+        answered = response.statusCode;
+        response.resume();
+        response.on('end', () => resolve({ status: answered, sentBytes }));
+        response.on('error', () => resolve({ status: answered, sentBytes }));
+      },
+    );
+    req.on('error', () => resolve({ status: answered, sentBytes }));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    req.write('{"query":"{ team { name } }","variables":{"padding":"');
+    const pump = () => {
+      while (answered === undefined && sentBytes < totalBytes) {
+        sentBytes += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      if (answered === undefined) req.end('"}}');
+    };
+    pump();
+  });
+}
+
+const TOTAL = 64 * 1024 * 1024;
+
+describe('request bodies are read only up to MAX_BODY_BYTES', () => {
+  it.each(['/graphql', '/webhooks/inbox'])(
+    '%s: a chunked body past the limit is answered 413 before it is all sent',
+    async (path) => {
+      const { status, sentBytes } = await postChunked(path, TOTAL);
+      expect(status).toBe(413);
+      // The client could push socket buffers' worth past the limit, not the 64 MB it offered.
+      expect(sentBytes).toBeLessThan(TOTAL / 4);
+      expect(harness.simulator.calls).toEqual([]);
+    },
+  );
+
+  it.each(['/graphql', '/webhooks/inbox'])(
+    '%s: a Content-Length past the limit is answered 413 without reading the body',
+    async (path) => {
+      const body = JSON.stringify({ query: '{ team { name } }', variables: { padding: 'x'.repeat(LIMIT) } });
+      const response = await fetch(`${harness.server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-token' },
+        body,
+      });
+      expect(response.status).toBe(413);
+      expect(harness.simulator.calls).toEqual([]);
+    },
+  );
+
+  it('a GraphQL body within the limit runs as usual', async () => {
+    const { status, body } = await harness.graphql('{ team { name } }', {
+      variables: { padding: 'x'.repeat(LIMIT / 2) },
+    });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+  });
+});
