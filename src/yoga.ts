@@ -6,7 +6,8 @@ import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { maskError } from './errors.js';
-import { EventHub } from './events/hub.js';
+import { EventTargetBus } from './events/bus.js';
+import { LiveEvents } from './events/live.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
@@ -30,12 +31,12 @@ export interface Facade {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   transport: InboxTransport;
   collectionCache: CollectionCache;
-  hub: EventHub;
+  events: LiveEvents;
   registry: Registry;
   close(): void;
 }
 
-/** The facade: the long-lived parts (transport, caches, event hub, metrics) wired into one Yoga server. */
+/** The facade: the long-lived parts (transport, caches, live events, metrics) wired into one Yoga server. */
 export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
   const registry = new Registry();
   const metrics = useMetrics(registry);
@@ -48,12 +49,13 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     onAttempt: metrics.onUpstreamAttempt,
   });
   const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS);
-  const hub = new EventHub();
-  const events = {
-    hub,
-    live: config.INBOX_WEBHOOK_SECRET !== undefined,
-    pollIntervalMs: config.EVENTS_POLL_INTERVAL_MS,
-  };
+  const events = new LiveEvents({
+    bus: new EventTargetBus(),
+    // With a webhook secret, webhooks feed the bus; without, one poller per team does.
+    pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
+    maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
+    logger,
+  });
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -81,7 +83,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     plugins: [
       ...useLimits(config),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
-      useInboxWebhooks({ secret: config.INBOX_WEBHOOK_SECRET, hub, logger }),
+      useInboxWebhooks({ secret: config.INBOX_WEBHOOK_SECRET, events, logger }),
       useAutomaticPersistedQueries(),
       useLookAhead(),
       useOperationLog(),
@@ -91,5 +93,15 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     ],
   });
 
-  return { yoga, transport, collectionCache, hub, registry, close: () => transport.close() };
+  return {
+    yoga,
+    transport,
+    collectionCache,
+    events,
+    registry,
+    close: () => {
+      events.close();
+      transport.close();
+    },
+  };
 }

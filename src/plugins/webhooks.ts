@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { EventHub } from '../events/hub.js';
+import type { LiveEvents } from '../events/live.js';
 import type { InboxEvent } from '../inbox/types.js';
 
 export const WEBHOOK_PATH = '/webhooks/inbox';
@@ -54,11 +54,11 @@ export function signWebhook(secret: string, rawBody: string, nowSeconds: number)
  */
 export function useInboxWebhooks({
   secret,
-  hub,
+  events,
   logger,
 }: {
   secret?: string;
-  hub: EventHub;
+  events: LiveEvents;
   logger: Logger;
 }): Plugin {
   return {
@@ -85,7 +85,7 @@ export function useInboxWebhooks({
       } catch {
         return answer(400, { error: 'Not an Inbox event envelope.' });
       }
-      const delivered = hub.publish(event);
+      const delivered = events.publish(event);
       logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
       return answer(200, { received: true, duplicate: !delivered });
     },
