@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
@@ -8,6 +9,7 @@ import { type Context, createContext } from './context.js';
 import { maskError } from './errors.js';
 import { EventTargetBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
+import { serveGraphQLOverWebSocket } from './graphql-ws.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
@@ -33,6 +35,8 @@ export interface Facade {
   collectionCache: CollectionCache;
   events: LiveEvents;
   registry: Registry;
+  /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
+  serveWebSocket(server: Server): { close(): Promise<void> };
   close(): void;
 }
 
@@ -99,6 +103,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     collectionCache,
     events,
     registry,
+    serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
     close: () => {
       events.close();
       transport.close();

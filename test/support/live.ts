@@ -1,0 +1,72 @@
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { InboxEvent } from '../../src/inbox/types.js';
+import { signWebhook, WEBHOOK_PATH } from '../../src/plugins/webhooks.js';
+import { DEMO_TOKEN } from '../../src/simulator/index.js';
+import type { Harness } from './harness.js';
+
+/** Helpers for the live-event tests: clients of every transport, and waits that are always bounded. */
+
+export const WEBHOOK_SECRET = 'whsec_test_0123456789';
+
+/** Waits (bounded, 5 s) until `condition` holds; fails the test otherwise. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function teamOf(harness: Harness, token = DEMO_TOKEN) {
+  const team = harness.simulator.store.teamByToken(token);
+  if (!team) throw new Error('the team is seeded');
+  return team;
+}
+
+/** Upstream `GET /events` calls the simulator has received so far. */
+export const eventReads = (harness: Harness) =>
+  harness.simulator.calls.filter((call) => call.path === '/events').length;
+
+/** A graphql-ws client at default settings, over a real socket; `authorization` goes in connectionParams. */
+export function wsClient(
+  harness: Harness,
+  options: { authorization?: unknown; headers?: Record<string, string> } = {},
+): Client {
+  const url = `${harness.server.url.replace(/^http/, 'ws')}/graphql`;
+  const headers = options.headers;
+  return createClient({
+    url,
+    webSocketImpl: headers
+      ? class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers });
+          }
+        }
+      : WebSocket,
+    connectionParams: 'authorization' in options ? { authorization: options.authorization } : undefined,
+    lazy: true,
+  });
+}
+
+/** Posts an event to the facade's webhook endpoint, signed like the Inbox does. */
+export async function postWebhook(harness: Harness, event: unknown, signature?: string) {
+  const body = JSON.stringify(event);
+  return fetch(`${harness.server.url}${WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-inbox-signature': signature ?? signWebhook(WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000)),
+    },
+    body,
+  });
+}
+
+/** The team's newest event in the simulator's log. */
+export function lastEvent(harness: Harness, token = DEMO_TOKEN): InboxEvent {
+  const event = teamOf(harness, token).events.at(-1);
+  if (!event) throw new Error('the log is empty');
+  return event;
+}
