@@ -19,6 +19,7 @@ import { useLimits } from './plugins/limits.js';
 import { useLookAhead } from './plugins/look-ahead.js';
 import { useMetrics } from './plugins/metrics.js';
 import { useOperationLog } from './plugins/operation-log.js';
+import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
 
@@ -86,6 +87,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins: [
       ...useLimits(config),
+      useRefuseSingleConnectionSSE('/graphql'),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useInboxWebhooks({ secret: config.INBOX_WEBHOOK_SECRET, events, logger }),
       useAutomaticPersistedQueries(),
