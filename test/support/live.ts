@@ -1,3 +1,4 @@
+import type { ExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { InboxEvent } from '../../src/inbox/types.js';
@@ -69,4 +70,52 @@ export function lastEvent(harness: Harness, token = DEMO_TOKEN): InboxEvent {
   const event = teamOf(harness, token).events.at(-1);
   if (!event) throw new Error('the log is empty');
   return event;
+}
+
+/** A raw GraphQL-over-SSE subscription (distinct connections): its payloads as they come, and a way to leave. */
+export function sseSubscribe(
+  harness: Harness,
+  query: string,
+  { variables = {}, token = DEMO_TOKEN }: { variables?: Record<string, unknown>; token?: string } = {},
+) {
+  const controller = new AbortController();
+  const payloads: ExecutionResult[] = [];
+  let ended = false;
+  const done = (async () => {
+    const response = await fetch(`${harness.server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({ query, variables }),
+      signal: controller.signal,
+    });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = message.split('\n').find((line) => line.startsWith('data: '));
+        if (message.startsWith('event: next') && data) payloads.push(JSON.parse(data.slice(6)));
+      }
+    }
+  })()
+    .catch((error: unknown) => {
+      if (!(controller.signal.aborted && error instanceof Error && error.name === 'AbortError')) throw error;
+    })
+    .finally(() => {
+      ended = true;
+    });
+  return {
+    payloads,
+    /** The stream was closed by the server (or left). */
+    ended: () => ended,
+    done,
+    /** Leaves: the connection is closed, as when a browser tab goes away. */
+    leave: () => controller.abort(),
+  };
 }
