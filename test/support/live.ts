@@ -27,9 +27,11 @@ export function teamOf(harness: Harness, token = DEMO_TOKEN) {
   return team;
 }
 
-/** Upstream `GET /events` calls the simulator has received so far. */
-export const eventReads = (harness: Harness) =>
-  harness.simulator.calls.filter((call) => call.path === '/events').length;
+/** Upstream `GET /events` calls the simulator has received so far (of one team, if given). */
+export const eventReads = (harness: Harness, teamId?: string) =>
+  harness.simulator.calls.filter(
+    (call) => call.path === '/events' && (teamId === undefined || call.teamId === teamId),
+  ).length;
 
 /** A graphql-ws client at default settings, over a real socket; `authorization` goes in connectionParams. */
 export function wsClient(
