@@ -45,7 +45,7 @@ export type InboxChangesSubscriptionVariables = Exact<{
 
 export type InboxChangesSubscription = { inboxChanges:
     | { __typename: 'MessageChanged', id: string, seq: number, type: string }
-    | { __typename: 'MessageCreated', id: string, seq: number, type: string, message: { id: string, content: string, direction: MessageDirection }, thread: { id: string, lastMessageAt: string | null, lastMessage: { id: string, content: string } | null } }
+    | { __typename: 'MessageCreated', id: string, seq: number, type: string, message: { id: string, content: string, direction: MessageDirection } | null, thread: { id: string, lastMessageAt: string | null, lastMessage: { id: string, content: string } | null } | null }
     | { __typename: 'MessageDeleted', id: string, seq: number, type: string }
     | { __typename: 'OtherInboxChange', id: string, seq: number, type: string }
     | { __typename: 'ProspectChanged', id: string, seq: number, type: string, prospect: { id: string, notes: string | null, tags: Array<{ id: string, name: string }> | null, status: { id: string, name: string } | null } }
@@ -53,7 +53,7 @@ export type InboxChangesSubscription = { inboxChanges:
     | { __typename: 'StatusDeleted', id: string, seq: number, type: string }
     | { __typename: 'TagChanged', id: string, seq: number, type: string, tag: { id: string, name: string, color: string } }
     | { __typename: 'TagDeleted', deletedId: string, id: string, seq: number, type: string }
-    | { __typename: 'ThreadChanged', id: string, seq: number, type: string, thread: { id: string, done: boolean, assignee: { id: string, name: string | null } | null } }
+    | { __typename: 'ThreadChanged', id: string, seq: number, type: string, thread: { id: string, done: boolean, assignee: { id: string, name: string | null } | null } | null }
     | { __typename: 'ThreadDeleted', id: string, seq: number, type: string }
    };
 

@@ -153,14 +153,17 @@ changeRef('MessageCreated').implement({
   description: '`message.created`: a message was sent or received.',
   interfaces: [InboxChangeInterface],
   fields: (t) => ({
+    // Nullable like `message` and `thread` of the other changes, so one selection can ask for them all.
     message: t.field({
       type: MessageObject,
-      description: 'The new message.',
+      nullable: true,
+      description: 'The new message (from the payload).',
       resolve: (change) => change.message,
     }),
     thread: t.field({
       type: ThreadObject,
-      description: 'Its thread, with the new `lastMessage` and `lastMessageAt`.',
+      nullable: true,
+      description: 'Its thread, with the new `lastMessage` and `lastMessageAt` (from the payload).',
       resolve: (change) => change.thread,
     }),
   }),
@@ -216,7 +219,8 @@ changeRef('ThreadChanged').implement({
   fields: (t) => ({
     thread: t.field({
       type: ThreadObject,
-      description: 'The thread as it is now.',
+      nullable: true,
+      description: 'The thread as of the event (from the payload).',
       resolve: (change) => change.thread,
     }),
   }),
