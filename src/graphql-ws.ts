@@ -85,12 +85,17 @@ export function serveGraphQLOverWebSocket(server: Server, { yoga, origins }: Web
     /** Closes every socket (1001 Going away), which ends their subscriptions. */
     close: async () => {
       server.off('upgrade', onUpgrade);
-      await graphqlWs.dispose();
+      const disposed = graphqlWs.dispose();
+      // A client that does not answer the close handshake is cut off after a second, not ws's 30 s.
+      const cutOff = setTimeout(() => {
+        for (const client of sockets.clients) client.terminate();
+      }, 1_000);
+      await disposed;
+      clearTimeout(cutOff);
     },
   };
 }
 
-/** Yoga's enveloped execute and subscribe, handed to graphql-ws through the root value (Yoga's own recipe). */
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => OperationResult;
   subscribe: (args: ExecutionArgs) => OperationResult;

@@ -68,6 +68,26 @@ describe('in webhook mode', () => {
     expect(harness.facade.events.openFor(harness.facade.collectionCache.keyOf(DEMO_TOKEN))).toBe(0);
   }, 120_000);
 
+  it('a client that leaves before its subscription started leaves no slot or listener behind', async () => {
+    const tokenKey = harness.facade.collectionCache.keyOf(DEMO_TOKEN);
+    for (let round = 0; round < 20; round++) {
+      if (round % 2 === 0) {
+        // The team lookup (which authenticates) takes a while upstream: leave while it is under way.
+        harness.facade.collectionCache.clear();
+        harness.simulator.injectFault({ kind: 'slow', delayMs: 50, path: '/team' });
+      }
+      const hasty = Array.from({ length: 10 }, () => sseSubscribe(harness, EVENTS));
+      await sleep(round % 5);
+      for (const subscription of hasty) subscription.leave();
+      await Promise.all(hasty.map((subscription) => subscription.done));
+    }
+    await sleep(100); // the slow lookups answer
+    await until(
+      () => listening() === 0 && harness.facade.events.openFor(tokenKey) === 0,
+      'every subscription ended on the server',
+    );
+  });
+
   it('delivers a webhook whose seq is lower than one already delivered, and each event id once', async () => {
     const subscription = sseSubscribe(harness, EVENTS);
     await until(() => listening() === 1, 'the subscriber listens');

@@ -82,24 +82,22 @@ export class LiveEvents {
   /**
    * Opens a subscription for the caller: refused at once over the token's cap (no upstream call), then the
    * caller's team is read (which authenticates it). The stream replays the log after `afterSeq` first, then
-   * follows live events, each event id once.
+   * follows live events, each event id once. It takes its slot, listener and poller only when first read,
+   * and gives them back when it ends: a stream abandoned unread (the client left during the team lookup)
+   * holds nothing.
    */
   async open(
     inbox: InboxApi,
     tokenKey: string | undefined,
     options: StreamOptions,
   ): Promise<AsyncIterable<StreamItem>> {
-    const release = tokenKey === undefined ? () => undefined : this.takeSlot(tokenKey);
-    try {
-      const team = await inbox.team.get();
-      return endingWith(this.stream(team.id, inbox, options), release);
-    } catch (error) {
-      release();
-      throw error;
-    }
+    if (tokenKey !== undefined) this.refuseOverCap(tokenKey);
+    const team = await inbox.team.get();
+    return this.stream(team.id, inbox, tokenKey, options);
   }
 
-  private takeSlot(tokenKey: string): () => void {
+  /** Refuses with TOO_MANY_SUBSCRIPTIONS when the token holds as many subscriptions as allowed. */
+  private refuseOverCap(tokenKey: string): void {
     const max = this.options.maxSubscriptionsPerToken;
     const open = this.openFor(tokenKey);
     if (open >= max) {
@@ -109,7 +107,12 @@ export class LiveEvents {
         { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', maxSubscriptions: max } },
       );
     }
-    this.subscriptionsOfToken.set(tokenKey, open + 1);
+  }
+
+  /** Takes one of the token's subscription slots (or refuses); returns its release. */
+  private takeSlot(tokenKey: string): () => void {
+    this.refuseOverCap(tokenKey);
+    this.subscriptionsOfToken.set(tokenKey, this.openFor(tokenKey) + 1);
     let held = true;
     return () => {
       if (!held) return;
@@ -120,9 +123,22 @@ export class LiveEvents {
     };
   }
 
-  private stream(teamId: string, inbox: InboxApi, { afterSeq, types }: StreamOptions): Repeater<StreamItem> {
+  private stream(
+    teamId: string,
+    inbox: InboxApi,
+    tokenKey: string | undefined,
+    { afterSeq, types }: StreamOptions,
+  ): Repeater<StreamItem> {
     const wanted = types?.length ? new Set(types) : undefined;
     return new Repeater<StreamItem>(async (push, stop) => {
+      let release: () => void;
+      try {
+        // Checked again: subscriptions opened at the same moment all passed the check in `open`.
+        release = tokenKey === undefined ? () => undefined : this.takeSlot(tokenKey);
+      } catch (error) {
+        await push(new StreamFailure(error));
+        return stop();
+      }
       let stopped = false;
       const stopping = stop.then(() => {
         stopped = true;
@@ -171,6 +187,7 @@ export class LiveEvents {
       } finally {
         unsubscribe();
         membership?.leave();
+        release();
       }
       if (failure && !stopped) await push(failure);
       stop();
@@ -197,23 +214,4 @@ async function replay(
     if (!page.hasMore || page.lastSeq === null) break;
   }
   return last;
-}
-
-/**
- * The stream, with `cleanup` run once when it ends, however it ends. A Repeater starts its executor at the
- * first `next()`, so a stream closed before it was read would otherwise never run the executor's own.
- */
-function endingWith<T>(stream: Repeater<T>, cleanup: () => void): AsyncGenerator<T> {
-  const ended = <R>(result: Promise<R>) => result.finally(cleanup);
-  const generator: AsyncGenerator<T> = {
-    next: () =>
-      stream.next().then((result) => {
-        if (result.done) cleanup();
-        return result;
-      }),
-    return: (value) => ended(stream.return(value)),
-    throw: (error) => ended(stream.throw(error)),
-    [Symbol.asyncIterator]: () => generator,
-  };
-  return generator;
 }
