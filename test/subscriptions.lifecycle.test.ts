@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ExecutionResult } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxEvent } from '../src/inbox/types.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
-import { useHarness } from './support/harness.js';
+import { type Harness, useHarness } from './support/harness.js';
 import {
   eventReads,
   lastEvent,
@@ -34,10 +34,33 @@ function collectGarbage(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
+/**
+ * Subscriptions a test opened are left after it, even when it failed, and the next test starts once the server
+ * is quiet: every upstream call answered, and no subscription of the team left (including streams whose
+ * client left while their team lookup was under way, which Yoga starts and ends a moment later).
+ */
+function leaveAfterEach(harness: Harness, listening: () => number) {
+  const opened: Array<{ leave(): void }> = [];
+  afterEach(async () => {
+    for (const subscription of opened.splice(0)) subscription.leave();
+    await until(
+      () => harness.simulator.calls.every((call) => call.status !== 0),
+      'every upstream call answered',
+    );
+    await sleep(200);
+    await until(() => listening() === 0, 'no subscription left');
+  });
+  return <T extends { leave(): void }>(subscription: T): T => {
+    opened.push(subscription);
+    return subscription;
+  };
+}
+
 describe('in webhook mode', () => {
   const harness = useHarness({ config: { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET } });
   const teamId = () => teamOf(harness).team.id;
   const listening = () => harness.facade.events.bus.listening(teamId());
+  const opened = leaveAfterEach(harness, listening);
 
   it('5 000 subscribers that come and go leave nothing behind: no listener, no slot, a flat heap', async () => {
     const gc = collectGarbage();
@@ -81,7 +104,11 @@ describe('in webhook mode', () => {
       for (const subscription of hasty) subscription.leave();
       await Promise.all(hasty.map((subscription) => subscription.done));
     }
-    await sleep(100); // the slow lookups answer
+    await until(
+      () => harness.simulator.calls.every((call) => call.status !== 0),
+      'the slow lookups answered',
+    );
+    await sleep(200); // Yoga starts and ends the streams whose lookup answered after their client left
     await until(
       () => listening() === 0 && harness.facade.events.openFor(tokenKey) === 0,
       'every subscription ended on the server',
@@ -89,7 +116,7 @@ describe('in webhook mode', () => {
   });
 
   it('delivers a webhook whose seq is lower than one already delivered, and each event id once', async () => {
-    const subscription = sseSubscribe(harness, EVENTS);
+    const subscription = opened(sseSubscribe(harness, EVENTS));
     await until(() => listening() === 1, 'the subscriber listens');
     const base = lastEvent(harness);
     const later = { ...base, id: 'evtoutoforder2', seq: base.seq + 2 };
@@ -115,7 +142,7 @@ describe('in webhook mode', () => {
       body: JSON.stringify({ query: EVENTS }),
       signal: stalled.signal,
     });
-    const reader = sseSubscribe(harness, EVENTS);
+    const reader = opened(sseSubscribe(harness, EVENTS));
     await until(() => listening() === 2, 'both subscribers listen');
     const base = lastEvent(harness);
     const padding = 'x'.repeat(2_000);
@@ -147,11 +174,12 @@ describe('in polling mode', () => {
   const teamId = (token = DEMO_TOKEN) => teamOf(harness, token).team.id;
   const listening = () => harness.facade.events.bus.listening(teamId());
   const polling = (token = DEMO_TOKEN) => harness.facade.events.pollers?.polling(teamId(token)) ?? false;
+  const opened = leaveAfterEach(harness, listening);
   const newTag = (name: string, token = DEMO_TOKEN) =>
     harness.graphql(`mutation { createTag(input: { name: "${name}" }) { tag { id } } }`, { token });
 
   it('after the client leaves, no further upstream call within two poll intervals', async () => {
-    const subscription = sseSubscribe(harness, EVENTS);
+    const subscription = opened(sseSubscribe(harness, EVENTS));
     await until(() => polling() && listening() === 1, 'the subscription is live');
     const reads = eventReads(harness);
     await until(() => eventReads(harness) > reads, 'the poller polled', 3 * INTERVAL_MS);
@@ -164,7 +192,7 @@ describe('in polling mode', () => {
 
   it('ten subscribers of a team share one poller: one call per interval, and every one of them gets the event', async () => {
     await sleep(INTERVAL_MS + 100); // the poller of the previous test may resume: start from a cold one
-    const subscriptions = Array.from({ length: 10 }, () => sseSubscribe(harness, EVENTS));
+    const subscriptions = Array.from({ length: 10 }, () => opened(sseSubscribe(harness, EVENTS)));
     await until(
       () => listening() === 10 && eventReads(harness) > 0,
       'ten subscribers, and the poller started',
@@ -190,9 +218,9 @@ describe('in polling mode', () => {
   });
 
   it('when the subscriber whose token polls leaves, the others keep getting events', async () => {
-    const first = sseSubscribe(harness, EVENTS);
+    const first = opened(sseSubscribe(harness, EVENTS));
     await until(() => polling() && listening() === 1, 'the first subscriber polls');
-    const second = sseSubscribe(harness, EVENTS, { token: DEMO_TOKEN });
+    const second = opened(sseSubscribe(harness, EVENTS, { token: DEMO_TOKEN }));
     await until(() => listening() === 2, 'the second subscriber listens');
     first.leave();
     await until(() => listening() === 1, 'the first one left');
@@ -205,7 +233,7 @@ describe('in polling mode', () => {
   });
 
   it('a failed poll loses nothing: subscribers stay, and the next poll delivers what happened', async () => {
-    const subscription = sseSubscribe(harness, EVENTS);
+    const subscription = opened(sseSubscribe(harness, EVENTS));
     await until(() => polling() && eventReads(harness) > 0, 'the poller started');
     await sleep(INTERVAL_MS + 100);
     harness.simulator.injectFault({ kind: 'status', status: 500, path: '/events', times: 6 });
@@ -225,9 +253,9 @@ describe('in polling mode', () => {
 
   it('a token the Inbox API refuses ends its own subscription with UNAUTHENTICATED; the others carry on', async () => {
     await sleep(INTERVAL_MS + 100);
-    const refused = sseSubscribe(harness, EVENTS);
+    const refused = opened(sseSubscribe(harness, EVENTS));
     await until(() => polling() && listening() === 1, 'the first subscriber polls');
-    const other = sseSubscribe(harness, EVENTS);
+    const other = opened(sseSubscribe(harness, EVENTS));
     await until(() => listening() === 2, 'the second subscriber listens');
     harness.simulator.injectFault({ kind: 'status', status: 401, path: '/events', times: 1 });
     await until(() => refused.ended(), 'the refused subscription ended', 4 * INTERVAL_MS);
@@ -240,7 +268,7 @@ describe('in polling mode', () => {
 
   it('a client that reconnects in a loop costs at most one call per interval', async () => {
     await sleep(INTERVAL_MS + 100);
-    const first = sseSubscribe(harness, EVENTS);
+    const first = opened(sseSubscribe(harness, EVENTS));
     await until(() => polling() && eventReads(harness) > 0, 'the poller found the end of the log');
     const reads = eventReads(harness);
     const started = Date.now();
@@ -256,7 +284,7 @@ describe('in polling mode', () => {
   });
 
   it('caps the subscriptions of a token with a coded error, before any upstream call', async () => {
-    const open = Array.from({ length: 12 }, () => sseSubscribe(harness, EVENTS));
+    const open = Array.from({ length: 12 }, () => opened(sseSubscribe(harness, EVENTS)));
     await until(() => listening() === 12, 'twelve subscribers');
     harness.simulator.resetCalls();
     const refused = sseSubscribe(harness, EVENTS);
@@ -267,14 +295,14 @@ describe('in polling mode', () => {
     });
     expect(harness.simulator.calls.filter((call) => call.path !== '/events')).toEqual([]);
     // Another token is not affected, and a slot freed is a slot usable again.
-    const otherTeam = sseSubscribe(harness, EVENTS, { token: SECOND_TEAM_TOKEN });
+    const otherTeam = opened(sseSubscribe(harness, EVENTS, { token: SECOND_TEAM_TOKEN }));
     await until(
       () => harness.facade.events.bus.listening(teamId(SECOND_TEAM_TOKEN)) === 1,
       'another token subscribes',
     );
     open[0]?.leave();
     await until(() => listening() === 11, 'one left');
-    const again = sseSubscribe(harness, EVENTS);
+    const again = opened(sseSubscribe(harness, EVENTS));
     await until(() => listening() === 12, 'a new one took its slot');
     for (const subscription of [...open, again, otherTeam]) subscription.leave();
     await until(() => listening() === 0, 'all left');
@@ -283,7 +311,7 @@ describe('in polling mode', () => {
   it('replays the log after afterSeq, then follows live events, without gaps or repeats', async () => {
     const log = teamOf(harness).events;
     const afterSeq = log.at(-3)?.seq as number;
-    const subscription = sseSubscribe(harness, EVENTS, { variables: { afterSeq } });
+    const subscription = opened(sseSubscribe(harness, EVENTS, { variables: { afterSeq } }));
     await until(() => subscription.payloads.length === 2, 'the replay');
     await newTag('After the replay');
     await until(() => subscription.payloads.length === 3, 'the live event', 4 * INTERVAL_MS);

@@ -10,8 +10,8 @@ import type { Harness } from './harness.js';
 
 export const WEBHOOK_SECRET = 'whsec_test_0123456789';
 
-/** Waits (bounded, 5 s) until `condition` holds; fails the test otherwise. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+/** Waits (bounded, 15 s: the machine may be busy) until `condition` holds; fails the test otherwise. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
