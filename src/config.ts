@@ -23,8 +23,10 @@ const environmentSchema = z.object({
   RESPONSE_CACHE_TTL_MS: integer(0, 60_000).default(1_000),
   /** Signing secret of the Inbox webhook (dashboard, Settings → Webhooks); turns on POST /webhooks/inbox. */
   INBOX_WEBHOOK_SECRET: z.string().min(8).optional(),
-  /** Without webhooks, `inboxEvents` polls GET /events this often per subscriber (each poll is one call). */
+  /** Without webhooks, each team's poller reads GET /events this often while it has subscribers (one call). */
   EVENTS_POLL_INTERVAL_MS: integer(1_000, 600_000).default(10_000),
+  /** Most subscriptions one token may hold open at once (every transport counted); more are refused. */
+  MAX_SUBSCRIPTIONS_PER_TOKEN: integer(1, 10_000).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL_ENABLED: booleanFlag.default(true),
   INTROSPECTION_ENABLED: booleanFlag.default(true),

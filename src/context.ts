@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventHub } from './events/hub.js';
+import type { LiveEvents } from './events/live.js';
 import type { BeforeRootField } from './graphql/before-root-field.js';
 import { createInboxApi, type InboxApi } from './inbox/api.js';
 import type { CollectionCache } from './inbox/collection-cache.js';
@@ -13,17 +13,12 @@ export interface Context {
   logger: Logger;
   /** MAX_UPSTREAM_CALLS: the budget the complexity plugin holds each operation to. */
   maxUpstreamCalls: number;
-  events: EventSource;
+  /** The team's live events, for subscriptions (src/events/live.ts). */
+  events: LiveEvents;
+  /** The caller's token as a keyed hash (never the token): counts its open subscriptions. */
+  tokenKey: string | undefined;
   /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */
   beforeRootField?: BeforeRootField;
-}
-
-/** Where `inboxEvents` gets live events: signed webhooks through the hub, else polling GET /events. */
-export interface EventSource {
-  hub: EventHub;
-  /** True when INBOX_WEBHOOK_SECRET is set, so webhooks feed the hub. */
-  live: boolean;
-  pollIntervalMs: number;
 }
 
 // RFC 6750 b64token: anything else (stray spaces, a missing "Bearer ") is refused without an upstream call.
@@ -38,7 +33,7 @@ export interface ContextDependencies {
   collectionCache: CollectionCache;
   logger: Logger;
   maxUpstreamCalls: number;
-  events: EventSource;
+  events: LiveEvents;
 }
 
 export function createContext(
@@ -46,15 +41,17 @@ export function createContext(
   { transport, collectionCache, logger, maxUpstreamCalls, events }: ContextDependencies,
 ): Context {
   const requestLogger = logger.child({ requestId: request.headers.get('x-request-id') ?? randomUUID() });
+  const token = bearerToken(request.headers.get('authorization'));
   return {
     inbox: createInboxApi({
       transport,
-      token: bearerToken(request.headers.get('authorization')),
+      token,
       logger: requestLogger,
       cache: collectionCache,
     }),
     logger: requestLogger,
     maxUpstreamCalls,
     events,
+    tokenKey: token === null ? undefined : collectionCache.keyOf(token),
   };
 }

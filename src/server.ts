@@ -10,9 +10,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves a facade over HTTP and closes it cleanly (keep-alive sockets included). */
+/** Serves a facade over HTTP and WebSocket, and closes it cleanly (keep-alive sockets and WebSockets included). */
 export async function listen(facade: Facade, port: number, host: string): Promise<RunningServer> {
   const server = createServer(facade.yoga);
+  const websocket = facade.serveWebSocket(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -23,6 +24,7 @@ export async function listen(facade: Facade, port: number, host: string): Promis
     server,
     url: `http://${shownHost}:${address.port}`,
     close: async () => {
+      await websocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       facade.close();

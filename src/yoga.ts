@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -6,7 +7,9 @@ import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { callersMistake, maskError } from './errors.js';
-import { EventHub } from './events/hub.js';
+import { EventTargetBus, notifying } from './events/bus.js';
+import { LiveEvents } from './events/live.js';
+import { serveGraphQLOverWebSocket } from './graphql-ws.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
@@ -21,6 +24,7 @@ import { useMetrics } from './plugins/metrics.js';
 import { useOperationLog } from './plugins/operation-log.js';
 import { useReadiness } from './plugins/readiness.js';
 import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
+import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
 
@@ -36,12 +40,14 @@ export interface Facade {
   transport: InboxTransport;
   collectionCache: CollectionCache;
   responseCache: ResponseCache;
-  hub: EventHub;
+  events: LiveEvents;
   registry: Registry;
+  /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
+  serveWebSocket(server: Server): { close(): Promise<void> };
   close(): void;
 }
 
-/** The facade: the long-lived parts (transport, caches, event hub, metrics) wired into one Yoga server. */
+/** The facade: the long-lived parts (transport, caches, live events, metrics) wired into one Yoga server. */
 export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
   const registry = new Registry();
   const metrics = useMetrics(registry, config.METRICS_OPERATION_NAMES);
@@ -59,12 +65,14 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     ttlMs: Math.min(config.RESPONSE_CACHE_TTL_MS, config.COLLECTION_CACHE_TTL_MS),
     freshness: collectionCache,
   });
-  const hub = new EventHub();
-  const events = {
-    hub,
-    live: config.INBOX_WEBHOOK_SECRET !== undefined,
-    pollIntervalMs: config.EVENTS_POLL_INTERVAL_MS,
-  };
+  const events = new LiveEvents({
+    // Every event of a team (a webhook's or its poller's) makes the team's cached answers stale.
+    bus: notifying(new EventTargetBus(), (event) => collectionCache.teamChanged(event.teamId)),
+    // With a webhook secret, webhooks feed the bus; without, one poller per team does.
+    pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
+    maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
+    logger,
+  });
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -99,13 +107,13 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     plugins: [
       useInputSizeLimits(),
       ...useLimits(config),
+      useRefuseSingleConnectionSSE('/graphql'),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useInboxWebhooks({
         secret: config.INBOX_WEBHOOK_SECRET,
-        hub,
+        events,
         logger,
         maxBodyBytes: config.MAX_BODY_BYTES,
-        onEvent: (event) => collectionCache.teamChanged(event.teamId),
       }),
       useAutomaticPersistedQueries(),
       // The log line and the metrics come before the response cache, so that a cached answer has them too.
@@ -121,5 +129,17 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     ],
   });
 
-  return { yoga, transport, collectionCache, responseCache, hub, registry, close: () => transport.close() };
+  return {
+    yoga,
+    transport,
+    collectionCache,
+    responseCache,
+    events,
+    registry,
+    serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
+    close: () => {
+      events.close();
+      transport.close();
+    },
+  };
 }

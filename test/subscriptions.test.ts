@@ -72,9 +72,9 @@ async function postWebhook(harness: Harness, event: unknown, signature?: string)
   });
 }
 
-/** Waits (bounded) until the hub has `count` subscribers of the team. */
+/** Waits (bounded) until the bus has `count` subscribers of the team. */
 async function untilListening(harness: Harness, teamId: string, count = 1) {
-  for (let attempt = 0; attempt < 300 && harness.facade.hub.listening(teamId) < count; attempt++) {
+  for (let attempt = 0; attempt < 300 && harness.facade.events.bus.listening(teamId) < count; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -137,7 +137,7 @@ describe('inboxEvents fed by signed webhooks', () => {
     };
     const response = await postWebhook(harness, event, signature());
     expect(response.status).toBe(401);
-    expect(harness.facade.hub.publish(event)).toBe(true); // the forged id was never seen
+    expect(harness.facade.events.publish(event)).toBe(true); // the forged id was never seen
   });
 
   it('refuses a body far larger than an event', async () => {

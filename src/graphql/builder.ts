@@ -106,7 +106,8 @@ builder.mutationType({
 });
 
 builder.subscriptionType({
-  description: 'Live updates, over Server-Sent Events (`Accept: text/event-stream`) at `/graphql`.',
+  description:
+    'Live updates at `/graphql`, over Server-Sent Events (`Accept: text/event-stream`) or WebSocket (graphql-ws).',
 });
 
 builder.scalarType('DateTime', {

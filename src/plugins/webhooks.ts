@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { EventHub } from '../events/hub.js';
+import type { LiveEvents } from '../events/live.js';
 import type { InboxEvent } from '../inbox/types.js';
 
 export const WEBHOOK_PATH = '/webhooks/inbox';
@@ -75,18 +75,15 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
 
 export function useInboxWebhooks({
   secret,
-  hub,
+  events,
   logger,
   maxBodyBytes,
-  onEvent,
 }: {
   secret?: string;
-  hub: EventHub;
+  events: LiveEvents;
   logger: Logger;
   /** MAX_BODY_BYTES. */
   maxBodyBytes: number;
-  /** Called with each new event (redeliveries excluded), e.g. to make the team's cached answers stale. */
-  onEvent?: (event: InboxEvent) => void;
 }): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -108,8 +105,7 @@ export function useInboxWebhooks({
       } catch {
         return answer(400, { error: 'Not an Inbox event envelope.' });
       }
-      const delivered = hub.publish(event);
-      if (delivered) onEvent?.(event);
+      const delivered = events.publish(event);
       logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
       return answer(200, { received: true, duplicate: !delivered });
     },

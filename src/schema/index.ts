@@ -21,6 +21,7 @@ import './list/mutations.js';
 import './event/types.js';
 import './event/queries.js';
 import './event/subscription.js';
+import './event/changes.js';
 
 /**
  * The executable schema: a normal GraphQL schema that is also an Apollo Federation v2 subgraph. Each domain

@@ -6,6 +6,19 @@
       }
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "InboxChange": [
+      "MessageChanged",
+      "MessageCreated",
+      "MessageDeleted",
+      "OtherInboxChange",
+      "ProspectChanged",
+      "StatusChanged",
+      "StatusDeleted",
+      "TagChanged",
+      "TagDeleted",
+      "ThreadChanged",
+      "ThreadDeleted"
+    ],
     "MessageAuthor": [
       "AccountLink",
       "Prospect"

@@ -16,6 +16,8 @@ export function threadOperations(session: Session) {
   return {
     /** One page of `GET /threads`; every thread (and its embedded prospect) primes the loaders. */
     page: (query: ThreadQuery) => loaders.threadPage(query),
+    /** A thread known from elsewhere (an event's payload): this request's reads of it reuse it. */
+    remember: (thread: Thread) => primed(thread),
     /** `GET /threads/{id}`, unless this request already saw the thread. */
     byId: (threadId: string) => loaders.thread.load(threadId),
     /** `GET /threads/lookup`: the thread between an account link and a prospect, or `null`. */

@@ -1,0 +1,217 @@
+import { GraphQLError } from 'graphql';
+import { Repeater } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { InboxApi } from '../inbox/api.js';
+import type { InboxEvent } from '../inbox/types.js';
+import type { EventBus } from './bus.js';
+import { type EventPage, type LogReader, type PollerMembership, TeamPollers } from './pollers.js';
+import { RecentIds } from './recent-ids.js';
+
+/** GET /events pages hold 1000 events at most. */
+const LOG_PAGE = 1000;
+/** How many live events a subscriber that does not read may have waiting; the oldest are dropped beyond. */
+const MAX_QUEUED = 1_000;
+/** How many recent event ids are remembered to deliver each event once (per team, and per subscriber). */
+const RECENT_IDS = 1_000;
+
+/** Sent down a subscription in place of an event: its resolver raises the error, then the stream ends. */
+export class StreamFailure {
+  constructor(readonly error: unknown) {}
+}
+
+export type StreamItem = InboxEvent | StreamFailure;
+
+export interface LiveEventsOptions {
+  bus: EventBus;
+  /** Without webhooks, subscribers are fed by polling GET /events this often (one poller per team). */
+  pollIntervalMs?: number;
+  maxSubscriptionsPerToken: number;
+  logger: Logger;
+}
+
+/** What a subscription asks for. */
+export interface StreamOptions {
+  /** Replay the log after this `seq` first. */
+  afterSeq?: number | null;
+  /** Only events of these types. */
+  types?: readonly string[] | null;
+}
+
+/**
+ * The team's live events as subscriptions see them. Webhooks (or the team's poller) publish on the bus;
+ * each subscription is a Repeater: ending it (client gone, socket closed) runs its clean-up at once, even
+ * while it waits for the next event, so nothing outlives the subscriber: no listener, no poller, no slot.
+ */
+export class LiveEvents {
+  readonly pollers: TeamPollers | undefined;
+  private readonly subscriptionsOfToken = new Map<string, number>();
+  private readonly publishedIds = new Map<string, RecentIds>();
+
+  constructor(private readonly options: LiveEventsOptions) {
+    this.pollers =
+      options.pollIntervalMs === undefined
+        ? undefined
+        : new TeamPollers(options.bus, options.pollIntervalMs, options.logger);
+  }
+
+  get bus(): EventBus {
+    return this.options.bus;
+  }
+
+  /** A signed webhook's event, for its team's subscribers; false when this event id was already delivered. */
+  publish(event: InboxEvent): boolean {
+    let seen = this.publishedIds.get(event.teamId);
+    if (!seen) {
+      seen = new RecentIds(RECENT_IDS);
+      this.publishedIds.set(event.teamId, seen);
+    }
+    if (!seen.add(event.id)) return false;
+    this.options.bus.publish(event);
+    return true;
+  }
+
+  /** Subscriptions open for a token, by the token's keyed hash (tests, metrics). */
+  openFor(tokenKey: string): number {
+    return this.subscriptionsOfToken.get(tokenKey) ?? 0;
+  }
+
+  close(): void {
+    this.pollers?.close();
+  }
+
+  /**
+   * Opens a subscription for the caller: refused at once over the token's cap (no upstream call), then the
+   * caller's team is read (which authenticates it). The stream replays the log after `afterSeq` first, then
+   * follows live events, each event id once. It takes its slot, listener and poller only when first read,
+   * and gives them back when it ends: a stream abandoned unread (the client left during the team lookup)
+   * holds nothing.
+   */
+  async open(
+    inbox: InboxApi,
+    tokenKey: string | undefined,
+    options: StreamOptions,
+  ): Promise<AsyncIterable<StreamItem>> {
+    if (tokenKey !== undefined) this.refuseOverCap(tokenKey);
+    const team = await inbox.team.get();
+    return this.stream(team.id, inbox, tokenKey, options);
+  }
+
+  /** Refuses with TOO_MANY_SUBSCRIPTIONS when the token holds as many subscriptions as allowed. */
+  private refuseOverCap(tokenKey: string): void {
+    const max = this.options.maxSubscriptionsPerToken;
+    const open = this.openFor(tokenKey);
+    if (open >= max) {
+      throw new GraphQLError(
+        `This token already has ${open} open subscriptions, the most allowed (MAX_SUBSCRIPTIONS_PER_TOKEN). ` +
+          'Close one first, or share one subscription between the views that need it.',
+        { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', maxSubscriptions: max } },
+      );
+    }
+  }
+
+  /** Takes one of the token's subscription slots (or refuses); returns its release. */
+  private takeSlot(tokenKey: string): () => void {
+    this.refuseOverCap(tokenKey);
+    this.subscriptionsOfToken.set(tokenKey, this.openFor(tokenKey) + 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      const left = this.openFor(tokenKey) - 1;
+      if (left > 0) this.subscriptionsOfToken.set(tokenKey, left);
+      else this.subscriptionsOfToken.delete(tokenKey);
+    };
+  }
+
+  private stream(
+    teamId: string,
+    inbox: InboxApi,
+    tokenKey: string | undefined,
+    { afterSeq, types }: StreamOptions,
+  ): Repeater<StreamItem> {
+    const wanted = types?.length ? new Set(types) : undefined;
+    return new Repeater<StreamItem>(async (push, stop) => {
+      let release: () => void;
+      try {
+        // Checked again: subscriptions opened at the same moment all passed the check in `open`.
+        release = tokenKey === undefined ? () => undefined : this.takeSlot(tokenKey);
+      } catch (error) {
+        await push(new StreamFailure(error));
+        return stop();
+      }
+      let stopped = false;
+      const stopping = stop.then(() => {
+        stopped = true;
+      });
+      // Live events that arrive while the log is replayed or the client is slow to read wait here, in order.
+      const waiting: InboxEvent[] = [];
+      let failure: StreamFailure | undefined;
+      let wake: (() => void) | undefined;
+      const unsubscribe = this.options.bus.subscribe(teamId, (event) => {
+        waiting.push(event);
+        if (waiting.length > MAX_QUEUED) waiting.shift();
+        wake?.();
+      });
+      // A subscription outlives its request: each read gets a fresh API (new deadline, empty memo).
+      const read = (after: number | undefined) =>
+        inbox.renew().events.page({ afterSeq: after, limit: LOG_PAGE }) as Promise<EventPage>;
+      const reader: LogReader = {
+        read,
+        refused: (error) => {
+          failure = new StreamFailure(error);
+          wake?.();
+        },
+      };
+      const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader);
+      const delivered = new RecentIds(RECENT_IDS);
+      const send = async (event: InboxEvent) => {
+        if (stopped || !delivered.add(event.id)) return;
+        if (!wanted || wanted.has(event.type)) await push(event);
+      };
+      try {
+        if (afterSeq !== undefined && afterSeq !== null) {
+          let last = await replay(read, afterSeq, Infinity, send, () => stopped);
+          // A poller that has just started publishes from where it found the end of the log: replay up to there.
+          const position = membership && (await Promise.race([membership.position, stopping]));
+          if (typeof position === 'number' && position > last) {
+            last = await replay(read, last, position, send, () => stopped);
+          }
+        }
+        while (!stopped && !failure) {
+          const next = waiting.shift();
+          if (next) await send(next);
+          else await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopping]);
+        }
+      } catch (error) {
+        failure = new StreamFailure(error);
+      } finally {
+        unsubscribe();
+        membership?.leave();
+        release();
+      }
+      if (failure && !stopped) await push(failure);
+      stop();
+    });
+  }
+}
+
+/**
+ * Reads the log after `after` up to `until` (both `seq`s), page by page, handing each event to `send`
+ * (which waits while the client is slow to read). Returns the last `seq` read.
+ */
+async function replay(
+  read: (after: number) => Promise<EventPage>,
+  after: number,
+  until: number,
+  send: (event: InboxEvent) => Promise<void>,
+  stopped: () => boolean,
+): Promise<number> {
+  let last = after;
+  while (!stopped() && last < until) {
+    const page = await read(last);
+    for (const event of page.events) await send(event);
+    if (page.lastSeq !== null) last = Math.max(last, page.lastSeq);
+    if (!page.hasMore || page.lastSeq === null) break;
+  }
+  return last;
+}

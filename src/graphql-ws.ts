@@ -1,0 +1,127 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ExecutionArgs } from 'graphql';
+import { GraphQLError } from 'graphql';
+import type { OperationResult } from 'graphql-ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { Context } from './context.js';
+
+/** A graphql-ws message carries one operation: far below this. Larger frames close the socket (1009). */
+const MAX_MESSAGE_BYTES = 1_000_000;
+
+export interface WebSocketOptions {
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  /** CORS_ORIGINS: browsers on other origins may not open a socket either (`*`: any). */
+  origins: string[];
+}
+
+/**
+ * GraphQL over WebSocket (the graphql-ws protocol, `graphql-transport-ws`) on the GraphQL endpoint of the
+ * HTTP server, for Apollo's GraphQLWsLink, urql's subscriptionExchange and graphql-ws clients. Every
+ * operation runs through the same Yoga plugins as over HTTP (limits, masking, cost), with a context built
+ * from the token of the connection: `connectionParams.authorization` (or `Authorization`), else the
+ * `Authorization` header of the upgrade request. The upgrade never reaches Yoga, so its CSRF prevention
+ * (meant for requests a browser sends with cookies) does not apply: the token is never a cookie, and a
+ * browser cannot set headers on a WebSocket, so it must send it in `connectionParams`.
+ */
+export function serveGraphQLOverWebSocket(server: Server, { yoga, origins }: WebSocketOptions) {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== yoga.graphqlEndpoint) return refuse(socket, 404, 'Not Found');
+    const origin = request.headers.origin;
+    if (origin !== undefined && !origins.includes('*') && !origins.includes(origin)) {
+      return refuse(socket, 403, 'Forbidden');
+    }
+    sockets.handleUpgrade(request, socket, head, (websocket) =>
+      sockets.emit('connection', websocket, request),
+    );
+  };
+  server.on('upgrade', onUpgrade);
+
+  const graphqlWs = useServer(
+    {
+      // Never put an internal error's message in a close reason.
+      isProd: true,
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (connection, _id, payload) => {
+        const params = {
+          query: payload.query,
+          variables: payload.variables ?? undefined,
+          operationName: payload.operationName ?? undefined,
+          extensions: payload.extensions ?? undefined,
+        };
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          request: requestOf(connection.extra, connection.connectionParams),
+          params,
+        });
+        // A refused document is this operation's error, never the socket's: graphql-armor's limits throw.
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(params.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Unexpected error.')];
+        }
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+        return args;
+      },
+    },
+    sockets,
+  );
+
+  return {
+    /** Closes every socket (1001 Going away), which ends their subscriptions. */
+    close: async () => {
+      server.off('upgrade', onUpgrade);
+      const disposed = graphqlWs.dispose();
+      // A client that does not answer the close handshake is cut off after a second, not ws's 30 s.
+      const cutOff = setTimeout(() => {
+        for (const client of sockets.clients) client.terminate();
+      }, 1_000);
+      await disposed;
+      clearTimeout(cutOff);
+    },
+  };
+}
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+/**
+ * The request an operation's context is built from, as over HTTP: the token of the connection, and the
+ * upgrade request's `x-request-id`. A token in `connectionParams` wins over the upgrade header; one that is
+ * not a string is sent on as an invalid one, so the operation is refused like a malformed header.
+ */
+function requestOf(extra: Extra, connectionParams: Record<string, unknown> | undefined): Request {
+  const headers = new Headers();
+  const requestId = extra.request.headers['x-request-id'];
+  if (typeof requestId === 'string') headers.set('x-request-id', requestId);
+  const fromParams = connectionParams?.authorization ?? connectionParams?.Authorization;
+  const authorization =
+    fromParams === undefined
+      ? extra.request.headers.authorization
+      : typeof fromParams === 'string'
+        ? fromParams
+        : '-';
+  if (authorization !== undefined) headers.set('authorization', authorization);
+  // POST: an operation sent on a socket may be a mutation (Yoga refuses mutations in GET requests).
+  return new Request(`http://localhost${extra.request.url ?? '/'}`, { method: 'POST', headers });
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
