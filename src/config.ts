@@ -50,6 +50,16 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: integer(1_024, 100_000_000).default(262_144),
   /** How long /readiness reuses its answer, so that probing it cannot load the upstream. */
   READINESS_CACHE_MS: integer(0, 600_000).default(5_000),
+  /**
+   * Redis shared by several replicas (e.g. `redis://127.0.0.1:6379`): caches, persisted queries, the team's
+   * call budget, live events and at-most-once sends. Unset: everything stays in this process.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every Redis key and channel: deployments sharing one Redis keep apart. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .default('inbox-facade:'),
   /** Operation names that /metrics labels by name; any other operation is labelled `other`. */
   METRICS_OPERATION_NAMES: z
     .string()

@@ -27,6 +27,7 @@ import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
 import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
+import { connectRedis, type SharedRedis } from './shared/redis.js';
 
 export interface FacadeOptions {
   config: Config;
@@ -41,6 +42,8 @@ export interface Facade {
   collectionCache: CollectionCache;
   responseCache: ResponseCache;
   events: LiveEvents;
+  /** The Redis shared with other replicas (REDIS_URL), if any. */
+  redis: SharedRedis | undefined;
   registry: Registry;
   /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
   serveWebSocket(server: Server): { close(): Promise<void> };
@@ -49,6 +52,10 @@ export interface Facade {
 
 /** The facade: the long-lived parts (transport, caches, live events, metrics) wired into one Yoga server. */
 export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
+  const redis =
+    config.REDIS_URL === undefined
+      ? undefined
+      : connectRedis({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger });
   const registry = new Registry();
   const metrics = useMetrics(registry, config.METRICS_OPERATION_NAMES);
   const transport = new InboxTransport({
@@ -122,7 +129,10 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useResponseCache(responseCache),
       useDeferStream(),
       useJit(),
-      useReadiness(() => transport.isReachable(), config.READINESS_CACHE_MS),
+      useReadiness(
+        { upstream: () => transport.isReachable(), redis: redis && (() => redis.healthy()) },
+        config.READINESS_CACHE_MS,
+      ),
       // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
       useUpstreamBudget(),
       useLookAhead(),
@@ -135,11 +145,13 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     collectionCache,
     responseCache,
     events,
+    redis,
     registry,
     serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
     close: () => {
       events.close();
       transport.close();
+      void redis?.close();
     },
   };
 }

@@ -32,3 +32,21 @@ it('/readiness reuses its answer for READINESS_CACHE_MS: probing it cannot load 
     await harness.server.close();
   }
 });
+
+it('an unreachable Redis degrades, never fails: queries answer and /readiness says so', async () => {
+  // Nothing listens on port 9 (discard): a Redis that is down from the start.
+  const harness = await startHarness({
+    transport: 'http',
+    config: { READINESS_CACHE_MS: '0', REDIS_URL: 'redis://127.0.0.1:9' },
+  });
+  try {
+    const readiness = await harness.fetch('/readiness');
+    expect(readiness.status).toBe(200);
+    expect(await readiness.json()).toEqual({ upstream: 'ok', redis: 'degraded' });
+    const { body } = await harness.graphql('{ team { name } tags { id } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.team).toBeTruthy();
+  } finally {
+    await harness.close();
+  }
+});

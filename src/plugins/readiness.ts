@@ -1,15 +1,34 @@
 import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 
+export interface ReadinessChecks {
+  /** The upstream answers HTTP. */
+  upstream(): Promise<boolean>;
+  /** The shared Redis, when one is configured: up, or down (the replica then works alone, degraded). */
+  redis?: () => boolean;
+}
+
 /**
- * GET /readiness: 200 while the upstream answers HTTP, 503 otherwise. The answer (and a check in flight) is
- * reused for `cacheMs`, so that however often it is probed, it costs the upstream one call per period.
+ * GET /readiness: 200 while the upstream answers HTTP, 503 otherwise; the body says what each dependency is
+ * doing (`{"upstream":"ok","redis":"degraded"}`). A Redis outage leaves the replica ready (it serves alone,
+ * with local caches and budget) but is reported. The upstream's answer (and a check in flight) is reused for
+ * `cacheMs`, so that however often it is probed, it costs the upstream one call per period.
  */
-export function useReadiness(check: () => Promise<boolean>, cacheMs: number): Plugin {
+export function useReadiness(checks: ReadinessChecks, cacheMs: number): Plugin {
   let last: { answer: Promise<boolean>; until: number } | undefined;
-  const cached = () => {
+  const upstream = () => {
     const now = Date.now();
-    if (!last || last.until <= now) last = { answer: check(), until: now + cacheMs };
+    if (!last || last.until <= now) last = { answer: checks.upstream(), until: now + cacheMs };
     return last.answer;
   };
-  return useReadinessCheck({ endpoint: '/readiness', check: cached });
+  return useReadinessCheck({
+    endpoint: '/readiness',
+    check: async ({ fetchAPI }) => {
+      const reachable = await upstream();
+      const body = {
+        upstream: reachable ? 'ok' : 'unreachable',
+        redis: checks.redis === undefined ? 'off' : checks.redis() ? 'ok' : 'degraded',
+      };
+      return fetchAPI.Response.json(body, { status: reachable ? 200 : 503 });
+    },
+  });
 }

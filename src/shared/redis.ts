@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * The optional Redis that replicas share (REDIS_URL). Without it, every piece of shared state has an
+ * in-memory implementation and one process is the whole deployment.
+ *
+ * Redis is a help, never a dependency of a query: commands fail at once while it is down (no offline queue,
+ * one attempt), so each user of it degrades to its local behaviour (caches miss, the budget counts locally,
+ * events stay in the process), and `healthy` says so to /readiness. The client reconnects on its own.
+ */
+export interface SharedRedis {
+  /** Commands. */
+  readonly client: Redis;
+  /** Pub/sub needs a connection of its own. */
+  readonly subscriber: Redis;
+  /** Every key and channel of this deployment starts with it (REDIS_KEY_PREFIX). */
+  readonly prefix: string;
+  /** This process, as its leases and in-flight markers name it. */
+  readonly replicaId: string;
+  /** Connected and answering. */
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+export interface RedisOptions {
+  url: string;
+  prefix: string;
+  logger: Logger;
+}
+
+export function connectRedis({ url, prefix, logger }: RedisOptions): SharedRedis {
+  const options = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    // Reconnect for ever, at most every 2 s: Redis coming back resumes sharing without a restart.
+    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+    lazyConnect: false,
+  };
+  const client = new Redis(url, options);
+  const subscriber = new Redis(url, options);
+  let up = false;
+  const watch = (connection: Redis, name: string) => {
+    connection.on('ready', () => {
+      if (connection === client && !up) logger.info('redis connected: sharing state with other replicas');
+      if (connection === client) up = true;
+    });
+    connection.on('close', () => {
+      if (connection === client && up) logger.warn('redis unreachable: caches, budget and events are local');
+      if (connection === client) up = false;
+    });
+    // ioredis emits an error on every failed reconnection: the state change above is what is worth a line.
+    connection.on('error', (error: Error) => logger.debug({ err: error.message, connection: name }, 'redis'));
+  };
+  watch(client, 'commands');
+  watch(subscriber, 'pubsub');
+  return {
+    client,
+    subscriber,
+    prefix,
+    replicaId: randomUUID(),
+    healthy: () => up && client.status === 'ready',
+    async close() {
+      await Promise.allSettled([client.quit(), subscriber.quit()]);
+      client.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/**
+ * Runs `command` against Redis when it is up; otherwise, or when the command fails, answers `fallback`
+ * (the local behaviour). Never throws: a Redis outage must not fail a query the upstream could answer.
+ */
+export async function orLocal<T>(
+  redis: SharedRedis | undefined,
+  command: (redis: SharedRedis) => Promise<T>,
+  fallback: () => T | Promise<T>,
+): Promise<T> {
+  if (!redis?.healthy()) return fallback();
+  try {
+    return await command(redis);
+  } catch {
+    return fallback();
+  }
+}
