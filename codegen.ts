@@ -1,30 +1,36 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
+/** One output of the config. */
+type Output = Extract<CodegenConfig['generates'][string], { preset?: unknown }>;
+
+/** The typed-document preset, as a frontend would configure it (NodeNext: imports end in `.js`). */
+const typedDocuments: Output = {
+  preset: 'client',
+  presetConfig: { fragmentMasking: false },
+  config: {
+    scalars: { DateTime: 'string', JSON: 'unknown' },
+    enumsAsTypes: true,
+    useTypeImports: true,
+  },
+};
+
+/** InMemoryCache needs the members of each union and interface to match fragments on them. */
+const possibleTypes: Output = { plugins: ['fragment-matcher'], config: { apolloClientVersion: 3 } };
+
 /**
- * Last step of `npm run codegen` (after schema/ is reprinted): typed documents for the operations the
- * client tests run, generated from the printed public schema the way a frontend would generate them.
- * test/codegen.test.ts fails when test/generated/ is stale.
+ * Last step of `npm run codegen` (after schema/ is reprinted), from the printed public schema the way a
+ * frontend would generate them: typed documents for the operations the tests run (test/generated/), and
+ * for the example operations of src/examples.ts, which the package publishes as `inbox-graphql-facade/client`
+ * (src/client/generated/). test/codegen.test.ts fails when either is stale.
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents: ['test/operations/*.graphql'],
-  // NodeNext: the generated files import each other with `.js`.
   emitLegacyCommonJSImports: false,
   generates: {
-    'test/generated/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
-      config: {
-        scalars: { DateTime: 'string', JSON: 'unknown' },
-        enumsAsTypes: true,
-        useTypeImports: true,
-      },
-    },
-    // InMemoryCache needs the members of each union and interface to match fragments on them.
-    'test/generated/possible-types.ts': {
-      plugins: ['fragment-matcher'],
-      config: { apolloClientVersion: 3 },
-    },
+    'test/generated/': { ...typedDocuments, documents: ['test/operations/*.graphql'] },
+    'test/generated/possible-types.ts': { ...possibleTypes, documents: ['test/operations/*.graphql'] },
+    'src/client/generated/': { ...typedDocuments, documents: ['src/examples.ts'] },
+    'src/client/generated/possible-types.ts': { ...possibleTypes, documents: ['src/examples.ts'] },
   },
 };
 

@@ -21,7 +21,7 @@ export const EXAMPLES: ExampleOperation[] = [
       warm: 1,
       which: 'team, threads, account-links, members, tags, statuses; warm: threads',
     },
-    query: `# The first page of the inbox, with everything a row shows.
+    query: /* GraphQL */ `# The first page of the inbox, with everything a row shows.
 query InboxPage {
   team { id name currency }
   threads(first: 50) {
@@ -52,7 +52,7 @@ query InboxPage {
   {
     title: 'Filtered threads',
     upstreamCalls: { cold: 2, warm: 1, which: 'threads, tags; warm: threads' },
-    query: `# Unassigned requests, oldest first. Filter groups combine with AND, ids inside a group with OR.
+    query: /* GraphQL */ `# Unassigned requests, oldest first. Filter groups combine with AND, ids inside a group with OR.
 query Requests {
   threads(first: 20, inbox: REQUESTS, sortOrder: ASC, filter: { assignees: { none: true } }) {
     edges { node { id prospect { id displayName tags { id name } } lastMessage { id content } } }
@@ -63,7 +63,7 @@ query Requests {
   {
     title: 'Conversation',
     upstreamCalls: { cold: 3, warm: 2, which: 'threads, messages, members (for sentBy; cached afterwards)' },
-    query: `# The newest thread and its last 20 messages, each with who wrote it.
+    query: /* GraphQL */ `# The newest thread and its last 20 messages, each with who wrote it.
 query Conversation {
   threads(first: 1) {
     edges {
@@ -94,7 +94,7 @@ query Conversation {
   {
     title: 'Team directory',
     upstreamCalls: { cold: 5, warm: 0, which: 'members, account-links, tags, statuses, colors; warm: none' },
-    query: `query Directory {
+    query: /* GraphQL */ `query Directory {
   members { id name email role }
   accountLinks { id username status syncedAt }
   tags { id name color }
@@ -110,7 +110,7 @@ query Conversation {
       warm: 2,
       which: 'prospects/lookup, threads/lookup-by-username, tags, statuses, account-links',
     },
-    query: `# A prospect by X user id, with the team's CRM data and every thread with them.
+    query: /* GraphQL */ `# A prospect by X user id, with the team's CRM data and every thread with them.
 query Prospect($platformId: String!) {
   prospectByPlatformId(platformId: $platformId) {
     id
@@ -129,7 +129,7 @@ query Prospect($platformId: String!) {
   {
     title: 'Event log',
     upstreamCalls: { cold: 1, warm: 1, which: 'events' },
-    query: `# The team's recent changes (kept 7 days by Inbox); page on with after: endCursor.
+    query: /* GraphQL */ `# The team's recent changes (kept 7 days by Inbox); page on with after: endCursor.
 query Events {
   events(first: 10) {
     pageInfo { hasNextPage endCursor }
