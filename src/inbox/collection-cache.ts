@@ -202,16 +202,27 @@ export class CollectionCache {
     value.then(
       (settled) => {
         entry.settled = { value: settled };
-        if (!share) return;
+        const tokenKey = key.slice(0, key.indexOf(':'));
+        /** A change since `before`: what it read may be older than the change, so it is not kept. */
+        const changedSince = (before: number) => {
+          if (this.collectionChanges === before) return false;
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          return true;
+        };
+        if (changedSince(changesBefore)) return;
+        if (!share) {
+          // The token's team, as a replica learnt it from its `GET /team`: the team's changes reach this copy.
+          if (this.shared === undefined || this.teamOfToken.has(tokenKey)) return;
+          const asked = this.collectionChanges;
+          void this.shared.teamOf(tokenKey).then((teamId) => {
+            if (teamId !== undefined && !changedSince(asked)) this.noteTeam(tokenKey, teamId);
+          });
+          return;
+        }
         void share.teamId.then((teamId) => {
-          if (teamId === undefined) return;
-          if (this.collectionChanges !== changesBefore) {
-            // A change while it loaded: what it read may be older than the change.
-            if (this.entries.get(key) === entry) this.entries.delete(key);
-            return;
-          }
+          if (teamId === undefined || changedSince(changesBefore)) return;
           // The token's team is known: the team's changes reach this entry, which may live longer then.
-          this.noteTeam(key.slice(0, key.indexOf(':')), teamId);
+          this.noteTeam(tokenKey, teamId);
           entry.expires = started + this.ttl(share.collection, teamId);
           if (entry.expires <= Date.now()) return;
           this.keepTeamCopy(teamId, share.collection, entry);
