@@ -17,8 +17,13 @@ const environmentSchema = z.object({
   INBOX_MAX_RETRIES: integer(0, 5).default(2),
   /** A 429 whose Retry-After is at most this is waited out once (GETs only); longer ones surface as RATE_LIMITED. */
   INBOX_MAX_RETRY_AFTER_MS: integer(0, 60_000).default(2_000),
-  /** How long team, members, account links, tags, statuses and colors are reused across requests; 0 = never. */
-  COLLECTION_CACHE_TTL_MS: integer(0, 3_600_000).default(30_000),
+  /**
+   * How long team, members, account links, tags, statuses and colors are reused across requests; 0 = never.
+   * Unset: 30 s, and 5 minutes for tags and statuses when webhooks announce their changes.
+   */
+  COLLECTION_CACHE_TTL_MS: integer(0, 3_600_000).optional(),
+  /** How long a token's own GET /team proves its team, so that its team's cached data may serve it. */
+  TOKEN_PROOF_TTL_MS: integer(0, 3_600_000).default(30_000),
   /** How long a complete query answer is reused for the same token, query and variables; 0 = never. */
   RESPONSE_CACHE_TTL_MS: integer(0, 60_000).default(1_000),
   /** Signing secret of the Inbox webhook (dashboard, Settings → Webhooks); turns on POST /webhooks/inbox. */
@@ -73,14 +78,25 @@ const environmentSchema = z.object({
     .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/)).max(200)),
 });
 
-export type Config = z.infer<typeof environmentSchema>;
+const withDefaults = environmentSchema.transform(({ COLLECTION_CACHE_TTL_MS: explicit, ...environment }) => ({
+  ...environment,
+  COLLECTION_CACHE_TTL_MS: explicit ?? 30_000,
+  /**
+   * Derived, not a variable: how long tags and statuses are kept. Inbox events announce their changes, so
+   * with webhooks (which bring every event of the team) they are kept 5 minutes unless
+   * COLLECTION_CACHE_TTL_MS says otherwise. No v1 event announces the other collections' changes.
+   */
+  announcedCollectionTtlMs: explicit ?? (environment.INBOX_WEBHOOK_SECRET === undefined ? 30_000 : 300_000),
+}));
+
+export type Config = z.infer<typeof withDefaults>;
 
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws a ConfigError whose message is one line naming the bad variable. */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
   const provided = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
-  const result = environmentSchema.safeParse(provided);
+  const result = withDefaults.safeParse(provided);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? 'environment');

@@ -10,9 +10,9 @@ import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
 import { serveGraphQLOverWebSocket } from './graphql-ws.js';
-import { CollectionCache } from './inbox/collection-cache.js';
+import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
-import { useAutomaticPersistedQueries } from './plugins/apq.js';
+import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
 import { useUpstreamBudget } from './plugins/budget.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
@@ -28,6 +28,7 @@ import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
+import { SharedCaches } from './shared/shared-caches.js';
 
 export interface FacadeOptions {
   config: Config;
@@ -66,15 +67,34 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     logger,
     onAttempt: metrics.onUpstreamAttempt,
   });
-  const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS);
+  const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS, undefined, {
+    proofTtlMs: config.TOKEN_PROOF_TTL_MS,
+    announcedTtlMs: config.announcedCollectionTtlMs,
+  });
+  // With Redis, the caches have a second level there, and every replica hears of every change.
+  const sharedCaches =
+    redis &&
+    new SharedCaches(redis, {
+      logger,
+      onChange: (change) => collectionCache.apply(change),
+      onReset: () => collectionCache.clear(),
+      onSecret: (secret) => collectionCache.useSecret(secret),
+    });
+  if (sharedCaches) collectionCache.shareThrough(sharedCaches);
   // An answer holds collection data (tag names, members...): it is never kept longer than they may be.
   const responseCache = new ResponseCache({
     ttlMs: Math.min(config.RESPONSE_CACHE_TTL_MS, config.COLLECTION_CACHE_TTL_MS),
     freshness: collectionCache,
+    shared: sharedCaches,
   });
   const events = new LiveEvents({
-    // Every event of a team (a webhook's or its poller's) makes the team's cached answers stale.
-    bus: notifying(new EventTargetBus(), (event) => collectionCache.teamChanged(event.teamId)),
+    // Every event of a team (a webhook's or its poller's), published here, makes the team's cached answers
+    // and the collections it names stale, on every replica.
+    bus: notifying(new EventTargetBus(), (event) => {
+      void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
+        byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
+      });
+    }),
     // With a webhook secret, webhooks feed the bus; without, one poller per team does.
     pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
     maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
@@ -122,7 +142,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         logger,
         maxBodyBytes: config.MAX_BODY_BYTES,
       }),
-      useAutomaticPersistedQueries(),
+      useAutomaticPersistedQueries(new PersistedQueryStore({ shared: sharedCaches })),
       // The log line and the metrics come before the response cache, so that a cached answer has them too.
       useOperationLog(),
       metrics.plugin,
@@ -130,7 +150,11 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useDeferStream(),
       useJit(),
       useReadiness(
-        { upstream: () => transport.isReachable(), redis: redis && (() => redis.healthy()) },
+        {
+          upstream: () => transport.isReachable(),
+          // Degraded as long as the caches are not shared (not yet, or no longer).
+          redis: redis && (() => redis.healthy() && sharedCaches?.ready === true),
+        },
         config.READINESS_CACHE_MS,
       ),
       // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
@@ -150,6 +174,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
     close: () => {
       events.close();
+      sharedCaches?.close();
       transport.close();
       void redis?.close();
     },

@@ -10,6 +10,23 @@ describe('configuration from the environment', () => {
     expect(config.GRAPHIQL_ENABLED).toBe(true);
   });
 
+  it('keeps tags and statuses for minutes only when webhooks announce their changes, unless told', () => {
+    expect(loadConfig({})).toMatchObject({
+      COLLECTION_CACHE_TTL_MS: 30_000,
+      announcedCollectionTtlMs: 30_000,
+    });
+    expect(loadConfig({ INBOX_WEBHOOK_SECRET: 'ibt_wh_secret' })).toMatchObject({
+      COLLECTION_CACHE_TTL_MS: 30_000,
+      announcedCollectionTtlMs: 300_000,
+    });
+    expect(
+      loadConfig({ INBOX_WEBHOOK_SECRET: 'ibt_wh_secret', COLLECTION_CACHE_TTL_MS: '5000' }),
+    ).toMatchObject({
+      COLLECTION_CACHE_TTL_MS: 5_000,
+      announcedCollectionTtlMs: 5_000,
+    });
+  });
+
   it('parses values and trims a trailing slash from the API URL', () => {
     const config = loadConfig({
       PORT: '8080',

@@ -57,15 +57,62 @@ describe('the response cache, over real HTTP', () => {
     expect(await requestCount(harness)).toBe(requestsBefore + 1);
   });
 
-  it('never serves one token what another token got, even of the same team', async () => {
+  it('serves a token new to the facade its team’s answer after its own GET /team, and nothing else', async () => {
+    const reference = await harness.graphql(PAGE);
     await cached(PAGE);
     harness.simulator.resetCalls();
-    await harness.graphql(PAGE, { token: DEMO_ALT_TOKEN });
-    expect(calls()).toBeGreaterThan(0);
+    const other = await harness.graphql(PAGE, { token: DEMO_ALT_TOKEN });
+    // The token's own call proves its team; the rest of the page is the team's cached answer.
+    expect(harness.simulator.calls.map((call) => call.path)).toEqual(['/team']);
+    expect(other.text).toBe(reference.text);
+    expect(operationLines().at(-1)).toEqual(expect.objectContaining({ upstreamCalls: 1, cached: true }));
+  });
+
+  it('never serves one team another team’s answer', async () => {
+    await cached(PAGE);
+    harness.simulator.resetCalls();
     const other = await harness.graphql<{ team: { name: string } }>(PAGE, { token: SECOND_TEAM_TOKEN });
     expect(other.body.data?.team.name).toBe(
       harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN)?.team.name,
     );
+    expect(harness.simulator.calls.map((call) => call.path)).toContain('/threads');
+    // Once the second team's answer is cached too, each team is still served its own.
+    await cached(PAGE, SECOND_TEAM_TOKEN);
+    harness.simulator.resetCalls();
+    const [ours, theirs] = await Promise.all([
+      harness.graphql<{ team: { name: string } }>(PAGE),
+      harness.graphql<{ team: { name: string } }>(PAGE, { token: SECOND_TEAM_TOKEN }),
+    ]);
+    expect(calls()).toBe(0);
+    expect(ours.body.data?.team.name).toBe(harness.simulator.store.teamByToken(DEMO_TOKEN)?.team.name);
+    expect(theirs.body.data?.team.name).toBe(
+      harness.simulator.store.teamByToken(SECOND_TEAM_TOKEN)?.team.name,
+    );
+  });
+
+  it('serves nothing of the team to a token the upstream refuses', async () => {
+    await cached(PAGE);
+    const teamName = harness.simulator.store.teamByToken(DEMO_TOKEN)?.team.name as string;
+    for (let round = 0; round < 2; round++) {
+      const refused = await harness.graphql(PAGE, { token: 'not-a-valid-token' });
+      expect(refused.body.errors?.map((error) => error.extensions?.code)).toContain('UNAUTHENTICATED');
+      expect(refused.body.data?.team).toBeNull();
+      expect(refused.text).not.toContain(teamName);
+      expect(operationLines().at(-1)).not.toHaveProperty('cached');
+    }
+  });
+
+  it('a write through one token is seen at once by another token of the team, even one never seen', async () => {
+    await cached(PAGE, DEMO_ALT_TOKEN);
+    const created = await harness.graphql(
+      'mutation { createTag(input: { name: "Seen by the team", color: "#123456" }) { tag { name } } }',
+      { token: DEMO_ALT_TOKEN },
+    );
+    expect(created.body.errors).toBeUndefined();
+    for (const token of [DEMO_ALT_TOKEN, DEMO_TOKEN]) {
+      const after = await harness.graphql<{ tags: Array<{ name: string }> }>(PAGE, { token });
+      expect(after.body.data?.tags.map((tag) => tag.name)).toContain('Seen by the team');
+    }
   });
 
   it('a write through another token of the team makes the answer stale at once', async () => {
@@ -178,6 +225,26 @@ it('an answer expires after RESPONSE_CACHE_TTL_MS', async () => {
     await sleep(400);
     await harness.graphql(PAGE);
     expect(harness.simulator.calls.length).toBeGreaterThan(0);
+  } finally {
+    await harness.close();
+  }
+});
+
+it('serves a revoked token its team’s answers for the proof’s lifetime at most', async () => {
+  const harness = await startHarness({
+    config: { RESPONSE_CACHE_TTL_MS: '60000', COLLECTION_CACHE_TTL_MS: '60000', TOKEN_PROOF_TTL_MS: '300' },
+  });
+  try {
+    for (let round = 0; round < 3; round++) await harness.graphql(PAGE);
+    await harness.graphql(PAGE, { token: DEMO_ALT_TOKEN }); // proves its team
+    // Revoked in the Inbox dashboard: the upstream refuses every call from now on.
+    harness.simulator.injectFault({ kind: 'status', status: 401, times: Number.POSITIVE_INFINITY });
+    const withinProof = await harness.graphql(PAGE, { token: DEMO_ALT_TOKEN });
+    expect(withinProof.body.errors).toBeUndefined();
+    await sleep(400);
+    const afterProof = await harness.graphql(PAGE, { token: DEMO_ALT_TOKEN });
+    expect(afterProof.body.errors?.map((error) => error.extensions?.code)).toContain('UNAUTHENTICATED');
+    expect(afterProof.text).not.toContain(harness.simulator.store.teamByToken(DEMO_TOKEN)?.team.name);
   } finally {
     await harness.close();
   }

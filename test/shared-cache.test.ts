@@ -72,6 +72,31 @@ describe('CollectionCache', () => {
     expect(loads).toBe(4);
   });
 
+  it('keeps a team’s tags longer only once its webhooks have announced a change', async () => {
+    const cache = new CollectionCache(100, 100, { announcedTtlMs: 60_000 });
+    let loads = 0;
+    const load = async () => ++loads;
+    const proven = () => Promise.resolve('team-a');
+    const tagsAfterExpiry = async (tokenKey: string) => {
+      cache.clear();
+      await cache.getOrLoad(tokenKey, 'tags', load, proven);
+      await sleep(20); // the copy is kept for the team once the load has settled
+      await sleep(150);
+      return cache.getOrLoad(tokenKey, 'tags', load, proven);
+    };
+    await tagsAfterExpiry('token-1');
+    expect(loads).toBe(2); // no webhook yet: the base TTL
+    await cache.teamChanged('team-b', ['tags'], { byWebhook: true });
+    await tagsAfterExpiry('token-2');
+    expect(loads).toBe(4); // another team's webhook says nothing of this one
+    await cache.teamChanged('team-a', ['tags'], { byWebhook: true });
+    await tagsAfterExpiry('token-3');
+    expect(loads).toBe(5);
+    await cache.teamChanged('team-a', ['tags'], { byWebhook: true }); // and a change still drops it
+    await cache.getOrLoad('token-3', 'tags', load, proven);
+    expect(loads).toBe(6);
+  });
+
   it('with a TTL of 0 caches nothing', async () => {
     const cache = new CollectionCache(0);
     let loads = 0;

@@ -42,17 +42,27 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
     lists: listOperations(session),
     events: eventOperations(session),
     /**
-     * Who may share cross-request answers (src/plugins/response-cache.ts): the HMAC of the caller's token
-     * (never the token), or `undefined` without a token or a cross-request cache.
+     * Whether answers may be shared across requests (src/plugins/response-cache.ts): the caller sent a
+     * token and a cross-request cache is on. Answers are then shared by the token's team, once proven.
      */
-    cacheScope: tokenKey,
+    sharesAnswers: tokenKey !== undefined,
     /**
      * The team the caller's token was proven to belong to by its own `GET /team`, in this request or
-     * within the collection cache's TTL; `undefined` if not (yet) proven.
+     * within the proof's lifetime (TOKEN_PROOF_TTL_MS, on any replica); `undefined` if not (yet) proven.
      */
     provenTeam(): string | undefined {
       return (
         session.loaders.provenTeam() ?? (tokenKey === undefined ? undefined : cache?.provenTeam(tokenKey))
+      );
+    },
+    /**
+     * Proves the token's team now: its `GET /team` (cached within the proof's lifetime, else one call, which
+     * the request's own `team` read then reuses). `undefined` when the upstream refuses it or fails.
+     */
+    proveTeam(): Promise<string | undefined> {
+      return session.loaders.team().then(
+        (team) => team.id,
+        () => undefined,
       );
     },
     /** HTTP attempts sent upstream so far (retries included), for the operation log. */

@@ -1,4 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import {
+  type CacheChange,
+  OUTAGE_TTL_MS,
+  type SharedCaches,
+  type SharedRead,
+} from '../shared/shared-caches.js';
 
 /** The team-wide collections this cache holds (each one `GET` of the Inbox API). */
 export type CachedCollection =
@@ -11,42 +17,104 @@ export type CachedCollection =
   | 'tags/colors'
   | 'statuses/colors';
 
+/** The collections an Inbox event type says changed (v1 has tag and status events; the others if they come). */
+export function collectionsChangedBy(eventType: string): CachedCollection[] {
+  switch (eventType.split('.')[0]) {
+    case 'tag':
+      return ['tags'];
+    case 'status':
+      return ['statuses'];
+    case 'member':
+      return ['members'];
+    case 'accountLink':
+    case 'account_link':
+    case 'account-link':
+      return ['account-links'];
+    default:
+      return [];
+  }
+}
+
+export interface CollectionCacheOptions {
+  /** TOKEN_PROOF_TTL_MS: how long a token's own `GET /team` proves its team (never longer than the TTL). */
+  proofTtlMs?: number;
+  /**
+   * How long a team's tags and statuses are kept while its webhooks announce their changes (an event of the
+   * team arrived by webhook within ANNOUNCING_FOR_MS); default the TTL.
+   */
+  announcedTtlMs?: number;
+}
+
+/** The collections whose every change an Inbox v1 event announces (`tag.*`, `status.*`). */
+const ANNOUNCED: ReadonlySet<CachedCollection> = new Set(['tags', 'statuses']);
+/** A team whose webhook delivered an event this recently is taken to have its webhook configured. */
+export const ANNOUNCING_FOR_MS = 3_600_000;
+
 /**
  * The one cache that outlives a request: small, whole collections (team, members, account links, tags,
  * statuses, colors) that every screen needs and that rarely change. Each team would otherwise spend a
  * call on each of them in every request, out of 300 a minute.
  *
- * - Keyed by an HMAC of the token under a key made at start-up: never the token, and not guessable offline.
+ * - Keyed by an HMAC of the token under a key made at start-up (with Redis, shared by the replicas):
+ *   never the token, and not guessable offline.
+ * - A token's own `GET /team` answer is its proof of team, for the proof's lifetime (`proofTtlMs`). Once
+ *   proven, a token is served what any token of its team loaded (Inbox tokens are team-level keys).
  * - Bounded (least recently used entries go first) and with a TTL; a TTL of 0 turns it off.
- * - The facade's own writes invalidate the collection they change (`invalidate`), for every token known to
- *   belong to the same team (a token's team is learnt when its `GET /team` is cached).
- * - It stores promises, so concurrent requests of one team share a single upstream call;
+ * - Changes (the facade's writes, through any token; Inbox events) drop what they change for the whole
+ *   team at once, and bump the team's generation, which whole answers cached on top of this one
+ *   (src/plugins/response-cache.ts) are checked against.
+ * - It stores promises, so concurrent requests of one token share a single upstream call;
  *   failures are dropped at once and never cached.
+ * - With Redis (`shareThrough`), a second level shared by the replicas, and changes announced to all of
+ *   them (src/shared/shared-caches.ts).
  */
 export class CollectionCache {
   private readonly entries = new Map<string, CacheEntry>();
   /** `teamId:collection` → a copy loaded by a token of that team, proven by the token's own `GET /team`. */
-  private readonly shared = new Map<string, CacheEntry>();
+  private readonly teamCopies = new Map<string, CacheEntry>();
   /** Token key → team id. A token never changes team, so this only needs bounding. */
   private readonly teamOfToken = new Map<string, string>();
-  private readonly secret = randomBytes(32);
+  private secret: Buffer = randomBytes(32);
+  private shared: SharedCaches | undefined;
   /**
-   * Write generations, for caches of whole answers built on this one (src/plugins/response-cache.ts): a
-   * team's goes up with each write through one of its tokens and each event of the team; `everyTeam` with
-   * a write whose team is unknown, and with `clear()`. An answer cached at one generation is stale at the next.
+   * Generations, for caches of whole answers built on this one: a team's goes up with each change of its
+   * data; `everyTeam` with a write whose team is unknown, and with `clear()`. An answer cached at one
+   * generation is stale at the next.
    */
   private readonly teamGenerations = new Map<string, number>();
   private everyTeam = 0;
-  /** Goes up with every write through the facade, whoever made it. */
+  /** Goes up with every change, whoever made it: an answer computed meanwhile is not kept. */
   writes = 0;
+  /** Goes up with every change of a collection: a load that saw one may be stale and is not shared. */
+  private collectionChanges = 0;
+  private readonly proofTtlMs: number;
+  private readonly announcedTtlMs: number;
+  /** Team id → until when its webhooks are taken to announce its changes. */
+  private readonly announcing = new Map<string, number>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
-  ) {}
+    { proofTtlMs = 30_000, announcedTtlMs = ttlMs }: CollectionCacheOptions = {},
+  ) {
+    this.proofTtlMs = Math.min(proofTtlMs, ttlMs);
+    this.announcedTtlMs = ttlMs > 0 ? announcedTtlMs : 0;
+  }
 
   get enabled(): boolean {
     return this.ttlMs > 0;
+  }
+
+  /** Redis shared by the replicas: a second level, and changes announced to every replica. */
+  shareThrough(shared: SharedCaches): void {
+    this.shared = shared;
+  }
+
+  /** The HMAC key the replicas share: tokens keyed under another key are forgotten. */
+  useSecret(secret: Buffer): void {
+    if (secret.equals(this.secret)) return;
+    this.secret = secret;
+    this.clear();
   }
 
   /** A stable, non-reversible key for a token. */
@@ -55,10 +123,27 @@ export class CollectionCache {
   }
 
   /**
+   * How long an entry of the collection lives. While Redis is configured but cannot tell this replica of
+   * the other replicas' changes, OUTAGE_TTL_MS at most.
+   */
+  private ttl(collection: CachedCollection, teamId?: string): number {
+    let base = this.ttlMs;
+    if (collection === 'team') base = this.proofTtlMs;
+    else if (ANNOUNCED.has(collection) && teamId !== undefined && this.announces(teamId))
+      base = this.announcedTtlMs;
+    return this.shared && !this.shared.ready ? Math.min(base, OUTAGE_TTL_MS) : base;
+  }
+
+  private announces(teamId: string): boolean {
+    return (this.announcing.get(teamId) ?? 0) > Date.now();
+  }
+
+  /**
    * The collection for this token: its own cached copy; else, once `teamOf` (the token's own `GET /team`)
-   * has proven its team, that team's copy, loaded by another token of the team; else `load()` with the
-   * token itself. Waiting for the proof costs a round trip, so the load waits only while some team's copy
-   * of this collection is cached (else it starts at once, and is shared once the team is proven).
+   * has proven its team, that team's copy, loaded by another token of the team (here, else in Redis);
+   * else `load()` with the token itself. Waiting for the proof costs a round trip, so the load waits only
+   * while some team's copy of this collection may be cached (else it starts at once, and is shared once
+   * the team is proven).
    */
   getOrLoad<T>(
     tokenKey: string,
@@ -75,54 +160,142 @@ export class CollectionCache {
       this.entries.set(key, hit);
       return hit.value as Promise<T>;
     }
-    const proof = collection === 'team' ? undefined : teamOf?.();
+    if (collection === 'team') return this.loadProof(tokenKey, load);
+    const proof = teamOf?.();
     if (proof === undefined) return this.loadOwn(key, load);
-    if (!this.sharedAnywhere(collection, now)) return this.loadOwn(key, load, proof, collection);
-    return proof.then((teamId) => {
-      const shared = teamId === undefined ? undefined : this.shared.get(`${teamId}:${collection}`);
-      if (shared && shared.expires > Date.now()) return shared.value as Promise<T>;
-      return this.loadOwn(key, load, proof, collection);
+    if (!this.shared?.ready && !this.copiedAnywhere(collection, now)) {
+      return this.loadOwn(key, load, { teamId: proof, collection });
+    }
+    return proof.then(async (teamId) => {
+      if (teamId === undefined) return this.loadOwn(key, load);
+      const copy = this.teamCopies.get(`${teamId}:${collection}`);
+      if (copy && copy.expires > Date.now()) return copy.value as Promise<T>;
+      const changesBefore = this.collectionChanges;
+      const remote = await this.shared?.readCollection<T>(teamId, collection);
+      if (remote?.value !== undefined && remote.expires !== undefined) {
+        if (this.collectionChanges === changesBefore) {
+          const value = remote.value;
+          const expires = Math.min(remote.expires, Date.now() + this.ttl(collection, teamId));
+          this.keepTeamCopy(teamId, collection, {
+            expires,
+            value: Promise.resolve(value),
+            settled: { value },
+          });
+        }
+        return remote.value;
+      }
+      return this.loadOwn(key, load, { teamId: Promise.resolve(teamId), collection, remote });
     });
   }
 
-  /** Loads with the token itself; the answer is shared with its team once `proof` has proven the team. */
+  /** Loads with the token itself; the answer is kept for its team once `share.teamId` has proven the team. */
   private loadOwn<T>(
     key: string,
     load: () => Promise<T>,
-    proof?: Promise<string | undefined>,
-    collection?: CachedCollection,
+    share?: { teamId: Promise<string | undefined>; collection: CachedCollection; remote?: SharedRead<T> },
   ): Promise<T> {
     const value = load();
-    const entry: CacheEntry = { expires: Date.now() + this.ttlMs, value };
+    const started = Date.now();
+    const entry: CacheEntry = { expires: started + this.ttl(share?.collection ?? collectionOf(key)), value };
+    const changesBefore = this.collectionChanges;
     this.entries.set(key, entry);
     value.then(
       (settled) => {
         entry.settled = { value: settled };
-        if (proof && collection) void proof.then((teamId) => teamId && this.share(teamId, collection, entry));
+        const tokenKey = key.slice(0, key.indexOf(':'));
+        /** A change since `before`: what it read may be older than the change, so it is not kept. */
+        const changedSince = (before: number) => {
+          if (this.collectionChanges === before) return false;
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          return true;
+        };
+        if (changedSince(changesBefore)) return;
+        if (!share) {
+          // The token's team, as a replica learnt it from its `GET /team`: the team's changes reach this copy.
+          if (this.shared === undefined || this.teamOfToken.has(tokenKey)) return;
+          const asked = this.collectionChanges;
+          void this.shared.teamOf(tokenKey).then((teamId) => {
+            if (teamId !== undefined && !changedSince(asked)) this.noteTeam(tokenKey, teamId);
+          });
+          return;
+        }
+        void share.teamId.then((teamId) => {
+          if (teamId === undefined || changedSince(changesBefore)) return;
+          // The token's team is known: the team's changes reach this entry, which may live longer then.
+          this.noteTeam(tokenKey, teamId);
+          entry.expires = started + this.ttl(share.collection, teamId);
+          if (entry.expires <= Date.now()) return;
+          this.keepTeamCopy(teamId, share.collection, entry);
+          if (share.remote) {
+            this.shared?.writeCollection(teamId, share.collection, share.remote, settled, entry.expires);
+          }
+        });
       },
       () => {
         if (this.entries.get(key)?.value === value) this.entries.delete(key);
       },
     );
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    this.bound(this.entries);
     return value;
   }
 
-  private share(teamId: string, collection: CachedCollection, entry: CacheEntry): void {
+  /**
+   * The token's own `GET /team`: its proof of team. Another replica's proof of the same token (in Redis,
+   * within its lifetime) serves too; else the token makes the call itself.
+   */
+  private loadProof<T>(tokenKey: string, load: () => Promise<T>): Promise<T> {
+    const lifetime = this.ttl('team');
+    const proven = (team: T) => {
+      const teamId = (team as { id?: unknown }).id;
+      if (typeof teamId === 'string') this.noteTeam(tokenKey, teamId);
+      return team;
+    };
+    if (lifetime <= 0) return load().then(proven);
+    const key = `${tokenKey}:team`;
+    const entry: CacheEntry = { expires: Date.now() + lifetime, value: Promise.resolve() };
+    const value = (async () => {
+      const remote = await this.shared?.readProof<T>(tokenKey);
+      if (remote) {
+        entry.expires = Math.min(entry.expires, remote.expires);
+        return remote.value;
+      }
+      const team = await load();
+      const teamId = (team as { id?: unknown }).id;
+      if (typeof teamId === 'string') this.shared?.writeProof(tokenKey, teamId, team, entry.expires);
+      return team;
+    })();
+    entry.value = value;
+    this.entries.set(key, entry);
+    value.then(
+      (team) => {
+        entry.settled = { value: proven(team) };
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    this.bound(this.entries);
+    return value;
+  }
+
+  private keepTeamCopy(teamId: string, collection: CachedCollection, entry: CacheEntry): void {
     const key = `${teamId}:${collection}`;
-    if (entry.expires <= Date.now()) return;
-    this.shared.delete(key);
-    this.shared.set(key, entry);
-    if (this.shared.size > this.maxEntries) this.shared.delete(this.shared.keys().next().value as string);
+    this.teamCopies.delete(key);
+    this.teamCopies.set(key, entry);
+    this.bound(this.teamCopies);
+  }
+
+  private bound(map: Map<string, unknown>): void {
+    while (map.size > this.maxEntries) {
+      const oldest = map.keys().next().value;
+      if (oldest === undefined) break;
+      map.delete(oldest);
+    }
   }
 
   /** Some team holds a fresh copy of the collection (so a new token of a known team may find its own). */
-  private sharedAnywhere(collection: CachedCollection, now: number): boolean {
-    for (const [key, entry] of this.shared) {
+  private copiedAnywhere(collection: CachedCollection, now: number): boolean {
+    for (const [key, entry] of this.teamCopies) {
       if (entry.expires > now && key.endsWith(`:${collection}`)) return true;
     }
     return false;
@@ -132,20 +305,25 @@ export class CollectionCache {
   noteTeam(tokenKey: string, teamId: string): void {
     this.teamOfToken.delete(tokenKey);
     this.teamOfToken.set(tokenKey, teamId);
-    if (this.teamOfToken.size > this.maxEntries) {
-      const oldest = this.teamOfToken.keys().next().value;
-      if (oldest !== undefined) this.teamOfToken.delete(oldest);
-    }
+    this.bound(this.teamOfToken);
   }
 
   /**
-   * The team this token's own `GET /team` answered, while that answer is cached (within the TTL), or
-   * `undefined`. A revoked token stops being proven when its cached answer expires.
+   * The team this token's own `GET /team` answered, while that answer is cached (within the proof's
+   * lifetime), or `undefined`. A revoked token stops being proven when its cached answer expires.
    */
   provenTeam(tokenKey: string): string | undefined {
     const entry = this.entries.get(`${tokenKey}:team`);
     if (!entry?.settled || entry.expires <= Date.now()) return undefined;
     return (entry.settled.value as { id?: string }).id;
+  }
+
+  /**
+   * The team a token belongs to, as learnt from its `GET /team` (here, else by any replica, within a day),
+   * or `undefined`. Grants nothing: it says whose caches a token's writes change, and whose calls it spends.
+   */
+  async teamOf(tokenKey: string): Promise<string | undefined> {
+    return this.teamOfToken.get(tokenKey) ?? (await this.shared?.teamOf(tokenKey));
   }
 
   /**
@@ -157,7 +335,7 @@ export class CollectionCache {
     const teamId = this.teamOfToken.get(tokenKey);
     for (const entry of [
       this.entries.get(`${tokenKey}:${collection}`),
-      this.shared.get(`${teamId}:${collection}`),
+      this.teamCopies.get(`${teamId}:${collection}`),
     ]) {
       if (entry?.settled && entry.expires > now && Array.isArray(entry.settled.value)) {
         return entry.settled.value.length;
@@ -166,50 +344,77 @@ export class CollectionCache {
     return undefined;
   }
 
-  /** The team's write generation: it changes with every write or event that may change what the team reads. */
+  /** The team's generation: it changes with every write or event that may change what the team reads. */
   generation(teamId: string): number {
     return this.everyTeam + (this.teamGenerations.get(teamId) ?? 0);
   }
 
-  /** A write went upstream through this token: what its team (or, if unknown, any team) reads may change. */
-  noteWrite(tokenKey: string): void {
-    const teamId = this.teamOfToken.get(tokenKey);
-    if (teamId !== undefined) {
-      this.teamChanged(teamId);
-    } else {
-      this.everyTeam++;
-      this.writes++;
-    }
+  /**
+   * A write went upstream through this token (or may have: it failed or timed out): what its team reads
+   * may have changed, `collections` among it. When the writer's team is unknown, every team's. Resolves
+   * once every replica has been told (or, Redis being out of reach, once it is queued for its return).
+   */
+  async noteWrite(tokenKey: string, collections: readonly CachedCollection[] = []): Promise<void> {
+    const teamId = await this.teamOf(tokenKey);
+    await this.changed({ teamId: teamId ?? null, collections });
   }
 
-  /** Something changed the team's data (a write, an Inbox event). */
-  teamChanged(teamId: string): void {
+  /**
+   * Something changed the team's data (an Inbox event): its answers, and `collections`, are stale.
+   * `byWebhook`: the team's webhooks announce its changes, so its tags and statuses may be kept longer.
+   */
+  teamChanged(
+    teamId: string,
+    collections: readonly CachedCollection[] = [],
+    { byWebhook = false } = {},
+  ): Promise<void> {
+    return this.changed({ teamId, collections, ...(byWebhook && { announcing: true }) });
+  }
+
+  private async changed(change: CacheChange): Promise<void> {
+    this.apply(change);
+    await this.shared?.announce(change, Math.max(this.ttlMs, this.announcedTtlMs));
+  }
+
+  /** Drops what a change makes stale, here (a change made here, or announced by another replica). */
+  apply({ teamId, collections, announcing }: CacheChange): void {
     this.writes++;
+    if (announcing && teamId !== null) {
+      this.announcing.delete(teamId);
+      this.announcing.set(teamId, Date.now() + ANNOUNCING_FOR_MS);
+      this.bound(this.announcing);
+    }
+    if (collections.length > 0 || teamId === null) this.collectionChanges++;
+    if (teamId === null) {
+      this.everyTeam++;
+      for (const collection of collections) {
+        for (const map of [this.entries, this.teamCopies]) {
+          for (const key of [...map.keys()]) if (key.endsWith(`:${collection}`)) map.delete(key);
+        }
+      }
+      return;
+    }
     this.teamGenerations.set(teamId, (this.teamGenerations.get(teamId) ?? 0) + 1);
-  }
-
-  invalidate(tokenKey: string, collection: CachedCollection): void {
-    const teamId = this.teamOfToken.get(tokenKey);
-    const sameTeam =
-      teamId === undefined
-        ? [tokenKey]
-        : [...this.teamOfToken].filter(([, team]) => team === teamId).map(([key]) => key);
-    for (const key of sameTeam) this.entries.delete(`${key}:${collection}`);
-    // The team's shared copy; when the writer's team is unknown, every team's copy.
-    for (const key of [...this.shared.keys()]) {
-      if (key === `${teamId}:${collection}` || (teamId === undefined && key.endsWith(`:${collection}`)))
-        this.shared.delete(key);
+    if (collections.length === 0) return;
+    const tokens = [...this.teamOfToken].filter(([, team]) => team === teamId).map(([key]) => key);
+    for (const collection of collections) {
+      this.teamCopies.delete(`${teamId}:${collection}`);
+      for (const tokenKey of tokens) this.entries.delete(`${tokenKey}:${collection}`);
     }
   }
 
   clear(): void {
     this.entries.clear();
-    this.shared.clear();
+    this.teamCopies.clear();
     this.teamOfToken.clear();
     this.everyTeam++;
     this.writes++;
+    this.collectionChanges++;
   }
 }
+
+/** `tokenKey:collection` → the collection (a token key is base64url: it holds no colon). */
+const collectionOf = (key: string) => key.slice(key.indexOf(':') + 1) as CachedCollection;
 
 interface CacheEntry {
   expires: number;

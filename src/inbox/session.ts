@@ -24,7 +24,8 @@ export class Session {
 
   /**
    * Runs one upstream write, then makes every later read fresh: in this request (the loaders forget what they
-   * saw) and in later ones (the cached collections the write changes are dropped for the whole team).
+   * saw) and in later ones, on every replica (the team's cached answers, and the cached collections the
+   * write changes, are dropped for the whole team before the write's answer leaves).
    * Also after a failure: a write that timed out may still have been applied upstream.
    */
   async write<T>(
@@ -34,11 +35,8 @@ export class Session {
     try {
       return await call(this.rest);
     } finally {
-      if (this.cache && this.tokenKey !== undefined) {
-        for (const collection of changes) this.cache.invalidate(this.tokenKey, collection);
-        this.cache.noteWrite(this.tokenKey);
-      }
       this.loaders.clearAll();
+      if (this.cache && this.tokenKey !== undefined) await this.cache.noteWrite(this.tokenKey, changes);
     }
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
+import type { SharedCaches } from '../shared/shared-caches.js';
 
 /**
  * Automatic persisted queries (Apollo's protocol): a client sends `extensions.persistedQuery
@@ -21,20 +22,28 @@ const persistedQueryExtension = z.object({
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export interface PersistedQueryStoreOptions {
+  /** Redis shared by the replicas: a query registered on one is found on all. */
+  shared?: SharedCaches | undefined;
   /** At most this many queries (least recently used go first). */
   maxEntries?: number;
   /** At most this many characters of query text in all. */
   maxChars?: number;
 }
 
-/** A bounded in-memory hash → query map, least recently used first out. One per process. */
+/**
+ * A bounded in-memory hash → query map, least recently used first out, one per process; with Redis, in
+ * front of the replicas' shared store (kept a day after its last use). A query read from Redis is used
+ * only if it hashes to its key, and still goes through parsing and validation like any other.
+ */
 export class PersistedQueryStore {
   readonly #queries = new Map<string, string>();
+  readonly #shared: SharedCaches | undefined;
   readonly #maxEntries: number;
   readonly #maxChars: number;
   #chars = 0;
 
-  constructor({ maxEntries = 1_000, maxChars = 5_000_000 }: PersistedQueryStoreOptions = {}) {
+  constructor({ shared, maxEntries = 1_000, maxChars = 5_000_000 }: PersistedQueryStoreOptions = {}) {
+    this.#shared = shared;
     this.#maxEntries = maxEntries;
     this.#maxChars = maxChars;
   }
@@ -53,7 +62,23 @@ export class PersistedQueryStore {
     return query;
   }
 
+  /** Here, else in the replicas' shared store (then kept here too); `undefined` when unknown. */
+  async find(hash: string): Promise<string | undefined> {
+    const known = this.get(hash);
+    if (known !== undefined || this.#shared === undefined) return known;
+    const query = await this.#shared.persistedQuery(hash);
+    if (query === undefined || sha256Hex(query) !== hash) return undefined;
+    this.keep(hash, query);
+    return query;
+  }
+
+  /** Registers a query that validated: here, and for every replica. */
   set(hash: string, query: string): void {
+    this.keep(hash, query);
+    this.#shared?.persistQuery(hash, query);
+  }
+
+  private keep(hash: string, query: string): void {
     if (query.length > this.#maxChars) return;
     this.delete(hash);
     this.#queries.set(hash, query);
@@ -96,12 +121,14 @@ export function useAutomaticPersistedQueries(store = new PersistedQueryStore()):
       }
       const { sha256Hash } = parsed.data;
       if (typeof params.query !== 'string') {
-        const query = store.get(sha256Hash);
-        // Apollo's link matches this message and code, then retries with the query.
-        if (query === undefined)
-          throw requestError('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', 404);
-        setParams({ ...params, query });
-        return;
+        const use = (query: string | undefined) => {
+          // Apollo's link matches this message and code, then retries with the query.
+          if (query === undefined)
+            throw requestError('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', 404);
+          setParams({ ...params, query });
+        };
+        const known = store.get(sha256Hash);
+        return known === undefined ? store.find(sha256Hash).then(use) : use(known);
       }
       if (sha256Hex(params.query) !== sha256Hash) {
         throw requestError(

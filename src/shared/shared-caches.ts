@@ -1,0 +1,396 @@
+import { randomBytes } from 'node:crypto';
+import type { ChainableCommander } from 'ioredis';
+import type { Logger } from 'pino';
+import type { SharedRedis } from './redis.js';
+
+/**
+ * The cross-request caches as the replicas share them through Redis (REDIS_URL): a second level behind each
+ * replica's in-memory caches, and the channel that keeps those in-memory copies fresh.
+ *
+ * - `hmac-secret`: the key of the token HMAC (`CollectionCache.keyOf`), made once by whichever replica
+ *   comes first (SET NX), so that every replica names a token alike. Never the token itself.
+ * - `token:<hmac>`: a token's own `GET /team` answer, for the proof's lifetime (TOKEN_PROOF_TTL_MS): a
+ *   replica that never saw the token trusts it within that time, as the replica that made the call does.
+ *   `token-team:<hmac>`: the team id alone, for a day (a token never changes team), to know whose caches
+ *   a write makes stale and, for the upstream-call budget, whose calls a token spends.
+ * - `team:<id>`: a hash of the team's collections (`tags`, `members`...), each stored with the version it
+ *   was read at, and the versions: `gen` for whole answers, `gen:<collection>` for each collection.
+ *   `answer:<team id>:<sha256>`: a whole answer of a query, for RESPONSE_CACHE_TTL_MS.
+ *   A change bumps the versions (and `every-team`, when the writer's team is unknown) in one transaction
+ *   with its message: a value read or stored before the change never matches again, even when a slow
+ *   reader stores it afterwards.
+ * - `apq:<sha256>`: persisted queries, for a day after their last use.
+ * - channel `cache-changes`: every change, so that each replica drops its in-memory copies at once.
+ *
+ * Redis is never needed to answer: every command is bounded in time and any failure reads as a miss. While
+ * this replica cannot hear the channel (Redis down or slow, or not yet connected), `ready` is false: nothing
+ * is read from or written to Redis, the in-memory caches keep entries for OUTAGE_TTL_MS at most, and its
+ * own changes wait to be announced. When it hears the channel again, it drops every in-memory copy (it may
+ * have missed changes) and announces the changes it made meanwhile.
+ */
+export interface CacheChange {
+  /** `null`: the team is not known, so every team. */
+  teamId: string | null;
+  /** Cached collections the change makes stale (every change makes the team's whole answers stale). */
+  collections: readonly string[];
+  /** An Inbox event that came by webhook: the team's webhooks announce its changes. */
+  announcing?: boolean;
+}
+
+export interface SharedCachesOptions {
+  logger: Logger;
+  /** A change announced by another replica: drop the in-memory copies it makes stale. */
+  onChange(change: CacheChange): void;
+  /** The replica may have missed changes (or the HMAC key changed): drop every in-memory copy. */
+  onReset(): void;
+  /** The HMAC key shared by the replicas, when first known and whenever it changes. */
+  onSecret(secret: Buffer): void;
+  /** How long a cut-off replica holds nothing from Redis after a command took too long. */
+  suspendMs?: number;
+  /** Longest wait for one Redis command; past it, the command reads as failed. */
+  commandTimeoutMs?: number;
+}
+
+/** While a replica cannot hear the other replicas' changes, its in-memory copies live this long at most. */
+export const OUTAGE_TTL_MS = 30_000;
+const PROOF_FOR_DAYS_MS = 86_400_000;
+const PERSISTED_QUERY_TTL_S = 86_400;
+const MAX_PENDING_TEAMS = 10_000;
+
+/** A value read from Redis: `version` is what a value stored now must carry to be valid. */
+export interface SharedRead<T> {
+  version: string;
+  value?: T;
+  /** When the value stops being served. */
+  expires?: number;
+}
+
+export class SharedCaches {
+  private readonly channel: string;
+  private secretLoaded = false;
+  private listening = false;
+  private suspendedUntil = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
+  /** Changes made while Redis could not hear them: announced once it can. */
+  private readonly pending = new Map<string | null, Set<string>>();
+  private readonly suspendMs: number;
+  private readonly commandTimeoutMs: number;
+
+  constructor(
+    private readonly redis: SharedRedis,
+    private readonly options: SharedCachesOptions,
+  ) {
+    this.channel = `${redis.prefix}cache-changes`;
+    this.suspendMs = options.suspendMs ?? 2_000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 250;
+    const { client, subscriber } = redis;
+    client.on('ready', () => void this.connected());
+    client.on('close', () => this.lost());
+    subscriber.on('ready', () => void this.connected());
+    subscriber.on('close', () => this.lost());
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.heard(message);
+    });
+    if (client.status === 'ready' && subscriber.status === 'ready') void this.connected();
+  }
+
+  /** Redis is shared right now: connected both ways, the HMAC key known, no command left hanging. */
+  get ready(): boolean {
+    return this.secretLoaded && this.listening && this.redis.healthy() && Date.now() >= this.suspendedUntil;
+  }
+
+  // ------------------------------------------------------------------ collections and proofs
+
+  async readCollection<T>(teamId: string, collection: string): Promise<SharedRead<T> | undefined> {
+    const read = await this.run((client) =>
+      client
+        .multi()
+        .get(this.key('every-team'))
+        .hmget(this.teamKey(teamId), `gen:${collection}`, collection)
+        .exec(),
+    );
+    const [every, fields] = results(read) as [string | null, [string | null, string | null]];
+    if (!fields) return undefined;
+    const version = `${every ?? 0}:${fields[0] ?? 0}`;
+    const stored = parsed<{ version: string; expires: number; value: T }>(fields[1]);
+    return stored?.version === version && stored.expires > Date.now()
+      ? { version, value: stored.value, expires: stored.expires }
+      : { version };
+  }
+
+  /** Stores a collection read at `read.version`, until `expires` (a change since makes it a miss). */
+  writeCollection(
+    teamId: string,
+    collection: string,
+    read: SharedRead<unknown>,
+    value: unknown,
+    expires: number,
+  ): void {
+    const ttlMs = expires - Date.now();
+    if (ttlMs <= 0) return;
+    const packed = JSON.stringify({ version: read.version, expires, value });
+    const team = this.teamKey(teamId);
+    void this.run((client) => {
+      const transaction = client.multi().hset(team, collection, packed);
+      return keepTeamHash(transaction, team, ttlMs).exec();
+    });
+  }
+
+  /** A token's own `GET /team` answer, proven on some replica within the proof's lifetime, with its expiry. */
+  async readProof<T>(tokenKey: string): Promise<{ value: T; expires: number } | undefined> {
+    const raw = await this.run((client) => client.get(this.key(`token:${tokenKey}`)));
+    const proof = parsed<{ value: T; expires: number }>(raw);
+    return proof && proof.expires > Date.now() ? proof : undefined;
+  }
+
+  writeProof(tokenKey: string, teamId: string, value: unknown, expires: number): void {
+    const ttlMs = expires - Date.now();
+    if (ttlMs <= 0) return;
+    const packed = JSON.stringify({ value, expires });
+    void this.run((client) =>
+      client
+        .multi()
+        .set(this.key(`token:${tokenKey}`), packed, 'PX', ttlMs)
+        .set(this.key(`token-team:${tokenKey}`), teamId, 'PX', PROOF_FOR_DAYS_MS)
+        .exec(),
+    );
+  }
+
+  /** The team a token belongs to, as any replica learnt it from the token's `GET /team` (within a day). */
+  async teamOf(tokenKey: string): Promise<string | undefined> {
+    const teamId = await this.run((client) => client.get(this.key(`token-team:${tokenKey}`)));
+    return typeof teamId === 'string' ? teamId : undefined;
+  }
+
+  // ------------------------------------------------------------------ whole answers
+
+  async readAnswer(teamId: string, answerKey: string): Promise<SharedRead<string> | undefined> {
+    const read = await this.run((client) =>
+      client
+        .multi()
+        .get(this.key('every-team'))
+        .hget(this.teamKey(teamId), 'gen')
+        .get(this.key(`answer:${teamId}:${answerKey}`))
+        .exec(),
+    );
+    if (read === undefined) return undefined;
+    const [every, gen, raw] = results(read) as [string | null, string | null, string | null];
+    const version = `${every ?? 0}:${gen ?? 0}`;
+    // `<version>\n<expires>\n<body>`: the body as it is, not escaped into another JSON string.
+    const [storedVersion, expires, body] = splitTwice(raw ?? '');
+    const until = Number(expires);
+    return storedVersion === version && until > Date.now() && body !== undefined
+      ? { version, value: body, expires: until }
+      : { version };
+  }
+
+  /** Stores an answer computed from `read.version` on, until `expires`. */
+  writeAnswer(
+    teamId: string,
+    answerKey: string,
+    read: SharedRead<string>,
+    body: string,
+    expires: number,
+  ): void {
+    const ttlMs = expires - Date.now();
+    if (ttlMs <= 0) return;
+    void this.run((client) =>
+      client.set(
+        this.key(`answer:${teamId}:${answerKey}`),
+        `${read.version}\n${expires}\n${body}`,
+        'PX',
+        ttlMs,
+      ),
+    );
+  }
+
+  // ------------------------------------------------------------------ persisted queries
+
+  async persistedQuery(hash: string): Promise<string | undefined> {
+    const query = await this.run((client) =>
+      client.getex(this.key(`apq:${hash}`), 'EX', PERSISTED_QUERY_TTL_S),
+    );
+    return typeof query === 'string' ? query : undefined;
+  }
+
+  persistQuery(hash: string, query: string): void {
+    void this.run((client) => client.set(this.key(`apq:${hash}`), query, 'EX', PERSISTED_QUERY_TTL_S));
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  /**
+   * Makes a change stale on every replica: bumps the versions in Redis and announces it, in one
+   * transaction. Resolves once Redis has delivered the message (or, when it cannot, once the change is
+   * queued for the reconnection): a write's answer leaves after the other replicas were told.
+   */
+  async announce(change: CacheChange, ttlMs: number): Promise<void> {
+    if (!this.ready) return this.queue(change);
+    const message = JSON.stringify({ from: this.redis.replicaId, ...change });
+    const done = await this.run((client) => {
+      const transaction = client.multi();
+      if (change.teamId === null) {
+        transaction.incr(this.key('every-team'));
+      } else {
+        const team = this.teamKey(change.teamId);
+        transaction.hincrby(team, 'gen', 1);
+        for (const collection of change.collections) transaction.hincrby(team, `gen:${collection}`, 1);
+        keepTeamHash(transaction, team, ttlMs);
+      }
+      return transaction.publish(this.channel, message).exec();
+    });
+    if (done === undefined) this.queue(change);
+  }
+
+  close(): void {
+    clearTimeout(this.resumeTimer);
+  }
+
+  private queue(change: CacheChange): void {
+    if (this.pending.size >= MAX_PENDING_TEAMS && !this.pending.has(change.teamId)) {
+      // Too many teams to name: announce one change for every team instead.
+      const all = new Set(change.collections);
+      for (const collections of this.pending.values())
+        for (const collection of collections) all.add(collection);
+      this.pending.clear();
+      this.pending.set(null, all);
+      return;
+    }
+    const collections = this.pending.get(change.teamId) ?? new Set<string>();
+    for (const collection of change.collections) collections.add(collection);
+    this.pending.set(change.teamId, collections);
+  }
+
+  private heard(message: string): void {
+    let change: CacheChange & { from?: string };
+    try {
+      change = JSON.parse(message);
+    } catch {
+      return;
+    }
+    if (change.from === this.redis.replicaId) return; // applied here before it was announced
+    this.options.onChange({
+      teamId: change.teamId ?? null,
+      collections: change.collections ?? [],
+      ...(change.announcing === true && { announcing: true }),
+    });
+  }
+
+  /** Both connections up: (re)subscribe, learn the HMAC key, drop what may have been missed, catch up. */
+  private async connected(): Promise<void> {
+    const { client, subscriber } = this.redis;
+    if (client.status !== 'ready' || subscriber.status !== 'ready') return;
+    try {
+      await this.bounded(subscriber.subscribe(this.channel));
+      const candidate = randomBytes(32).toString('base64');
+      const secretKey = this.key('hmac-secret');
+      await this.bounded(client.set(secretKey, candidate, 'NX'));
+      const secret = await this.bounded(client.get(secretKey));
+      if (typeof secret !== 'string') throw new Error('no HMAC key in Redis');
+      if (client.status !== 'ready' || subscriber.status !== 'ready') return;
+      this.options.onSecret(Buffer.from(secret, 'base64'));
+    } catch (error) {
+      this.options.logger.debug({ err: String(error) }, 'redis: shared caches not ready yet');
+      return;
+    }
+    this.secretLoaded = true;
+    this.listening = true;
+    this.suspendedUntil = 0;
+    this.options.onReset();
+    await this.flushPending();
+  }
+
+  private lost(): void {
+    if (!this.listening) return;
+    this.listening = false;
+    this.options.logger.warn('redis: caches are local until it is back');
+    this.options.onReset();
+  }
+
+  private async flushPending(): Promise<void> {
+    const changes = [...this.pending].map(([teamId, collections]) => ({
+      teamId,
+      collections: [...collections],
+    }));
+    this.pending.clear();
+    for (const change of changes) await this.announce(change, OUTAGE_TTL_MS);
+  }
+
+  /** A command that took too long: Redis is treated as down for `suspendMs`, then caught up with. */
+  private suspend(): void {
+    if (Date.now() < this.suspendedUntil) return;
+    this.suspendedUntil = Date.now() + this.suspendMs;
+    this.options.logger.warn('redis: too slow, caches are local for a while');
+    this.options.onReset();
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => {
+      if (this.redis.healthy()) {
+        this.options.onReset();
+        void this.flushPending();
+      }
+    }, this.suspendMs);
+    this.resumeTimer.unref();
+  }
+
+  /** Runs a command while Redis is shared; `undefined` when it is not, or the command fails or hangs. */
+  private async run<T>(command: (client: SharedRedis['client']) => Promise<T>): Promise<T | undefined> {
+    if (!this.ready) return undefined;
+    try {
+      return await this.bounded(command(this.redis.client));
+    } catch (error) {
+      if (error instanceof CommandTimeout) this.suspend();
+      return undefined;
+    }
+  }
+
+  private bounded<T>(command: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CommandTimeout()), this.commandTimeoutMs);
+    });
+    command.catch(() => undefined); // a late failure after the timeout is nobody's concern
+    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private key(name: string): string {
+    return `${this.redis.prefix}${name}`;
+  }
+
+  private teamKey(teamId: string): string {
+    return this.key(`team:${teamId}`);
+  }
+}
+
+class CommandTimeout extends Error {}
+
+/**
+ * A team's hash lives a minute past its longest value, never shortened: its versions must outlive any
+ * load that read them (a load lasts at most a few upstream deadlines), or a reset version could match again.
+ */
+function keepTeamHash(transaction: ChainableCommander, team: string, ttlMs: number): ChainableCommander {
+  const ms = Math.max(ttlMs, 0) + 60_000;
+  return transaction.pexpire(team, ms, 'NX').pexpire(team, ms, 'GT');
+}
+
+/** The replies of a transaction, `undefined` where one failed. */
+function results(replies: Array<[Error | null, unknown]> | null | undefined): unknown[] {
+  return (replies ?? []).map(([error, value]) => (error ? undefined : value));
+}
+
+/** `a\nb\nrest` → `[a, b, rest]` (the rest may hold newlines). */
+function splitTwice(text: string): [string, string, string | undefined] {
+  const first = text.indexOf('\n');
+  const second = first < 0 ? -1 : text.indexOf('\n', first + 1);
+  if (second < 0) return ['', '', undefined];
+  return [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
+}
+
+/** JSON written by a replica; anything else (a stranger's key under our prefix) reads as a miss. */
+function parsed<T>(raw: unknown): T | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return undefined;
+  }
+}
