@@ -7,9 +7,9 @@ import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { callersMistake, maskError } from './errors.js';
-import { EventTargetBus, notifying } from './events/bus.js';
+import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
-import { serveGraphQLOverWebSocket } from './graphql-ws.js';
+import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.js';
 import { CollectionCache } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { useAutomaticPersistedQueries } from './plugins/apq.js';
@@ -46,7 +46,12 @@ export interface Facade {
   redis: SharedRedis | undefined;
   registry: Registry;
   /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
-  serveWebSocket(server: Server): { close(): Promise<void> };
+  serveWebSocket(server: Server): WebSocketService;
+  /**
+   * The first step of a graceful shutdown: /readiness answers 503, every subscription ends with
+   * `SHUTTING_DOWN`, and the pollers give their leases back. Resolves once they have.
+   */
+  shutdown(): Promise<void>;
   close(): void;
 }
 
@@ -74,12 +79,16 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   });
   const events = new LiveEvents({
     // Every event of a team (a webhook's or its poller's) makes the team's cached answers stale.
-    bus: notifying(new EventTargetBus(), (event) => collectionCache.teamChanged(event.teamId)),
+    bus: notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) =>
+      collectionCache.teamChanged(event.teamId),
+    ),
     // With a webhook secret, webhooks feed the bus; without, one poller per team does.
     pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
     maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
     logger,
+    redis,
   });
+  let shuttingDown = false;
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -130,7 +139,11 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useDeferStream(),
       useJit(),
       useReadiness(
-        { upstream: () => transport.isReachable(), redis: redis && (() => redis.healthy()) },
+        {
+          upstream: () => transport.isReachable(),
+          redis: redis && (() => redis.healthy()),
+          shuttingDown: () => shuttingDown,
+        },
         config.READINESS_CACHE_MS,
       ),
       // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
@@ -148,6 +161,10 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis,
     registry,
     serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
+    shutdown: () => {
+      shuttingDown = true;
+      return events.shutdown();
+    },
     close: () => {
       events.close();
       transport.close();
