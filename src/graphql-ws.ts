@@ -20,8 +20,9 @@ export interface WebSocketService {
   close(): Promise<void>;
   /**
    * Graceful shutdown: refuses new sockets (503), and closes each open one with 1012 "Service Restart" as
-   * soon as no operation runs on it (subscriptions have been ended with `SHUTTING_DOWN` before), so that
-   * graphql-ws clients reconnect, to another replica. Resolves when every socket is closed.
+   * soon as no operation runs on it (its subscriptions end with `SHUTTING_DOWN`), so that graphql-ws clients
+   * reconnect, to another replica. An operation sent on an idle socket meanwhile closes it at once: the
+   * client sends it again on its new socket. Resolves when every socket is closed.
    */
   drain(): Promise<void>;
 }
@@ -49,6 +50,12 @@ export function serveGraphQLOverWebSocket(
   /** Each initialised socket's graphql-ws context, whose `subscriptions` hold every operation running on it. */
   const connections = new WeakMap<WebSocket, ConnectionContext>();
   let draining = false;
+  /** Operations running on the socket, other than `except`. */
+  const running = (connection: ConnectionContext, except?: string) =>
+    Object.keys(connection.subscriptions).filter((id) => id !== except).length;
+  const restart = (socket: WebSocket) => {
+    if (socket.readyState === socket.OPEN) socket.close(1012, 'Service Restart');
+  };
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== yoga.graphqlEndpoint) return refuse(socket, 404, 'Not Found');
@@ -70,9 +77,21 @@ export function serveGraphQLOverWebSocket(
       onConnect: (connection) => {
         connections.set(connection.extra.socket, connection);
       },
+      onComplete: (connection, id) => {
+        // The last operation of a draining socket is done: close it right after its Complete message (sent
+        // next), before the client sends another operation on it.
+        if (draining && running(connection, id) === 0) setImmediate(() => restart(connection.extra.socket));
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (connection, _id, payload) => {
+      onSubscribe: async (connection, id, payload) => {
+        if (draining && running(connection, id) === 0) {
+          // Not run here: the closed socket makes the client send it again on a new one, to another replica.
+          restart(connection.extra.socket);
+          return [
+            new GraphQLError('This server is shutting down.', { extensions: { code: 'SHUTTING_DOWN' } }),
+          ];
+        }
         const params = {
           query: payload.query,
           variables: payload.variables ?? undefined,
@@ -127,9 +146,9 @@ export function serveGraphQLOverWebSocket(
             if (now - since > CLOSE_HANDSHAKE_MS) client.terminate();
             continue;
           }
-          const running = Object.keys(connections.get(client)?.subscriptions ?? {}).length;
-          if (running === 0) {
-            client.close(1012, 'Service Restart');
+          const connection = connections.get(client);
+          if (!connection || running(connection) === 0) {
+            restart(client);
             closing.set(client, now);
           }
         }

@@ -53,8 +53,10 @@ export async function listen(facade: Facade, port: number, host: string): Promis
       const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
       server.closeIdleConnections();
       const drained = (async () => {
+        // Sockets are draining before subscriptions end, so that each closes right after its last one.
+        const socketsClosed = websocket.drain();
         await facade.shutdown();
-        await websocket.drain();
+        await socketsClosed;
         await connectionsEnded;
       })();
       let timer: NodeJS.Timeout | undefined;
