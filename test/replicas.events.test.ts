@@ -1,6 +1,10 @@
+import { get } from 'node:http';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { InboxEvent } from '../src/inbox/types.js';
+import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
 import {
   eventReads,
@@ -34,6 +38,19 @@ const eventsOf = (payloads: Array<ExecutionResult | FormattedExecutionResult>) =
 const brief = (event: InboxEvent): Received => ({ inboxId: event.id, seq: event.seq, type: event.type });
 
 const served = (replica: Replica) => ({ server: { url: replica.url } });
+
+/** Subscriptions a suite opened, left before its replicas stop (even when a test failed). */
+function leftAfterAll() {
+  const opened: Array<{ leave(): void; done: Promise<void> }> = [];
+  afterAll(async () => {
+    for (const subscription of opened) subscription.leave();
+    await Promise.allSettled(opened.map((subscription) => subscription.done));
+  });
+  return <T extends { leave(): void; done: Promise<void> }>(subscription: T): T => {
+    opened.push(subscription);
+    return subscription;
+  };
+}
 const teamId = (cluster: Cluster) => teamOf(cluster).team.id;
 /** Replicas whose pub/sub connection listens to the team's channel (seen from Redis). */
 async function replicasListening(cluster: Cluster): Promise<number> {
@@ -52,6 +69,22 @@ async function untilReplicasListen(cluster: Cluster, count: number): Promise<voi
 }
 const leaseKey = (cluster: Cluster) => `${cluster.prefix}events:lease:${teamId(cluster)}`;
 
+/** A graphql-ws client on a replica, with the demo token; `leave` disposes of it. */
+function wsSocket(replica: Replica) {
+  const client = wsClient(served(replica), { authorization: 'Bearer demo-token' });
+  return { client, leave: () => void client.dispose(), done: Promise.resolve() };
+}
+
+/** A GET on a connection of its own (fetch would reuse a kept-alive one); resolves with the status. */
+function newConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
+
 /** Creates a tag through a replica: the simulator logs a `tag.created` event. */
 async function newTag(replica: Replica, name: string): Promise<void> {
   const { body } = await replica.graphql(`mutation { createTag(input: { name: "${name}" }) { tag { id } } }`);
@@ -65,11 +98,12 @@ describeWithRedis('live events across replicas', () => {
       cluster = await startCluster(['a', 'b'], { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET });
     }, 60_000);
     afterAll(() => cluster?.close());
+    const opened = leftAfterAll();
 
     it('a webhook posted to A reaches the subscribers of A and B once; a redelivery to B is dropped', async () => {
       const [a, b] = cluster.replicas as [Replica, Replica];
-      const onA = sseSubscribe(served(a), EVENTS);
-      const onB = sseSubscribe(served(b), EVENTS);
+      const onA = opened(sseSubscribe(served(a), EVENTS));
+      const onB = opened(sseSubscribe(served(b), EVENTS));
       await untilReplicasListen(cluster, 2);
 
       await newTag(a, 'Webhook across replicas');
@@ -104,10 +138,11 @@ describeWithRedis('live events across replicas', () => {
       cluster = await startCluster(['a', 'b', 'c'], { EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS) });
     }, 60_000);
     afterAll(() => cluster?.close());
+    const opened = leftAfterAll();
 
     it('20 subscribers spread over three replicas: one GET /events per interval for the team, each event once to each', async () => {
       const subscriptions = Array.from({ length: 20 }, (_, index) =>
-        sseSubscribe(served(cluster.replicas[index % 3] as Replica), EVENTS),
+        opened(sseSubscribe(served(cluster.replicas[index % 3] as Replica), EVENTS)),
       );
       await untilReplicasListen(cluster, 3);
       await until(() => eventReads(cluster, teamId(cluster)) > 0, 'a replica found the end of the log');
@@ -150,68 +185,155 @@ describeWithRedis('live events across replicas', () => {
       });
     }, 60_000);
     afterAll(() => cluster?.close());
+    const opened = leftAfterAll();
 
     it('SIGTERM on A: its subscribers are told to reconnect, resume on B with afterSeq and miss nothing; A exits in time, its lease given back', async () => {
       const [a, b] = cluster.replicas as [Replica, Replica];
-      // A graphql-ws client and an SSE client, both on A, which polls for the team (its only subscribers).
-      const socket = wsClient(served(a), { authorization: `Bearer demo-token` });
+      // A load balancer in front of the replicas: A until it stops accepting, then B.
+      let balanced = a;
+      // An app on graphql-ws that does what SHUTTING_DOWN asks, at once: it subscribes again with the last
+      // seq it received (on the same client, which sends it on its socket until that socket closes).
+      const socket = createClient({
+        url: () => `${balanced.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${DEMO_TOKEN}` },
+        retryWait: async () => {
+          await sleep(50);
+        },
+      });
+      opened({ leave: () => void socket.dispose(), done: Promise.resolve() });
       const closeCodes: number[] = [];
       socket.on('closed', (event) => closeCodes.push((event as { code: number }).code));
-      const overWs: FormattedExecutionResult[] = [];
-      let wsCompleted = false;
-      socket.subscribe<Record<string, unknown>, Record<string, unknown>>(
-        { query: EVENTS },
-        {
-          next: (payload) => void overWs.push(payload),
-          error: (error) => {
-            throw error;
+      const overWs: Received[] = [];
+      const shutdownsSeen: FormattedExecutionResult<unknown, Record<string, unknown>>[] = [];
+      const subscribeOverWs = (afterSeq?: number) => {
+        let toldToReconnect = false;
+        socket.subscribe<{ inboxEvents: Received }, Record<string, unknown>>(
+          { query: EVENTS, variables: { afterSeq } },
+          {
+            next: (payload) => {
+              if (payload.errors?.[0]?.extensions?.code === 'SHUTTING_DOWN') {
+                toldToReconnect = true;
+                shutdownsSeen.push(payload);
+              } else if (payload.data) overWs.push(payload.data.inboxEvents);
+            },
+            error: () => undefined,
+            complete: () => {
+              if (toldToReconnect) subscribeOverWs(overWs.at(-1)?.seq);
+            },
           },
-          complete: () => {
-            wsCompleted = true;
-          },
-        },
-      );
-      const overSse = sseSubscribe(served(a), EVENTS);
+        );
+      };
+      subscribeOverWs();
+      const overSse = opened(sseSubscribe(served(a), EVENTS));
       await untilReplicasListen(cluster, 1);
       await until(() => eventReads(cluster, teamId(cluster)) > 0, 'A found the end of the log');
       expect(await cluster.redis.exists(leaseKey(cluster))).toBe(1);
 
       await newTag(b, 'Before the shutdown');
       await until(() => overWs.length === 1 && overSse.payloads.length === 1, 'the first event');
-      const seen = eventsOf(overWs);
 
       const signalled = Date.now();
       const exited = a.stop('SIGTERM');
-      await until(() => wsCompleted && overSse.ended(), 'both subscriptions ended');
-      for (const payloads of [overWs, overSse.payloads]) {
-        expect(payloads.at(-1)?.errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
-        expect(payloads.at(-1)?.errors?.[0]?.message).toMatch(/subscribe again with `afterSeq`/);
+      balanced = b;
+      await until(() => shutdownsSeen.length > 0 && overSse.ended(), 'both subscriptions were told');
+      for (const payload of [shutdownsSeen[0], overSse.payloads.at(-1)]) {
+        expect(payload?.errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
+        expect(payload?.errors?.[0]?.message).toMatch(/subscribe again with `afterSeq`/);
       }
-      // Events happen while the client has no subscription.
+      // Events happen meanwhile (while the SSE client has no subscription at all).
       await newTag(b, 'Between one');
       await newTag(b, 'Between two');
 
       expect(await exited).toBe(0);
-      const exitMs = Date.now() - signalled;
-      expect(exitMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+      expect(Date.now() - signalled).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
       // Given back, not left to expire (it would last three intervals after its last renewal).
       expect(await cluster.redis.exists(leaseKey(cluster))).toBe(0);
-      await until(() => closeCodes.length > 0, 'the socket closed');
       expect(closeCodes[0]).toBe(1012);
       expect(a.logLines.some((line) => /"outcome":"drained"/.test(line))).toBe(true);
-      await socket.dispose();
 
-      // The client resubscribes, lands on B, and resumes after the last seq it saw.
-      const resumed = sseSubscribe(served(b), EVENTS, { variables: { afterSeq: seen.at(-1)?.seq } });
+      // The SSE client subscribes again by hand, on B, after the last seq it saw.
+      const seenOverSse = eventsOf(overSse.payloads.slice(0, -1));
+      const resumed = opened(
+        sseSubscribe(served(b), EVENTS, { variables: { afterSeq: seenOverSse.at(-1)?.seq } }),
+      );
       await until(() => resumed.payloads.length === 2, 'the replay of what happened meanwhile');
       await newTag(b, 'After the move');
-      await until(() => resumed.payloads.length === 3, 'the live event on B', 5 * INTERVAL_MS);
+      await until(
+        () => resumed.payloads.length === 3 && overWs.length === 4,
+        'the live event on B, for both',
+        5 * INTERVAL_MS,
+      );
       await sleep(200);
-      // Every event since the first one it saw, each once, in order: four tags.
-      const since = teamOf(cluster).events.filter((event) => event.seq >= (seen[0]?.seq ?? 0));
+      // Every event since the first, each once, in order (four tags), for both clients.
+      const since = teamOf(cluster).events.filter((event) => event.seq >= (overWs[0]?.seq ?? 0));
       expect(since.map((event) => event.type)).toEqual(Array(4).fill('tag.created'));
-      expect([...seen, ...eventsOf(resumed.payloads)]).toEqual(since.map(brief));
+      expect([...seenOverSse, ...eventsOf(resumed.payloads)]).toEqual(since.map(brief));
+      expect(overWs).toEqual(since.map(brief));
+      // The app's own resubscription, sent on A's socket as it closed, was sent again to B by the client.
+      expect(shutdownsSeen).toHaveLength(1);
       resumed.leave();
+    });
+
+    it('SIGTERM lets the operations in flight finish, over HTTP and WebSocket, then exits', async () => {
+      const replica = await cluster.start('slow');
+      // Two different operations: identical ones in flight at once would share one upstream call.
+      const threads = (first: number) => `{ threads(first: ${first}) { edges { node { id } } } }`;
+      const socket = opened(wsSocket(replica));
+      cluster.simulator.setLatency(1_500);
+      try {
+        const overHttp = replica.graphql(threads(1));
+        const overWs = new Promise<FormattedExecutionResult>((resolve, reject) =>
+          socket.client.subscribe(
+            { query: threads(2) },
+            { next: resolve, error: reject, complete: () => undefined },
+          ),
+        );
+        await until(
+          () => cluster.simulator.calls.filter((call) => call.status === 0).length >= 2,
+          'both in flight',
+        );
+        const signalled = Date.now();
+        const exited = replica.stop('SIGTERM');
+        // Once it has begun, no new connection is accepted.
+        await until(
+          () => replica.logLines.some((line) => line.includes('shutting down')),
+          'the shutdown began',
+        );
+        await expect(newConnection(`${replica.url}/health`)).rejects.toThrow(/ECONNREFUSED/);
+        const [http, ws] = await Promise.all([overHttp, overWs]);
+        expect(http.body.errors).toBeUndefined();
+        expect(http.body.data?.threads).toMatchObject({ edges: [{ node: { id: expect.any(String) } }] });
+        expect(ws.errors).toBeUndefined();
+        expect(await exited).toBe(0);
+        expect(Date.now() - signalled).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+        expect(replica.logLines.some((line) => /"outcome":"drained"/.test(line))).toBe(true);
+      } finally {
+        cluster.simulator.setLatency(0);
+      }
+    });
+
+    it('an operation that outlasts SHUTDOWN_TIMEOUT_MS is cut off, and the process exits at the bound', async () => {
+      const replica = await cluster.start('stuck', {
+        SHUTDOWN_TIMEOUT_MS: '1000',
+        INBOX_TIMEOUT_MS: '20000',
+      });
+      cluster.simulator.setLatency(10_000);
+      try {
+        const stuck = replica
+          .graphql('{ threads(first: 1) { edges { node { id } } } }')
+          .catch((error: Error) => error);
+        await until(() => cluster.simulator.calls.some((call) => call.status === 0), 'in flight');
+        const signalled = Date.now();
+        expect(await replica.stop('SIGTERM')).toBe(0);
+        const exitMs = Date.now() - signalled;
+        expect(exitMs).toBeGreaterThanOrEqual(1_000);
+        expect(exitMs).toBeLessThan(3_000);
+        expect(replica.logLines.some((line) => /"outcome":"cut off"/.test(line))).toBe(true);
+        expect(await stuck).toBeInstanceOf(Error);
+      } finally {
+        cluster.simulator.setLatency(0);
+      }
     });
   });
 
@@ -229,6 +351,7 @@ describeWithRedis('live events across replicas', () => {
       await proxy?.close();
       await cluster?.close();
     });
+    const opened = leftAfterAll();
 
     const readiness = async (replica: Replica) => {
       const response = await fetch(`${replica.url}/readiness`);
@@ -237,8 +360,8 @@ describeWithRedis('live events across replicas', () => {
 
     it('it keeps serving its own subscribers, readiness says degraded; with Redis back, sharing resumes', async () => {
       const a = cluster.replicas[0] as Replica;
-      const onA = sseSubscribe(served(a), EVENTS);
-      const onC = sseSubscribe(served(cut), EVENTS);
+      const onA = opened(sseSubscribe(served(a), EVENTS));
+      const onC = opened(sseSubscribe(served(cut), EVENTS));
       await untilReplicasListen(cluster, 2);
       await until(() => eventReads(cluster, teamId(cluster)) > 0, 'a replica polls');
 
