@@ -67,6 +67,18 @@ async function untilReplicasListen(cluster: Cluster, count: number): Promise<voi
     await sleep(20);
   }
 }
+/** Every replica has connected to Redis (a replica is ready before it has, and works alone until then). */
+async function untilShared(cluster: Cluster): Promise<void> {
+  for (const replica of cluster.replicas) {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const readiness = (await (await fetch(`${replica.url}/readiness`)).json()) as { redis: string };
+      if (readiness.redis === 'ok') break;
+      if (Date.now() > deadline) throw new Error(`replica ${replica.name} did not connect to Redis`);
+      await sleep(50);
+    }
+  }
+}
 const leaseKey = (cluster: Cluster) => `${cluster.prefix}events:lease:${teamId(cluster)}`;
 
 /** A graphql-ws client on a replica, with the demo token; `leave` disposes of it. */
@@ -95,7 +107,8 @@ describeWithRedis('live events across replicas', () => {
   describe('fed by webhooks', () => {
     let cluster: Cluster;
     beforeAll(async () => {
-      cluster = await startCluster(['a', 'b'], { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET });
+      cluster = await startCluster(['a', 'b'], { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, LOG_LEVEL: 'debug' });
+      await untilShared(cluster);
     }, 60_000);
     afterAll(() => cluster?.close());
     const opened = leftAfterAll();
@@ -121,7 +134,17 @@ describeWithRedis('live events across replicas', () => {
         received: true,
         duplicate: false,
       });
-      await until(() => onA.payloads.length >= 2 && onB.payloads.length >= 2, 'both events on both replicas');
+      await until(
+        () => onA.payloads.length >= 2 && onB.payloads.length >= 2,
+        'both events on both replicas',
+      ).catch((error: Error) => {
+        // Seen once in a full run, not reproduced: say what each side got, and what the replicas logged.
+        const got = JSON.stringify({ onA: eventsOf(onA.payloads), onB: eventsOf(onB.payloads) });
+        const logs = cluster.replicas.map(
+          (replica) => `${replica.name}:\n${replica.logLines.slice(-30).join('\n')}`,
+        );
+        throw new Error(`${error.message}; received ${got}\n${logs.join('\n')}`);
+      });
       await sleep(200);
 
       for (const subscription of [onA, onB]) {
@@ -136,6 +159,7 @@ describeWithRedis('live events across replicas', () => {
     let cluster: Cluster;
     beforeAll(async () => {
       cluster = await startCluster(['a', 'b', 'c'], { EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS) });
+      await untilShared(cluster);
     }, 60_000);
     afterAll(() => cluster?.close());
     const opened = leftAfterAll();
@@ -183,6 +207,7 @@ describeWithRedis('live events across replicas', () => {
         EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS),
         SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       });
+      await untilShared(cluster);
     }, 60_000);
     afterAll(() => cluster?.close());
     const opened = leftAfterAll();
@@ -346,6 +371,7 @@ describeWithRedis('live events across replicas', () => {
       proxy = await startCuttableProxy(REDIS_URL as string);
       cluster = await startCluster(['a'], { EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS) });
       cut = await cluster.start('c', { REDIS_URL: proxy.url });
+      await untilShared(cluster);
     }, 60_000);
     afterAll(async () => {
       await proxy?.close();

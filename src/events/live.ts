@@ -109,7 +109,7 @@ export class LiveEvents {
 
   /**
    * Graceful shutdown: every open subscription receives a `SHUTTING_DOWN` error and ends, new ones are refused
-   * the same way, and the pollers stop and give their leases back (another replica takes over at once).
+   * the same way, and the pollers stop and give their leases back (another replica takes over at its next poll).
    */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
