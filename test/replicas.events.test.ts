@@ -386,10 +386,12 @@ describeWithRedis('live events across replicas', () => {
 
     it('it keeps serving its own subscribers, readiness says degraded; with Redis back, sharing resumes', async () => {
       const a = cluster.replicas[0] as Replica;
+      // A polls for the team (its subscriber came first); C follows.
       const onA = opened(sseSubscribe(served(a), EVENTS));
+      await untilReplicasListen(cluster, 1);
+      await until(() => eventReads(cluster, teamId(cluster)) > 0, 'A polls');
       const onC = opened(sseSubscribe(served(cut), EVENTS));
       await untilReplicasListen(cluster, 2);
-      await until(() => eventReads(cluster, teamId(cluster)) > 0, 'a replica polls');
 
       await proxy.cut();
       let degraded = await readiness(cut);
@@ -407,7 +409,7 @@ describeWithRedis('live events across replicas', () => {
       await until(
         () => onA.payloads.length === 1 && onC.payloads.length === 1,
         'both subscribers got the event',
-        5 * INTERVAL_MS,
+        8 * INTERVAL_MS,
       );
       expect(cut.process.exitCode).toBeNull();
 
@@ -428,13 +430,48 @@ describeWithRedis('live events across replicas', () => {
       await until(
         () => onA.payloads.length === 2 && onC.payloads.length === 2,
         'both subscribers got the event',
-        5 * INTERVAL_MS,
+        8 * INTERVAL_MS,
       );
       await sleep(3 * INTERVAL_MS);
       const intervals = (Date.now() - started) / INTERVAL_MS;
       expect(eventReads(cluster, teamId(cluster)) - atStart).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
       for (const subscription of [onA, onC]) {
         expect(eventsOf(subscription.payloads)).toEqual([during, after]);
+        subscription.leave();
+      }
+      await untilReplicasListen(cluster, 0);
+    });
+
+    it('when the replica that polls loses Redis, it polls for its own; another takes over when the lease expires', async () => {
+      const a = cluster.replicas[0] as Replica;
+      expect(await cluster.redis.exists(leaseKey(cluster))).toBe(0);
+      // C polls for the team (its subscriber came first); A follows.
+      const onC = opened(sseSubscribe(served(cut), EVENTS));
+      await untilReplicasListen(cluster, 1);
+      const leased = Date.now() + 5 * INTERVAL_MS;
+      while ((await cluster.redis.exists(leaseKey(cluster))) === 0 && Date.now() < leased) await sleep(20);
+      const onA = opened(sseSubscribe(served(a), EVENTS));
+      await untilReplicasListen(cluster, 2);
+
+      await proxy.cut();
+      await newTag(a, 'While the poller is cut off');
+      const event = brief(lastEvent(cluster));
+      // C, alone, polls at its next interval; A only once C's lease has expired (three intervals).
+      await until(() => onC.payloads.length === 1, 'C’s subscriber got the event', 3 * INTERVAL_MS);
+      await until(() => onA.payloads.length === 1, 'A took over', 8 * INTERVAL_MS);
+      expect(await cluster.redis.exists(leaseKey(cluster))).toBe(1);
+      await proxy.restore();
+      await untilShared(cluster);
+      await newTag(a, 'Together again');
+      const again = brief(lastEvent(cluster));
+      await until(
+        () => onA.payloads.length === 2 && onC.payloads.length === 2,
+        'both got the next one',
+        8 * INTERVAL_MS,
+      );
+      await sleep(200);
+      for (const subscription of [onA, onC]) {
+        expect(eventsOf(subscription.payloads)).toEqual([event, again]);
         subscription.leave();
       }
     });
