@@ -32,6 +32,11 @@ const environmentSchema = z.object({
   EVENTS_POLL_INTERVAL_MS: integer(1_000, 600_000).default(10_000),
   /** Most subscriptions one token may hold open at once (every transport counted); more are refused. */
   MAX_SUBSCRIPTIONS_PER_TOKEN: integer(1, 10_000).default(100),
+  /**
+   * On SIGTERM/SIGINT, how long operations in flight may take to finish; what still runs then is cut off.
+   * Keep it below the orchestrator's grace period (Kubernetes: 30 s).
+   */
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL_ENABLED: booleanFlag.default(true),
   INTROSPECTION_ENABLED: booleanFlag.default(true),

@@ -36,4 +36,4 @@ console.log(`
   Try: curl -s ${running.url}/graphql -H 'content-type: application/json' \\
          -H 'authorization: Bearer ${DEMO_TOKEN}' -d '{"query":"{ team { name } }"}'
 `);
-stopOnSignals(logger, running.close, () => simulator.close());
+stopOnSignals(logger, running, config.SHUTDOWN_TIMEOUT_MS, () => simulator.close());

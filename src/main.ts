@@ -11,4 +11,4 @@ logger.info(
   { graphql: `${running.url}/graphql`, upstream: config.INBOX_API_URL },
   'Inbox GraphQL facade ready',
 );
-stopOnSignals(logger, running.close);
+stopOnSignals(logger, running, config.SHUTDOWN_TIMEOUT_MS);

@@ -7,12 +7,29 @@ export interface RunningServer {
   server: Server;
   /** Base URL, e.g. http://127.0.0.1:4000 */
   url: string;
+  /** Closes at once (keep-alive sockets and WebSockets included). */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown, within `timeoutMs`: stops accepting connections (readiness answers 503), ends every
+   * subscription with `SHUTTING_DOWN`, gives the pollers' leases back, lets the operations in flight finish
+   * (HTTP responses close their connection; WebSockets close with 1012 once idle), then closes. What is
+   * still running at `timeoutMs` is cut off. Resolves with how it ended.
+   */
+  shutdown(timeoutMs: number): Promise<'drained' | 'cut off'>;
 }
+
+/** While draining, how often connections that have become idle are closed. */
+const IDLE_SWEEP_MS = 50;
 
 /** Serves a facade over HTTP and WebSocket, and closes it cleanly (keep-alive sockets and WebSockets included). */
 export async function listen(facade: Facade, port: number, host: string): Promise<RunningServer> {
-  const server = createServer(facade.yoga);
+  let draining = false;
+  const server = createServer((request, response) => {
+    // Once draining, a keep-alive connection closes after its response: the client's next request opens a
+    // new connection, which the load balancer sends to another replica.
+    if (draining) response.setHeader('connection', 'close');
+    facade.yoga(request, response);
+  });
   const websocket = facade.serveWebSocket(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -20,23 +37,64 @@ export async function listen(facade: Facade, port: number, host: string): Promis
   });
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const close = async () => {
+    await websocket.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    facade.close();
+  };
   return {
     server,
     url: `http://${shownHost}:${address.port}`,
-    close: async () => {
-      await websocket.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      facade.close();
+    close,
+    shutdown: async (timeoutMs) => {
+      draining = true;
+      const connectionsEnded = new Promise<void>((resolve) => server.close(() => resolve()));
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      server.closeIdleConnections();
+      const drained = (async () => {
+        // Sockets are draining before subscriptions end, so that each closes right after its last one.
+        const socketsClosed = websocket.drain();
+        await facade.shutdown();
+        await socketsClosed;
+        await connectionsEnded;
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        drained.then(() => 'drained' as const),
+        new Promise<'cut off'>((resolve) => {
+          timer = setTimeout(() => resolve('cut off'), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      clearInterval(sweep);
+      if (outcome === 'cut off') await close();
+      else facade.close();
+      return outcome;
     },
   };
 }
 
-/** Stops on SIGINT/SIGTERM after closing everything given. */
-export function stopOnSignals(logger: Logger, ...closers: Array<() => Promise<void>>): void {
+/**
+ * On SIGINT/SIGTERM: `shutdown` (graceful, bounded by `timeoutMs`), then `closers`, then exit. Should anything
+ * hang past the bound, the process exits anyway a second later. A second signal exits at once.
+ */
+export function stopOnSignals(
+  logger: Logger,
+  running: RunningServer,
+  timeoutMs: number,
+  ...closers: Array<() => Promise<void>>
+): void {
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+    const started = Date.now();
+    logger.info({ signal, timeoutMs }, 'shutting down: finishing operations in flight');
+    setTimeout(() => {
+      logger.error({ ms: Date.now() - started }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, timeoutMs + 1_000).unref();
+    const outcome = await running.shutdown(timeoutMs);
     await Promise.allSettled(closers.map((close) => close()));
+    logger.info({ outcome, ms: Date.now() - started }, 'stopped');
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -7,9 +7,9 @@ import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { callersMistake, maskError } from './errors.js';
-import { EventTargetBus, notifying } from './events/bus.js';
+import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
-import { serveGraphQLOverWebSocket } from './graphql-ws.js';
+import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.js';
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
@@ -47,7 +47,12 @@ export interface Facade {
   redis: SharedRedis | undefined;
   registry: Registry;
   /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
-  serveWebSocket(server: Server): { close(): Promise<void> };
+  serveWebSocket(server: Server): WebSocketService;
+  /**
+   * The first step of a graceful shutdown: /readiness answers 503, every subscription ends with
+   * `SHUTTING_DOWN`, and the pollers give their leases back. Resolves once they have.
+   */
+  shutdown(): Promise<void>;
   close(): void;
 }
 
@@ -90,7 +95,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   const events = new LiveEvents({
     // Every event of a team (a webhook's or its poller's), published here, makes the team's cached answers
     // and the collections it names stale, on every replica.
-    bus: notifying(new EventTargetBus(), (event) => {
+    bus: notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
       void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
         byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
       });
@@ -99,7 +104,9 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
     maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
     logger,
+    redis,
   });
+  let shuttingDown = false;
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -154,6 +161,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
           upstream: () => transport.isReachable(),
           // Degraded as long as the caches are not shared (not yet, or no longer).
           redis: redis && (() => redis.healthy() && sharedCaches?.ready === true),
+          shuttingDown: () => shuttingDown,
         },
         config.READINESS_CACHE_MS,
       ),
@@ -172,6 +180,10 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis,
     registry,
     serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
+    shutdown: () => {
+      shuttingDown = true;
+      return events.shutdown();
+    },
     close: () => {
       events.close();
       sharedCaches?.close();

@@ -154,7 +154,7 @@ describe('in webhook mode', () => {
         seq: base.seq + 100 + index,
         data: { padding },
       };
-      harness.facade.events.publish(event);
+      void harness.facade.events.publish(event);
       if (index % 100 === 0) await sleep(1);
     }
     await until(() => reader.payloads.length === count, 'the reading subscriber got every event');

@@ -1,15 +1,31 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { InboxEvent } from '../inbox/types.js';
+import type { SharedRedis } from '../shared/redis.js';
 
 /**
- * Carries each team's live events to that team's subscribers. This is the seam for running several
- * replicas: `EventTargetBus` dispatches on an in-process EventTarget, and handed the EventTarget of
- * `@graphql-yoga/redis-event-target` instead, it reaches the subscribers of every replica (events are
- * plain JSON, so they survive the trip).
+ * Carries each team's live events to that team's subscribers. `EventTargetBus` dispatches in this process;
+ * `SharedEventBus` also carries them through Redis pub/sub (`@graphql-yoga/redis-event-target`) to the
+ * subscribers of every other replica, and falls back to the process alone while Redis is down.
  */
 export interface EventBus {
   publish(event: InboxEvent): void;
   /** Calls `listener` with every event of the team published from now on, until the returned function runs. */
   subscribe(teamId: string, listener: (event: InboxEvent) => void): () => void;
+  /**
+   * Resolves once the team's events published on any replica reach this process's listeners (at once in
+   * one process, or while Redis is down). A subscriber replays the log only after it: whatever was published
+   * before is in the log by then.
+   */
+  ready(teamId: string): Promise<void>;
+  /** Events published on other replicas reach this one (and its own reach them). */
+  shared(): boolean;
+  /**
+   * Changes whenever the connection that brings other replicas' events comes back after a drop: what they
+   * published meanwhile did not reach this process.
+   */
+  generation(): number;
   /** Listeners of the team in this process (tests, metrics). */
   listening(teamId: string): number;
 }
@@ -41,8 +57,128 @@ export class EventTargetBus implements EventBus {
     };
   }
 
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shared(): boolean {
+    return false;
+  }
+
+  generation(): number {
+    return 0;
+  }
+
   listening(teamId: string): number {
     return this.counts.get(teamId) ?? 0;
+  }
+
+  /** Teams with a listener in this process. */
+  teams(): IterableIterator<string> {
+    return this.counts.keys();
+  }
+}
+
+/** What travels on a team's channel: the event, and the replica that published it. */
+interface SharedMessage {
+  from: string;
+  event: InboxEvent;
+}
+
+/** How long a subscriber waits for Redis to confirm its channel before it goes on with this process alone. */
+const SUBSCRIBE_TIMEOUT_MS = 1_000;
+
+/**
+ * The bus of a replica that shares Redis. An event published here is dispatched in this process at once
+ * (its subscribers never depend on Redis) and published on the team's channel; the other replicas dispatch
+ * it to their subscribers, and each ignores what it published itself. While Redis is down, events stay in
+ * the process; when it is back, the channels of every team with a listener here are subscribed again.
+ */
+export class SharedEventBus implements EventBus {
+  private readonly local = new EventTargetBus();
+  private readonly target: EventTarget;
+  private connections = 0;
+
+  constructor(
+    private readonly redis: SharedRedis,
+    logger: Logger,
+  ) {
+    const failed = (command: string) => (error: Error) =>
+      logger.debug(
+        { err: error.message, command },
+        'redis pub/sub command failed: events stay in the process',
+      );
+    // redis-event-target does not wait for its PUBLISH/SUBSCRIBE/UNSUBSCRIBE: their failures (Redis down)
+    // are handled here, so that an outage cannot crash the process.
+    const { client, subscriber } = redis;
+    const handled = {
+      publish: (channel: string, message: string) =>
+        client.publish(channel, message).catch(failed('publish')),
+      subscribe: (channel: string) => subscriber.subscribe(channel).catch(failed('subscribe')),
+      unsubscribe: (channel: string) => subscriber.unsubscribe(channel).catch(failed('unsubscribe')),
+      on: (event: 'message', listener: (channel: string, message: string) => void) =>
+        subscriber.on(event, listener),
+    } as unknown as Redis;
+    this.target = createRedisEventTarget({ publishClient: handled, subscribeClient: handled });
+    // ioredis subscribes again to the channels it had when the connection dropped; a channel first asked for
+    // during the outage was refused then, so every channel with a listener here is asked for again.
+    subscriber.on('ready', () => {
+      this.connections++;
+      for (const teamId of this.local.teams())
+        subscriber.subscribe(this.channelOf(teamId)).catch(failed('subscribe'));
+    });
+  }
+
+  publish(event: InboxEvent): void {
+    this.local.publish(event);
+    if (!this.redis.healthy()) return;
+    const detail: SharedMessage = { from: this.redis.replicaId, event };
+    this.target.dispatchEvent(new CustomEvent(this.channelOf(event.teamId), { detail }));
+  }
+
+  subscribe(teamId: string, listener: (event: InboxEvent) => void): () => void {
+    const unsubscribeLocal = this.local.subscribe(teamId, listener);
+    const channel = this.channelOf(teamId);
+    const fromOthers = (message: Event) => {
+      const { from, event } = (message as CustomEvent<SharedMessage>).detail;
+      if (from !== this.redis.replicaId) listener(event);
+    };
+    this.target.addEventListener(channel, fromOthers);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      unsubscribeLocal();
+      this.target.removeEventListener(channel, fromOthers);
+    };
+  }
+
+  async ready(teamId: string): Promise<void> {
+    if (!this.shared()) return;
+    // Replies come in order on the connection: once this SUBSCRIBE is answered, so is the listener's.
+    const confirmed = this.redis.subscriber.subscribe(this.channelOf(teamId)).then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SUBSCRIBE_TIMEOUT_MS);
+    });
+    await Promise.race([confirmed, timeout]).catch(() => undefined);
+    clearTimeout(timer);
+  }
+
+  shared(): boolean {
+    return this.redis.healthy() && this.redis.subscriber.status === 'ready';
+  }
+
+  generation(): number {
+    return this.connections;
+  }
+
+  listening(teamId: string): number {
+    return this.local.listening(teamId);
+  }
+
+  private channelOf(teamId: string): string {
+    return `${this.redis.prefix}events:${teamId}`;
   }
 }
 
@@ -54,6 +190,9 @@ export function notifying(bus: EventBus, onEvent: (event: InboxEvent) => void): 
       onEvent(event);
     },
     subscribe: (teamId, listener) => bus.subscribe(teamId, listener),
+    ready: (teamId) => bus.ready(teamId),
+    shared: () => bus.shared(),
+    generation: () => bus.generation(),
     listening: (teamId) => bus.listening(teamId),
   };
 }

@@ -3,7 +3,9 @@ import { Repeater } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { InboxApi } from '../inbox/api.js';
 import type { InboxEvent } from '../inbox/types.js';
+import type { SharedRedis } from '../shared/redis.js';
 import type { EventBus } from './bus.js';
+import { firstDelivery, LocalCoordination, RedisCoordination } from './coordination.js';
 import { type EventPage, type LogReader, type PollerMembership, TeamPollers } from './pollers.js';
 import { RecentIds } from './recent-ids.js';
 
@@ -27,7 +29,17 @@ export interface LiveEventsOptions {
   pollIntervalMs?: number;
   maxSubscriptionsPerToken: number;
   logger: Logger;
+  /** Shared with the other replicas: webhooks deduplicated across them, one poller per team for all. */
+  redis?: SharedRedis;
 }
+
+/** A replica that vanished without giving its lease back is taken over after this many poll intervals. */
+const LEASE_INTERVALS = 3;
+
+/** What every open subscription receives when the server shuts down, before it ends. */
+export const SHUTTING_DOWN_MESSAGE =
+  'This server is shutting down: subscribe again with `afterSeq` set to the last `seq` you received, and ' +
+  'another replica carries on from there without a gap.';
 
 /** What a subscription asks for. */
 export interface StreamOptions {
@@ -46,26 +58,42 @@ export class LiveEvents {
   readonly pollers: TeamPollers | undefined;
   private readonly subscriptionsOfToken = new Map<string, number>();
   private readonly publishedIds = new Map<string, RecentIds>();
+  /** How to end each open subscription (on shutdown). */
+  private readonly ending = new Set<(failure: StreamFailure) => void>();
+  private shuttingDown = false;
 
   constructor(private readonly options: LiveEventsOptions) {
+    const { bus, pollIntervalMs, logger, redis } = options;
     this.pollers =
-      options.pollIntervalMs === undefined
+      pollIntervalMs === undefined
         ? undefined
-        : new TeamPollers(options.bus, options.pollIntervalMs, options.logger);
+        : new TeamPollers(
+            bus,
+            pollIntervalMs,
+            logger,
+            redis
+              ? new RedisCoordination(redis, () => bus.shared(), LEASE_INTERVALS * pollIntervalMs, logger)
+              : new LocalCoordination(),
+            redis?.replicaId,
+          );
   }
 
   get bus(): EventBus {
     return this.options.bus;
   }
 
-  /** A signed webhook's event, for its team's subscribers; false when this event id was already delivered. */
-  publish(event: InboxEvent): boolean {
+  /**
+   * A signed webhook's event, for its team's subscribers on every replica; false when this event id was
+   * already delivered (to this replica, or, with Redis, to any).
+   */
+  async publish(event: InboxEvent): Promise<boolean> {
     let seen = this.publishedIds.get(event.teamId);
     if (!seen) {
       seen = new RecentIds(RECENT_IDS);
       this.publishedIds.set(event.teamId, seen);
     }
     if (!seen.add(event.id)) return false;
+    if (!(await firstDelivery(this.options.redis, event.teamId, event.id))) return false;
     this.options.bus.publish(event);
     return true;
   }
@@ -76,7 +104,18 @@ export class LiveEvents {
   }
 
   close(): void {
-    this.pollers?.close();
+    void this.pollers?.close();
+  }
+
+  /**
+   * Graceful shutdown: every open subscription receives a `SHUTTING_DOWN` error and ends, new ones are refused
+   * the same way, and the pollers stop and give their leases back (another replica takes over at its next poll).
+   */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const failure = new StreamFailure(shuttingDown());
+    for (const end of this.ending) end(failure);
+    await this.pollers?.close();
   }
 
   /**
@@ -91,6 +130,7 @@ export class LiveEvents {
     tokenKey: string | undefined,
     options: StreamOptions,
   ): Promise<AsyncIterable<StreamItem>> {
+    if (this.shuttingDown) throw shuttingDown();
     if (tokenKey !== undefined) this.refuseOverCap(tokenKey);
     const team = await inbox.team.get();
     return this.stream(team.id, inbox, tokenKey, options);
@@ -133,6 +173,7 @@ export class LiveEvents {
     return new Repeater<StreamItem>(async (push, stop) => {
       let release: () => void;
       try {
+        if (this.shuttingDown) throw shuttingDown();
         // Checked again: subscriptions opened at the same moment all passed the check in `open`.
         release = tokenKey === undefined ? () => undefined : this.takeSlot(tokenKey);
       } catch (error) {
@@ -140,13 +181,25 @@ export class LiveEvents {
         return stop();
       }
       let stopped = false;
-      const stopping = stop.then(() => {
-        stopped = true;
-      });
-      // Live events that arrive while the log is replayed or the client is slow to read wait here, in order.
-      const waiting: InboxEvent[] = [];
       let failure: StreamFailure | undefined;
       let wake: (() => void) | undefined;
+      // Settles when the client leaves or the stream must end with `failure`.
+      let halt: () => void = () => undefined;
+      const halted = new Promise<void>((resolve) => {
+        halt = resolve;
+      });
+      void stop.then(() => {
+        stopped = true;
+        halt();
+      });
+      const fail = (reason: StreamFailure) => {
+        failure ??= reason;
+        wake?.();
+        halt();
+      };
+      this.ending.add(fail);
+      // Live events that arrive while the log is replayed or the client is slow to read wait here, in order.
+      const waiting: InboxEvent[] = [];
       const unsubscribe = this.options.bus.subscribe(teamId, (event) => {
         waiting.push(event);
         if (waiting.length > MAX_QUEUED) waiting.shift();
@@ -155,36 +208,34 @@ export class LiveEvents {
       // A subscription outlives its request: each read gets a fresh API (new deadline, empty memo).
       const read = (after: number | undefined) =>
         inbox.renew().events.page({ afterSeq: after, limit: LOG_PAGE }) as Promise<EventPage>;
-      const reader: LogReader = {
-        read,
-        refused: (error) => {
-          failure = new StreamFailure(error);
-          wake?.();
-        },
-      };
+      const reader: LogReader = { read, refused: (error) => fail(new StreamFailure(error)) };
       const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader);
       const delivered = new RecentIds(RECENT_IDS);
+      const ending = () => stopped || failure !== undefined;
       const send = async (event: InboxEvent) => {
-        if (stopped || !delivered.add(event.id)) return;
+        if (ending() || !delivered.add(event.id)) return;
         if (!wanted || wanted.has(event.type)) await push(event);
       };
       try {
         if (afterSeq !== undefined && afterSeq !== null) {
-          let last = await replay(read, afterSeq, Infinity, send, () => stopped);
+          // Events other replicas publish reach this one first: whatever they published before is in the log.
+          await Promise.race([this.options.bus.ready(teamId), halted]);
+          let last = await replay(read, afterSeq, Infinity, send, ending);
           // A poller that has just started publishes from where it found the end of the log: replay up to there.
-          const position = membership && (await Promise.race([membership.position, stopping]));
+          const position = membership && (await Promise.race([membership.position, halted]));
           if (typeof position === 'number' && position > last) {
-            last = await replay(read, last, position, send, () => stopped);
+            last = await replay(read, last, position, send, ending);
           }
         }
-        while (!stopped && !failure) {
+        while (!ending()) {
           const next = waiting.shift();
           if (next) await send(next);
-          else await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopping]);
+          else await Promise.race([new Promise<void>((resolve) => (wake = resolve)), halted]);
         }
       } catch (error) {
-        failure = new StreamFailure(error);
+        failure ??= new StreamFailure(error);
       } finally {
+        this.ending.delete(fail);
         unsubscribe();
         membership?.leave();
         release();
@@ -193,6 +244,11 @@ export class LiveEvents {
       stop();
     });
   }
+}
+
+/** The error a subscription ends with when its server shuts down: the client subscribes again elsewhere. */
+function shuttingDown(): GraphQLError {
+  return new GraphQLError(SHUTTING_DOWN_MESSAGE, { extensions: { code: 'SHUTTING_DOWN' } });
 }
 
 /**

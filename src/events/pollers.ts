@@ -3,6 +3,7 @@ import { codeFor } from '../errors.js';
 import type { InboxEvent } from '../inbox/types.js';
 import { UpstreamError } from '../inbox/upstream-error.js';
 import type { EventBus } from './bus.js';
+import { type Claim, type Cursor, LocalCoordination, type PollCoordination } from './coordination.js';
 
 /** One page of `GET /events`. */
 export interface EventPage {
@@ -19,40 +20,39 @@ export interface LogReader {
 }
 
 export interface PollerMembership {
-  /** The `seq` after which the poller publishes every event; known once it has found the end of the log. */
+  /** The `seq` after which every event reaches this process's subscribers; known once the end of the log is found. */
   readonly position: Promise<number>;
   leave(): void;
 }
 
-/** Teams whose last poll position is remembered after their last subscriber left. */
-const REMEMBERED_TEAMS = 10_000;
-
-interface Stopped {
-  cursor: number;
-  polledAt: number;
-}
+/** While the replica that polls has not yet found the end of the log, a follower asks again this soon. */
+const FOLLOW_RETRY_MS = 200;
 
 /**
- * Without webhooks, live events come from `GET /events`: one poller per team, shared by all the team's
- * subscribers in this process. It polls every EVENTS_POLL_INTERVAL_MS while at least one of them listens,
- * and stops as soon as the last one leaves. (With several replicas, a lease per team would let one
- * replica poll for the whole deployment and publish on a shared bus.)
+ * Without webhooks, live events come from `GET /events`: one poller per team, fed by the tokens of the
+ * team's subscribers in this process. It runs while at least one of them listens, and stops as soon as the
+ * last one leaves. With several replicas, the pollers of a team share one lease (`PollCoordination`): the
+ * replica holding it polls every EVENTS_POLL_INTERVAL_MS and publishes on the shared bus for all; the
+ * others follow, and take over from the shared cursor when the lease is released or expires.
  */
 export class TeamPollers {
   private readonly running = new Map<string, TeamPoller>();
-  /** Where each team's last poller stopped: a poller started again soon after resumes there. */
-  private readonly stopped = new Map<string, Stopped>();
+  private pollers = 0;
 
   constructor(
     private readonly bus: EventBus,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    private readonly coordination: PollCoordination = new LocalCoordination(),
+    /** Names this process's leases (one per poller, so that a poller never releases its successor's). */
+    private readonly replicaId = 'local',
   ) {}
 
   join(teamId: string, reader: LogReader): PollerMembership {
     let poller = this.running.get(teamId);
     if (!poller) {
-      poller = new TeamPoller(this.bus, this.intervalMs, this.logger, this.stopped.get(teamId));
+      const holder = `${this.replicaId}/${++this.pollers}`;
+      poller = new TeamPoller(teamId, holder, this.bus, this.intervalMs, this.logger, this.coordination);
       this.running.set(teamId, poller);
     }
     const joined = poller;
@@ -64,70 +64,74 @@ export class TeamPollers {
         if (!member) return;
         member = false;
         joined.readers.delete(reader);
-        if (joined.readers.size === 0) this.stop(teamId, joined);
+        if (joined.readers.size === 0) void this.stop(teamId, joined);
       },
     };
   }
 
-  /** A poller is running for the team (tests, metrics). */
+  /** A poller is running for the team in this process: it has subscribers here (tests, metrics). */
   polling(teamId: string): boolean {
     return this.running.has(teamId);
   }
 
-  close(): void {
-    for (const [teamId, poller] of this.running) this.stop(teamId, poller);
+  /** This process reads the team's log now (it holds the team's lease, or polls alone). */
+  reading(teamId: string): boolean {
+    return this.running.get(teamId)?.polls ?? false;
   }
 
-  private stop(teamId: string, poller: TeamPoller): void {
+  /** Stops every poller and gives their leases back. */
+  async close(): Promise<void> {
+    await Promise.all([...this.running].map(([teamId, poller]) => this.stop(teamId, poller)));
+  }
+
+  private async stop(teamId: string, poller: TeamPoller): Promise<void> {
     poller.stop();
     if (this.running.get(teamId) === poller) this.running.delete(teamId);
-    if (poller.cursor === undefined) return;
-    this.stopped.delete(teamId);
-    this.stopped.set(teamId, { cursor: poller.cursor, polledAt: poller.polledAt });
-    if (this.stopped.size > REMEMBERED_TEAMS) this.stopped.delete(this.stopped.keys().next().value as string);
+    await poller.released;
   }
 }
 
 class TeamPoller {
   /** Subscribers whose tokens can read the log; the first one is used. */
   readonly readers = new Set<LogReader>();
-  /** Every event after this `seq` is published; `undefined` until the end of the log is found. */
+  /** Every event after this `seq` reaches this process's subscribers; `undefined` until the end of the log is found. */
   cursor: number | undefined;
   polledAt = 0;
+  /** This process reads the log (holds the lease, or polls alone); false while it follows another replica. */
+  polls = false;
   readonly position: Promise<number>;
+  /** Resolves once the lease is given back after `stop`. */
+  released: Promise<void> = Promise.resolve();
   private resolvePosition: (seq: number) => void = () => undefined;
   /** While looking for the end of the log: how far it has been read. */
   private scanned: number | undefined;
+  /** Polled without Redis: the shared channel may have missed what the replica holding the lease published. */
+  private alone = false;
+  /** The bus's connection generation at the last poll as a follower. */
+  private generation = 0;
+  private readonly since = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
+    private readonly teamId: string,
+    private readonly holder: string,
     private readonly bus: EventBus,
     private readonly intervalMs: number,
     private readonly logger: Logger,
-    resume: Stopped | undefined,
+    private readonly coordination: PollCoordination,
   ) {
     this.position = new Promise((resolve) => {
       this.resolvePosition = resolve;
     });
-    if (resume && Date.now() - resume.polledAt <= intervalMs) {
-      // Stopped less than an interval ago: carry on as if it never had (subscribers coming and going
-      // cost no more than one poll per interval), publishing what happened meanwhile.
-      this.cursor = resume.cursor;
-      this.polledAt = resume.polledAt;
-      this.resolvePosition(resume.cursor);
-      this.schedule(resume.polledAt + intervalMs - Date.now());
-    } else {
-      // Live events start now: read to the end of the log without publishing, from where the last
-      // poller of the team stopped if there was one (one call), else from the oldest event kept.
-      this.scanned = resume?.cursor;
-      this.schedule(0);
-    }
+    this.schedule(0);
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
+    this.released = this.coordination.release(this.teamId, this.holder);
   }
 
   private schedule(delayMs: number): void {
@@ -139,7 +143,13 @@ class TeamPoller {
     if (this.stopped || !reader) return;
     let delay = this.intervalMs;
     try {
-      await this.readToEnd(reader);
+      const claim = await this.coordination.claim(this.teamId, this.holder);
+      if (this.stopped) {
+        // Stopped while the lease was being claimed: give back what the claim may have taken.
+        if (claim.polls && claim.shared) await this.coordination.release(this.teamId, this.holder);
+        return;
+      }
+      delay = claim.polls ? await this.poll(reader, claim) : await this.follow(reader, claim.cursor);
     } catch (error) {
       if (this.stopped) return;
       if (error instanceof UpstreamError && (error.details.status === 401 || error.details.status === 403)) {
@@ -159,8 +169,63 @@ class TeamPoller {
     this.schedule(delay);
   }
 
-  /** Reads the log after the cursor page by page; every page read advances it, so nothing is read twice. */
-  private async readToEnd(reader: LogReader): Promise<void> {
+  /** Reads the log for every subscriber (of this process, and of every replica when shared); the next delay. */
+  private async poll(reader: LogReader, claim: Claim & { polls: true }): Promise<number> {
+    if (!this.polls && claim.shared)
+      this.logger.info({ teamId: this.teamId }, 'this replica polls the team’s events');
+    this.polls = true;
+    this.alone = !claim.shared;
+    const saved = claim.cursor;
+    if (this.cursor === undefined && this.scanned === undefined) {
+      if (saved && saved.polledAt >= this.since - this.intervalMs) {
+        // The log was read while this poller's subscribers were listening (here, or by another replica
+        // before this one took over): carry on from there, publishing what happened since, and keep to one
+        // call per interval for the team.
+        this.cursor = saved.seq;
+        this.polledAt = saved.polledAt;
+        this.resolvePosition(saved.seq);
+        const wait = saved.polledAt + this.intervalMs - Date.now();
+        if (wait > 0) return wait;
+      } else {
+        // Live events start now: read to the end of the log without publishing, from where the last poller
+        // of the team stopped if there was one, else from the oldest event kept.
+        this.scanned = saved?.seq;
+      }
+    } else if (claim.shared && saved && this.cursor !== undefined && saved.seq < this.cursor) {
+      // The replica that polled before this one took over got less far than this one's subscribers (which
+      // polled alone meanwhile): publish from there, so that the other replicas' subscribers miss nothing
+      // either (each subscriber drops what it already had).
+      this.cursor = saved.seq;
+    }
+    await this.readToEnd(reader, true);
+    return this.intervalMs;
+  }
+
+  /** Another replica polls and publishes for this one: keep its cursor, ready to take over. */
+  private async follow(reader: LogReader, saved: Cursor | undefined): Promise<number> {
+    if (this.polls) this.logger.info({ teamId: this.teamId }, 'another replica polls the team’s events');
+    const generation = this.bus.generation();
+    const missed = this.alone || (!this.polls && this.generation !== 0 && generation !== this.generation);
+    this.polls = false;
+    this.alone = false;
+    this.generation = generation;
+    await this.bus.ready(this.teamId);
+    if (missed && this.cursor !== undefined) {
+      // Redis was out of reach for this process: what the polling replica published meanwhile never came.
+      // Now that the channel is back, one read of the log from this process's cursor brings it.
+      await this.readToEnd(reader, false);
+    }
+    if (saved && (this.cursor === undefined || saved.seq > this.cursor)) this.cursor = saved.seq;
+    if (this.cursor === undefined) return Math.min(this.intervalMs, FOLLOW_RETRY_MS);
+    this.resolvePosition(this.cursor);
+    return this.intervalMs;
+  }
+
+  /**
+   * Reads the log after the cursor page by page; every page read advances it, so nothing is read twice. `share`:
+   * the cursor is saved for the next poller (this one polls for the team).
+   */
+  private async readToEnd(reader: LogReader, share: boolean): Promise<void> {
     for (;;) {
       const publishing = this.cursor !== undefined;
       const after = this.cursor ?? this.scanned;
@@ -180,5 +245,6 @@ class TeamPoller {
       this.cursor = this.scanned ?? 0;
       this.resolvePosition(this.cursor);
     }
+    if (share) await this.coordination.saveCursor(this.teamId, { seq: this.cursor, polledAt: this.polledAt });
   }
 }

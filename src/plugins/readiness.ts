@@ -5,13 +5,16 @@ export interface ReadinessChecks {
   upstream(): Promise<boolean>;
   /** The shared Redis, when one is configured: up, or down (the replica then works alone, degraded). */
   redis?: () => boolean;
+  /** A graceful shutdown has begun: load balancers should stop sending requests here. */
+  shuttingDown?: () => boolean;
 }
 
 /**
  * GET /readiness: 200 while the upstream answers HTTP, 503 otherwise; the body says what each dependency is
  * doing (`{"upstream":"ok","redis":"degraded"}`). A Redis outage leaves the replica ready (it serves alone,
  * with local caches and budget) but is reported. The upstream's answer (and a check in flight) is reused for
- * `cacheMs`, so that however often it is probed, it costs the upstream one call per period.
+ * `cacheMs`, so that however often it is probed, it costs the upstream one call per period. From the start of
+ * a graceful shutdown it answers 503 with `shuttingDown: true`.
  */
 export function useReadiness(checks: ReadinessChecks, cacheMs: number): Plugin {
   let last: { answer: Promise<boolean>; until: number } | undefined;
@@ -24,11 +27,13 @@ export function useReadiness(checks: ReadinessChecks, cacheMs: number): Plugin {
     endpoint: '/readiness',
     check: async ({ fetchAPI }) => {
       const reachable = await upstream();
+      const shuttingDown = checks.shuttingDown?.() ?? false;
       const body = {
         upstream: reachable ? 'ok' : 'unreachable',
         redis: checks.redis === undefined ? 'off' : checks.redis() ? 'ok' : 'degraded',
+        ...(shuttingDown ? { shuttingDown } : {}),
       };
-      return fetchAPI.Response.json(body, { status: reachable ? 200 : 503 });
+      return fetchAPI.Response.json(body, { status: reachable && !shuttingDown ? 200 : 503 });
     },
   });
 }

@@ -105,7 +105,7 @@ export function useInboxWebhooks({
       } catch {
         return answer(400, { error: 'Not an Inbox event envelope.' });
       }
-      const delivered = events.publish(event);
+      const delivered = await events.publish(event);
       logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
       return answer(200, { received: true, duplicate: !delivered });
     },

@@ -10,6 +10,16 @@ import type { Harness } from './harness.js';
 
 export const WEBHOOK_SECRET = 'whsec_test_0123456789';
 
+/** A facade reachable over HTTP: a harness's, or a replica's (`{ server: { url } }`). */
+export interface Served {
+  server: { url: string };
+}
+
+/** The simulator a harness or a cluster runs. */
+export interface Simulated {
+  simulator: Harness['simulator'];
+}
+
 /** Waits (bounded, 15 s: the machine may be busy) until `condition` holds; fails the test otherwise. */
 export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -21,21 +31,21 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function teamOf(harness: Harness, token = DEMO_TOKEN) {
+export function teamOf(harness: Simulated, token = DEMO_TOKEN) {
   const team = harness.simulator.store.teamByToken(token);
   if (!team) throw new Error('the team is seeded');
   return team;
 }
 
 /** Upstream `GET /events` calls the simulator has received so far (of one team, if given). */
-export const eventReads = (harness: Harness, teamId?: string) =>
+export const eventReads = (harness: Simulated, teamId?: string) =>
   harness.simulator.calls.filter(
     (call) => call.path === '/events' && (teamId === undefined || call.teamId === teamId),
   ).length;
 
 /** A graphql-ws client at default settings, over a real socket; `authorization` goes in connectionParams. */
 export function wsClient(
-  harness: Harness,
+  harness: Served,
   options: { authorization?: unknown; headers?: Record<string, string> } = {},
 ): Client {
   const url = `${harness.server.url.replace(/^http/, 'ws')}/graphql`;
@@ -55,7 +65,7 @@ export function wsClient(
 }
 
 /** Posts an event to the facade's webhook endpoint, signed like the Inbox does. */
-export async function postWebhook(harness: Harness, event: unknown, signature?: string) {
+export async function postWebhook(harness: Served, event: unknown, signature?: string) {
   const body = JSON.stringify(event);
   return fetch(`${harness.server.url}${WEBHOOK_PATH}`, {
     method: 'POST',
@@ -68,7 +78,7 @@ export async function postWebhook(harness: Harness, event: unknown, signature?: 
 }
 
 /** The team's newest event in the simulator's log. */
-export function lastEvent(harness: Harness, token = DEMO_TOKEN): InboxEvent {
+export function lastEvent(harness: Simulated, token = DEMO_TOKEN): InboxEvent {
   const event = teamOf(harness, token).events.at(-1);
   if (!event) throw new Error('the log is empty');
   return event;
@@ -76,7 +86,7 @@ export function lastEvent(harness: Harness, token = DEMO_TOKEN): InboxEvent {
 
 /** A raw GraphQL-over-SSE subscription (distinct connections): its payloads as they come, and a way to leave. */
 export function sseSubscribe(
-  harness: Harness,
+  harness: Served,
   query: string,
   { variables = {}, token = DEMO_TOKEN }: { variables?: Record<string, unknown>; token?: string } = {},
 ) {
