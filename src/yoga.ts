@@ -25,9 +25,13 @@ import { useOperationLog } from './plugins/operation-log.js';
 import { useReadiness } from './plugins/readiness.js';
 import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
 import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
+import { useTeamBudget } from './plugins/team-budget.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
+import { AtMostOnce } from './shared/at-most-once.js';
+import { shareHmacSecret } from './shared/hmac-secret.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
+import { TeamBudget } from './shared/team-budget.js';
 
 export interface FacadeOptions {
   config: Config;
@@ -42,6 +46,10 @@ export interface Facade {
   collectionCache: CollectionCache;
   responseCache: ResponseCache;
   events: LiveEvents;
+  /** Upstream calls per team and minute (TEAM_CALLS_PER_MINUTE), shared through Redis when there is one. */
+  teamBudget: TeamBudget;
+  /** Writes sent with a `clientMutationId`, so that a retry never sends them twice. */
+  atMostOnce: AtMostOnce;
   /** The Redis shared with other replicas (REDIS_URL), if any. */
   redis: SharedRedis | undefined;
   registry: Registry;
@@ -67,6 +75,16 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     onAttempt: metrics.onUpstreamAttempt,
   });
   const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS);
+  // Replicas key tokens alike, or nothing keyed by token could be shared between them.
+  const tokenKeys = redis && shareHmacSecret(redis, (secret) => collectionCache.useSecret(secret), logger);
+  const teamBudget = new TeamBudget({ callsPerMinute: config.TEAM_CALLS_PER_MINUTE, redis, logger });
+  const atMostOnce = new AtMostOnce({
+    redis,
+    keysShared: () => tokenKeys?.shared() ?? false,
+    logger,
+    // A write's answer comes within its request's upstream deadline (twice INBOX_TIMEOUT_MS); then it is recorded.
+    settleWithinMs: config.INBOX_TIMEOUT_MS * 2 + 2_000,
+  });
   // An answer holds collection data (tag names, members...): it is never kept longer than they may be.
   const responseCache = new ResponseCache({
     ttlMs: Math.min(config.RESPONSE_CACHE_TTL_MS, config.COLLECTION_CACHE_TTL_MS),
@@ -95,6 +113,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         logger,
         maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
         events,
+        teamBudget,
+        atMostOnce,
       }),
     maskedErrors: { maskError },
     cors: corsOptions(config.CORS_ORIGINS),
@@ -133,8 +153,10 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         { upstream: () => transport.isReachable(), redis: redis && (() => redis.healthy()) },
         config.READINESS_CACHE_MS,
       ),
-      // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
+      // Last, in this order: an operation over budget (its own, then its team's) stops here, before the
+      // look-ahead starts any call.
       useUpstreamBudget(),
+      useTeamBudget(),
       useLookAhead(),
     ],
   });
@@ -145,6 +167,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     collectionCache,
     responseCache,
     events,
+    teamBudget,
+    atMostOnce,
     redis,
     registry,
     serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),

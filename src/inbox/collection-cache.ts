@@ -29,7 +29,7 @@ export class CollectionCache {
   private readonly shared = new Map<string, CacheEntry>();
   /** Token key → team id. A token never changes team, so this only needs bounding. */
   private readonly teamOfToken = new Map<string, string>();
-  private readonly secret = randomBytes(32);
+  private secret: Buffer = randomBytes(32);
   /**
    * Write generations, for caches of whole answers built on this one (src/plugins/response-cache.ts): a
    * team's goes up with each write through one of its tokens and each event of the team; `everyTeam` with
@@ -47,6 +47,13 @@ export class CollectionCache {
 
   get enabled(): boolean {
     return this.ttlMs > 0;
+  }
+
+  /** The HMAC key the replicas share: tokens keyed under another key are forgotten. */
+  useSecret(secret: Buffer): void {
+    if (secret.equals(this.secret)) return;
+    this.secret = secret;
+    this.clear();
   }
 
   /** A stable, non-reversible key for a token. */
@@ -136,6 +143,14 @@ export class CollectionCache {
       const oldest = this.teamOfToken.keys().next().value;
       if (oldest !== undefined) this.teamOfToken.delete(oldest);
     }
+  }
+
+  /**
+   * The team a token belongs to, as learnt from its `GET /team`, or `undefined`. Grants nothing: it says
+   * whose caches a token's writes change, and whose calls it spends.
+   */
+  async teamOf(tokenKey: string): Promise<string | undefined> {
+    return this.teamOfToken.get(tokenKey);
   }
 
   /**
