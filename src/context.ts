@@ -21,6 +21,11 @@ export interface Context {
   tokenKey: string | undefined;
   /** The record of writes sent with a `clientMutationId` (src/graphql/client-mutation-id.ts). */
   atMostOnce: AtMostOnce;
+  /**
+   * `tokenKey` as it is now: a replica's key changes once, when it learns the key the replicas share
+   * (src/shared/hmac-secret.ts).
+   */
+  callerKey(): string | undefined;
   /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */
   beforeRootField?: BeforeRootField;
 }
@@ -69,5 +74,6 @@ export function createContext(
     events,
     tokenKey: token === null ? undefined : collectionCache.keyOf(token),
     atMostOnce,
+    callerKey: () => (token === null ? undefined : collectionCache.keyOf(token)),
   };
 }

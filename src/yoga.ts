@@ -80,7 +80,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   const teamBudget = new TeamBudget({ callsPerMinute: config.TEAM_CALLS_PER_MINUTE, redis, logger });
   const atMostOnce = new AtMostOnce({
     redis,
-    keysShared: () => tokenKeys?.shared() ?? false,
+    keysShared: async () => (await tokenKeys?.shared()) ?? false,
     logger,
     // A write's answer comes within its request's upstream deadline (twice INBOX_TIMEOUT_MS); then it is recorded.
     settleWithinMs: config.INBOX_TIMEOUT_MS * 2 + 2_000,

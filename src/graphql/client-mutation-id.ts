@@ -43,7 +43,7 @@ export async function atMostOnce<T>(
   if (id === null || id === undefined || context.tokenKey === undefined) return write();
   try {
     return await context.atMostOnce.run(
-      { caller: context.tokenKey, mutation, id },
+      { caller: () => context.callerKey() ?? '', mutation, id },
       { input: fingerprint(rest), write, refused: refusedBeforeAnyEffect, codeOf: failureCode },
     );
   } catch (error) {

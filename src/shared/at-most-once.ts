@@ -24,7 +24,8 @@ import type { SharedRedis } from './redis.js';
 
 /** Who asks (the HMAC key of the token, never the token), which mutation, and the client's id. */
 export interface OnceKey {
-  caller: string;
+  /** Read once Redis is known to be shared or not: a replica's keys change when it learns the shared key. */
+  caller: () => string;
   mutation: string;
   id: string;
 }
@@ -56,7 +57,7 @@ export class ClientMutationIdReused extends Error {
 export interface AtMostOnceOptions {
   redis?: SharedRedis;
   /** The replicas key tokens alike (their HMAC key is shared): only then are records kept in Redis. */
-  keysShared?: () => boolean;
+  keysShared?: () => Promise<boolean>;
   logger: Logger;
   /** How long a record is kept (24 h). */
   ttlMs?: number;
@@ -162,6 +163,7 @@ export class AtMostOnce {
 
   /** Runs `attempt.write` at most once for `key`, or answers (or throws) what its first run did. */
   async run<T>(key: OnceKey, attempt: Attempt<T>): Promise<T> {
+    await this.shared();
     const name = this.keyOf(key);
     for (;;) {
       const known = this.localRecord(name);
@@ -289,15 +291,22 @@ export class AtMostOnce {
 
   private keyOf({ caller, mutation, id }: OnceKey): string {
     // The caller is an HMAC of its token; the client's id is bounded in length by the schema.
-    return `${this.options.redis?.prefix ?? ''}once:${caller}:${mutation}:${id}`;
+    return `${this.options.redis?.prefix ?? ''}once:${caller()}:${mutation}:${id}`;
+  }
+
+  /** Redis answers, and the replicas key tokens alike. */
+  private async shared(): Promise<SharedRedis | undefined> {
+    const redis = this.options.redis;
+    if (!redis?.healthy()) return undefined;
+    return !this.options.keysShared || (await this.options.keysShared()) ? redis : undefined;
   }
 
   /** A command on Redis while it is shared; `undefined` when it is not, fails or hangs. */
   private async onRedis<T>(
     command: (commands: OnceCommands, client: SharedRedis['client']) => Promise<T>,
   ): Promise<T | undefined> {
-    const redis = this.options.redis;
-    if (!redis?.healthy() || this.options.keysShared?.() === false) return undefined;
+    const redis = await this.shared();
+    if (!redis) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.commandTimeoutMs);
