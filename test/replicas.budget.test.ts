@@ -24,6 +24,16 @@ async function pool<T>(count: number, width: number, task: (index: number) => Pr
   return results;
 }
 
+/** The most of these times (in order) that fall within 60 s of each other. */
+function mostInAnyMinute(times: number[]): number {
+  let most = 0;
+  for (let first = 0, last = 0; last < times.length; last++) {
+    while ((times[last] as number) - (times[first] as number) >= 60_000) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
 const readiness = async (replica: Replica) => (await fetch(`${replica.url}/readiness`)).json();
 /** Refused by the facade: every error is RATE_LIMITED with a retryAfter (a whole operation, or its field). */
 const isRefusal = ({ body }: Answer) =>
@@ -57,9 +67,10 @@ describeWithRedis('one budget per team, shared by the replicas', () => {
     const answers = await pool(1_000, 40, (index) =>
       (index % 2 === 0 ? a : b).graphql(ONE_THREAD, { token: index % 4 < 2 ? DEMO_TOKEN : DEMO_ALT_TOKEN }),
     );
-    // Within one minute: the calls of the burst are the most the team made in any minute.
-    expect(Date.now() - started).toBeLessThan(60_000);
     const teamCalls = cluster.simulator.calls.filter((call) => call.teamId === acme);
+    // In any minute, as the simulator saw them arrive (the burst takes seconds: all of them, here).
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(mostInAnyMinute(teamCalls.map((call) => call.at))).toBeLessThanOrEqual(300);
     expect(teamCalls.length).toBeLessThanOrEqual(300);
     // The facade said no, not the upstream.
     expect(teamCalls.filter((call) => call.status !== 200)).toEqual([]);
@@ -74,7 +85,7 @@ describeWithRedis('one budget per team, shared by the replicas', () => {
     for (const { body } of refused) {
       const retryAfter = body.errors?.[0]?.extensions?.retryAfter as number;
       expect(retryAfter).toBeGreaterThanOrEqual(1);
-      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(retryAfter).toBeLessThanOrEqual(61);
     }
     // Both replicas refused, from the one window.
     expect(refused.filter((_, index) => index % 2 === 0).length).toBeGreaterThan(0);

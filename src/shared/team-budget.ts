@@ -15,7 +15,12 @@ import type { SharedRedis } from './redis.js';
  *   includes calls made outside the facade (other integrations of the team), which the window cannot see.
  */
 
-export const WINDOW_MS = 60_000;
+/**
+ * A minute, and a second: a call is counted when it leaves, the upstream counts it when it arrives, and the
+ * second absorbs the difference (a call held up on its way while a later one is not), so that the upstream
+ * too sees at most the limit in any of its minutes.
+ */
+export const WINDOW_MS = 61_000;
 
 export interface BudgetVerdict {
   allowed: boolean;
