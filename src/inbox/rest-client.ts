@@ -248,11 +248,13 @@ export class RestClient {
     if (this.token === null) throw new MissingTokenError();
     // Serialised before anything is sent: a failure here is ours, not the upstream being unreachable.
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const pastDeadline = () =>
+      new UpstreamError({ kind: 'timeout', method, path, message: 'Inbox API deadline exceeded' });
+    // Checked before the gate too: a call that cannot leave takes no slot of the team's budget.
+    if (this.deadline <= Date.now()) throw pastDeadline();
     const ticket = await this.gate?.before({ method, route });
-    const remaining = this.deadline - Date.now();
-    const timeoutMs = Math.min(this.transport.options.timeoutMs, remaining);
-    if (timeoutMs <= 0)
-      throw new UpstreamError({ kind: 'timeout', method, path, message: 'Inbox API deadline exceeded' });
+    const timeoutMs = Math.min(this.transport.options.timeoutMs, this.deadline - Date.now());
+    if (timeoutMs <= 0) throw pastDeadline();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = performance.now();
