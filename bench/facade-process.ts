@@ -10,11 +10,13 @@ import type { ServerReady } from './server-process.js';
 
 /**
  * Our facade alone in its process, as an operator runs it: the shipped defaults and logger, only the
- * upstream set (its log lines, one per operation at the default level, go to stdout, which the bench
+ * upstream and the team budget set (its log lines, one per operation at the default level, go to stdout, which the bench
  * discards). It imports nothing of Mesh, so its memory is its own. `profile` starts and stops a CPU
  * profile (bench/profile.ts). Usage: facade-process.ts <INBOX_API_URL>
  */
-const config = loadConfig({ INBOX_API_URL: process.argv[2] });
+// The upstream stub does not limit calls, and the load makes thousands a minute for one team: the team budget
+// (the one setting changed) would refuse them, and the profile would be of refusals.
+const config = loadConfig({ INBOX_API_URL: process.argv[2], TEAM_CALLS_PER_MINUTE: '100000000' });
 const facade = createFacade({ config, logger: createLogger(config.LOG_LEVEL) });
 const server = createServer(facade.yoga);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -45,7 +45,8 @@ const stub = await startChild<StubReady>('bench/upstream-stub-process.ts', { qui
 const facade: Child<{ url: string }> = await startChild('bench/soak-facade-process.ts', {
   args: [stub.ready.url],
   stdout: 'ignore',
-  env: { FACADE_EVENTS_POLL_INTERVAL_MS: '1000' },
+  // The stub does not limit calls; the team budget would turn most of the load into refusals.
+  env: { FACADE_EVENTS_POLL_INTERVAL_MS: '1000', FACADE_TEAM_CALLS_PER_MINUTE: '100000000' },
 });
 const base = facade.ready.url;
 const rssMB = async () => (await facade.ask<ProcessStats>('stats')).rssBytes / MB;

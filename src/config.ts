@@ -56,6 +56,11 @@ const environmentSchema = z.object({
   MAX_TOKENS: integer(10, 1_000_000).default(5_000),
   /** The most Inbox API calls one operation may make, estimated before it runs (src/graphql/budget.ts). */
   MAX_UPSTREAM_CALLS: integer(1, 10_000).default(100),
+  /**
+   * The calls one team may make in any minute, counted by the facade for all of the team's tokens (with
+   * Redis, across the replicas); past it, operations are refused before any call (src/shared/team-budget.ts).
+   */
+  TEAM_CALLS_PER_MINUTE: integer(1, 100_000_000).default(300),
   /** Largest request body read on /graphql and /webhooks/inbox; reading stops there (chunked bodies too). */
   MAX_BODY_BYTES: integer(1_024, 100_000_000).default(262_144),
   /** How long /readiness reuses its answer, so that probing it cannot load the upstream. */

@@ -5,6 +5,8 @@ import type { BeforeRootField } from './graphql/before-root-field.js';
 import { createInboxApi, type InboxApi } from './inbox/api.js';
 import type { CollectionCache } from './inbox/collection-cache.js';
 import type { InboxTransport } from './inbox/rest-client.js';
+import type { AtMostOnce } from './shared/at-most-once.js';
+import type { TeamBudget } from './shared/team-budget.js';
 
 /** Everything a resolver may use; created anew for every GraphQL request, so nothing leaks between callers. */
 export interface Context {
@@ -17,6 +19,13 @@ export interface Context {
   events: LiveEvents;
   /** The caller's token as a keyed hash (never the token): counts its open subscriptions. */
   tokenKey: string | undefined;
+  /** The record of writes sent with a `clientMutationId` (src/graphql/client-mutation-id.ts). */
+  atMostOnce: AtMostOnce;
+  /**
+   * `tokenKey` as it is now: a replica's key changes once, when it learns the key the replicas share
+   * (src/shared/shared-caches.ts).
+   */
+  callerKey(): string | undefined;
   /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */
   beforeRootField?: BeforeRootField;
 }
@@ -34,11 +43,21 @@ export interface ContextDependencies {
   logger: Logger;
   maxUpstreamCalls: number;
   events: LiveEvents;
+  teamBudget: TeamBudget;
+  atMostOnce: AtMostOnce;
 }
 
 export function createContext(
   request: Request,
-  { transport, collectionCache, logger, maxUpstreamCalls, events }: ContextDependencies,
+  {
+    transport,
+    collectionCache,
+    logger,
+    maxUpstreamCalls,
+    events,
+    teamBudget,
+    atMostOnce,
+  }: ContextDependencies,
 ): Context {
   const requestLogger = logger.child({ requestId: request.headers.get('x-request-id') ?? randomUUID() });
   const token = bearerToken(request.headers.get('authorization'));
@@ -48,10 +67,13 @@ export function createContext(
       token,
       logger: requestLogger,
       cache: collectionCache,
+      budget: teamBudget,
     }),
     logger: requestLogger,
     maxUpstreamCalls,
     events,
     tokenKey: token === null ? undefined : collectionCache.keyOf(token),
+    atMostOnce,
+    callerKey: () => (token === null ? undefined : collectionCache.keyOf(token)),
   };
 }

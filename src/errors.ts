@@ -1,5 +1,6 @@
 import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
+import { TeamBudgetExceeded } from './inbox/budget-gate.js';
 import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
 
 /** The `extensions.code` values of this API (README, "Errors"). */
@@ -12,7 +13,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'OUTCOME_UNKNOWN';
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'BAD_USER_INPUT',
@@ -60,6 +62,17 @@ export function upstreamGraphQLError(error: UpstreamError, at?: ErrorLocation): 
   return new GraphQLError(messageFor(code, details), { ...at, extensions });
 }
 
+/**
+ * The facade's own refusal to keep the team within its call budget: RATE_LIMITED like the upstream's 429, with
+ * a `retryAfter` computed here, and no `upstream` (nothing was sent).
+ */
+export function teamBudgetError(error: TeamBudgetExceeded, at?: ErrorLocation): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...at,
+    extensions: { code: 'RATE_LIMITED', retryAfter: error.retryAfter },
+  });
+}
+
 function messageFor(code: ErrorCode, details: UpstreamErrorDetails): string {
   switch (code) {
     case 'UPSTREAM_TIMEOUT':
@@ -82,6 +95,7 @@ export function codeOf(error: GraphQLError): string {
   const original = error.originalError;
   if (original instanceof UpstreamError) return codeFor(original.details);
   if (original instanceof MissingTokenError) return 'UNAUTHENTICATED';
+  if (original instanceof TeamBudgetExceeded) return 'RATE_LIMITED';
   const code = error.extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
@@ -120,6 +134,7 @@ export function maskError(error: unknown, message: string): Error {
       ? { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path }
       : undefined;
   if (original instanceof UpstreamError) return upstreamGraphQLError(original, at);
+  if (original instanceof TeamBudgetExceeded) return teamBudgetError(original, at);
   if (original instanceof MissingTokenError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'UNAUTHENTICATED' } });
   }
@@ -141,6 +156,7 @@ export function callersMistake(error: unknown): ErrorCode | undefined {
   if (error instanceof GraphQLError && isVariableError(error)) return 'BAD_USER_INPUT';
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof MissingTokenError) return 'UNAUTHENTICATED';
+  if (original instanceof TeamBudgetExceeded) return 'RATE_LIMITED';
   if (!(original instanceof UpstreamError)) return undefined;
   const { kind, status = 0 } = original.details;
   return kind === 'http' && status >= 400 && status < 500 ? codeFor(original.details) : undefined;
@@ -157,4 +173,29 @@ export async function nullIfNotFound<T>(load: Promise<T>): Promise<T | null> {
     if (error instanceof UpstreamError && error.details.status === 404) return null;
     throw error;
   }
+}
+
+/**
+ * A write that failed without any effect upstream, so that sending it again is safe: an upstream 4xx (the
+ * Inbox API refused it), or a refusal of the facade's own before anything was sent (bad input, no token, the
+ * team's call budget). A timeout, a lost connection, a 5xx or an unreadable answer may come after the write
+ * was applied.
+ */
+export function refusedBeforeAnyEffect(error: unknown): boolean {
+  if (error instanceof UpstreamError) {
+    const { kind, status = 0 } = error.details;
+    return kind === 'http' && status >= 400 && status < 500;
+  }
+  return (
+    error instanceof TeamBudgetExceeded || error instanceof MissingTokenError || error instanceof GraphQLError
+  );
+}
+
+/** The code a failure is reported with, before masking (for records of writes). */
+export function failureCode(error: unknown): string {
+  if (error instanceof UpstreamError) return codeFor(error.details);
+  if (error instanceof GraphQLError) return codeOf(error);
+  if (error instanceof TeamBudgetExceeded) return 'RATE_LIMITED';
+  if (error instanceof MissingTokenError) return 'UNAUTHENTICATED';
+  return 'INTERNAL_SERVER_ERROR';
 }

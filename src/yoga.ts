@@ -25,10 +25,13 @@ import { useOperationLog } from './plugins/operation-log.js';
 import { useReadiness } from './plugins/readiness.js';
 import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
 import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
+import { useTeamBudget } from './plugins/team-budget.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
+import { AtMostOnce } from './shared/at-most-once.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { SharedCaches } from './shared/shared-caches.js';
+import { TeamBudget } from './shared/team-budget.js';
 
 export interface FacadeOptions {
   config: Config;
@@ -43,6 +46,10 @@ export interface Facade {
   collectionCache: CollectionCache;
   responseCache: ResponseCache;
   events: LiveEvents;
+  /** Upstream calls per team and minute (TEAM_CALLS_PER_MINUTE), shared through Redis when there is one. */
+  teamBudget: TeamBudget;
+  /** Writes sent with a `clientMutationId`, so that a retry never sends them twice. */
+  atMostOnce: AtMostOnce;
   /** The Redis shared with other replicas (REDIS_URL), if any. */
   redis: SharedRedis | undefined;
   registry: Registry;
@@ -86,6 +93,15 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       onSecret: (secret) => collectionCache.useSecret(secret),
     });
   if (sharedCaches) collectionCache.shareThrough(sharedCaches);
+  const teamBudget = new TeamBudget({ callsPerMinute: config.TEAM_CALLS_PER_MINUTE, redis, logger });
+  const atMostOnce = new AtMostOnce({
+    redis,
+    // Records are keyed by token HMAC: shared only once this replica uses the cluster's HMAC key.
+    keysShared: async () => sharedCaches?.ready === true,
+    logger,
+    // A write's answer comes within its request's upstream deadline (twice INBOX_TIMEOUT_MS); then it is recorded.
+    settleWithinMs: config.INBOX_TIMEOUT_MS * 2 + 2_000,
+  });
   // An answer holds collection data (tag names, members...): it is never kept longer than they may be.
   const responseCache = new ResponseCache({
     ttlMs: Math.min(config.RESPONSE_CACHE_TTL_MS, config.COLLECTION_CACHE_TTL_MS),
@@ -122,6 +138,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         logger,
         maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
         events,
+        teamBudget,
+        atMostOnce,
       }),
     maskedErrors: { maskError },
     cors: corsOptions(config.CORS_ORIGINS),
@@ -165,8 +183,10 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         },
         config.READINESS_CACHE_MS,
       ),
-      // Last, in this order: an operation over budget stops here, before the look-ahead starts any call.
+      // Last, in this order: an operation over budget (its own, then its team's) stops here, before the
+      // look-ahead starts any call.
       useUpstreamBudget(),
+      useTeamBudget(),
       useLookAhead(),
     ],
   });
@@ -177,6 +197,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     collectionCache,
     responseCache,
     events,
+    teamBudget,
+    atMostOnce,
     redis,
     registry,
     serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),

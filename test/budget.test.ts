@@ -10,7 +10,7 @@ const acme = (): TeamState => {
   if (!state) throw new Error('the demo team is not seeded');
   return state;
 };
-beforeEach(() => harness.facade.collectionCache.clear());
+beforeEach(() => harness.clearCollectionCache());
 
 const ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Thread { inboxId } ... on Tag { name } }

@@ -157,7 +157,7 @@ function describeLabelWrites<TCreate, TUpdate, TDelete, TList, TRead>(
     });
 
     it('a color name outside the palette is refused after reading the palette, never written', async () => {
-      harness.facade.collectionCache.clear();
+      harness.clearCollectionCache();
       const error = await expectRefused(
         harness,
         CREATE,

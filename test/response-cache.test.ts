@@ -24,7 +24,7 @@ describe('the response cache, over real HTTP', () => {
   });
   afterAll(() => harness.close());
   beforeEach(() => {
-    harness.facade.collectionCache.clear();
+    harness.clearCollectionCache();
     harness.facade.responseCache.clear();
     harness.simulator.clearFaults();
     harness.simulator.resetCalls();

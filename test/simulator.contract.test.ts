@@ -1111,7 +1111,9 @@ describe('faults', () => {
     await expect(
       fetch(`${sim.url}/team`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } }),
     ).rejects.toThrow();
-    expect(sim.calls).toEqual([{ method: 'GET', path: '/team', query: {}, teamId: team.team.id, status: 0 }]);
+    expect(sim.calls).toEqual([
+      { method: 'GET', path: '/team', query: {}, teamId: team.team.id, status: 0, at: expect.any(Number) },
+    ]);
 
     sim.injectFault({ kind: 'slow', delayMs: 300, path: '/team' });
     const started = Date.now();

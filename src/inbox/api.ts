@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { TeamBudget } from '../shared/team-budget.js';
+import { budgetGate } from './budget-gate.js';
 import type { CollectionCache } from './collection-cache.js';
 import { campaignOperations } from './operations/campaigns.js';
 import { eventOperations } from './operations/events.js';
@@ -21,6 +23,8 @@ export interface InboxApiOptions {
   logger: Logger;
   /** The cross-request collection cache, if any. */
   cache?: CollectionCache;
+  /** The team's call budget (TEAM_CALLS_PER_MINUTE), if any; the cache tells each token's team. */
+  budget?: TeamBudget;
 }
 
 /**
@@ -29,9 +33,21 @@ export interface InboxApiOptions {
  * REST verbs (private to src/inbox/), the request's loaders (batching, priming, de-duplication), the
  * cross-request collection cache, and freshness after writes.
  */
-export function createInboxApi({ transport, token, logger, cache }: InboxApiOptions) {
+export function createInboxApi({ transport, token, logger, cache, budget }: InboxApiOptions) {
   const tokenKey = token === null || cache === undefined ? undefined : cache.keyOf(token);
-  const session = new Session(transport.client(token, logger), cache, tokenKey);
+  const gate =
+    budget && cache && tokenKey !== undefined
+      ? budgetGate({
+          budget,
+          teamOf: () => cache.teamOf(tokenKey),
+          proveTeam: () =>
+            session.loaders.team().then(
+              (team) => team.id,
+              () => undefined,
+            ),
+        })
+      : undefined;
+  const session: Session = new Session(transport.client(token, logger, gate), cache, tokenKey);
   return {
     ...teamOperations(session),
     ...labelsOperations(session),
@@ -65,6 +81,13 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
         () => undefined,
       );
     },
+
+    /**
+     * Before the operation runs: throws TeamBudgetExceeded when the team's budget has no room for the calls
+     * it estimates (nothing is taken: each call takes its slot as it is sent). Only once the token's team is
+     * known: a token new to the facade learns it with its first call.
+     */
+    admit: (calls: number): Promise<void> => gate?.admit(calls) ?? Promise.resolve(),
     /** HTTP attempts sent upstream so far (retries included), for the operation log. */
     get upstreamCalls(): number {
       return session.rest.attempts;
@@ -89,7 +112,7 @@ export function createInboxApi({ transport, token, logger, cache }: InboxApiOpti
       for (const collection of collections) session.loaders[collection].all().catch(() => undefined);
     },
     /** A fresh API for the same caller (new deadline, empty memo), for long-lived subscriptions. */
-    renew: () => createInboxApi({ transport, token, logger, cache }),
+    renew: () => createInboxApi({ transport, token, logger, cache, budget }),
   };
 }
 

@@ -67,6 +67,37 @@ export interface UpstreamAttempt {
   ms: number;
 }
 
+/** An upstream call as the gate sees it. */
+export interface SentCall {
+  method: string;
+  /** The path template (`/threads/{threadId}`), never the ids. */
+  route: string;
+}
+
+/** What the gate learnt before a call, handed back to it with the answer. */
+export interface GateTicket {
+  /** The team whose budget the call took its slot from; `undefined` while the token's team is unknown. */
+  teamId: string | undefined;
+  /** When the call left, by the gate's clock. */
+  sentAt: number;
+}
+
+/**
+ * Stands before every upstream attempt of a caller (the team's call budget, src/inbox/budget-gate.ts): it may
+ * refuse the call before it is sent (by throwing), and it hears every answer.
+ */
+export interface CallGate {
+  /** Before an operation runs: throws when its estimated calls cannot fit (nothing is taken). */
+  admit(calls: number): Promise<void>;
+  /** Before one attempt: resolves when it may be sent; throws, and nothing is sent, when it may not. */
+  before(call: SentCall): Promise<GateTicket>;
+  /** After an answer (any status): its headers and body. */
+  after(
+    ticket: GateTicket,
+    answer: { call: SentCall; status: number; headers: { get(name: string): string | null }; text: string },
+  ): Promise<void>;
+}
+
 const RETRY_BASE_MS = 100;
 const RETRY_CAP_MS = 2_000;
 
@@ -87,9 +118,9 @@ export class InboxTransport {
     this.agent = base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   }
 
-  /** A client for one GraphQL request, bound to the caller's token (or to none). */
-  client(token: string | null, logger: Logger = this.options.logger): RestClient {
-    return new RestClient(this, token, logger);
+  /** A client for one GraphQL request, bound to the caller's token (or to none), behind its gate if any. */
+  client(token: string | null, logger: Logger = this.options.logger, gate?: CallGate): RestClient {
+    return new RestClient(this, token, logger, gate);
   }
 
   async fetch(
@@ -137,6 +168,7 @@ export class RestClient {
     private readonly transport: InboxTransport,
     private readonly token: string | null,
     private readonly logger: Logger,
+    private readonly gate?: CallGate,
   ) {
     this.deadline = Date.now() + transport.options.timeoutMs * 2;
   }
@@ -216,10 +248,13 @@ export class RestClient {
     if (this.token === null) throw new MissingTokenError();
     // Serialised before anything is sent: a failure here is ours, not the upstream being unreachable.
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const remaining = this.deadline - Date.now();
-    const timeoutMs = Math.min(this.transport.options.timeoutMs, remaining);
-    if (timeoutMs <= 0)
-      throw new UpstreamError({ kind: 'timeout', method, path, message: 'Inbox API deadline exceeded' });
+    const pastDeadline = () =>
+      new UpstreamError({ kind: 'timeout', method, path, message: 'Inbox API deadline exceeded' });
+    // Checked before the gate too: a call that cannot leave takes no slot of the team's budget.
+    if (this.deadline <= Date.now()) throw pastDeadline();
+    const ticket = await this.gate?.before({ method, route });
+    const timeoutMs = Math.min(this.transport.options.timeoutMs, this.deadline - Date.now());
+    if (timeoutMs <= 0) throw pastDeadline();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = performance.now();
@@ -239,6 +274,10 @@ export class RestClient {
       });
       const text = await response.text();
       this.record(method, route, response.status, started);
+      if (ticket) {
+        const { status, headers } = response;
+        await this.gate?.after(ticket, { call: { method, route }, status, headers, text });
+      }
       return interpret(target, response, text);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;

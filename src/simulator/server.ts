@@ -21,6 +21,8 @@ export interface RecordedCall {
   teamId: string | null;
   /** HTTP status answered; 0 while pending and for connections reset by a fault. */
   status: number;
+  /** When the request arrived (ms since the epoch), as a rate limiter counts it. */
+  at: number;
 }
 
 interface Reply {
@@ -135,6 +137,7 @@ export class SimulatorServer {
       query,
       teamId: auth.kind === 'ok' ? auth.team.team.id : null,
       status: 0,
+      at: Date.now(),
     };
     this.record(call);
     const rawBody = await readBody(request);

@@ -17,6 +17,8 @@ export type AccountLinkStatus =
 export type AddCampaignLeadsInput = {
   /** Global `id` or raw `inboxId` of the campaign. */
   campaignId: string | number;
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** Prospects: their Inbox ids (`inboxId`) or global `id`s. */
   externalIds?: Array<string | number> | null | undefined;
   /** Leads with column values. */
@@ -127,6 +129,8 @@ export type ColumnMappingInput = {
 
 /** Starts an import into a lead list (`POST /lists/{id}/import-jobs`). Only the CSV importer is documented upstream; other importers take their settings in `options`. */
 export type CreateListImportJobInput = {
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** Required for (and only for) `type: "csv"`. */
   csv?: CsvImportInput | null | undefined;
   /** Inbox id of the list. */
@@ -139,6 +143,8 @@ export type CreateListImportJobInput = {
 
 /** A new status. */
 export type CreateStatusInput = {
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** A hex color (`#ef4444`, `#f44`) or a palette name from `colors`; left out or `null`: none. */
   color?: string | null | undefined;
   /** Name, 1–255 characters, unique in the team. */
@@ -147,6 +153,8 @@ export type CreateStatusInput = {
 
 /** A new tag. */
 export type CreateTagInput = {
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** A hex color (`#ef4444`, `#f44`) or a palette name from `colors` (e.g. `red`). Left out or `null`: the Inbox API picks one. */
   color?: string | null | undefined;
   /** Name, 1–255 characters, unique in the team. */
@@ -157,6 +165,8 @@ export type CreateTagInput = {
 export type CreateThreadInput = {
   /** Global or raw id of the account link that writes. */
   accountLinkId: string | number;
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** The prospect: an X user id, or the Inbox id of a known prospect. An X user Inbox has not seen yet is imported. */
   prospect: ProspectRef;
 };
@@ -256,6 +266,8 @@ export type ListColumnMappingInput = {
 
 /** X users to add to or remove from a lead list. */
 export type ListLeadsInput = {
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** Inbox id of the list. */
   listId: string | number;
   /** X user ids, 1–2000. */
@@ -315,6 +327,8 @@ export type ProspectRef = {
 export type QuickSendMessageInput = {
   /** Global or raw id of the account link that writes. */
   accountLinkId: string | number;
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** The text, 1–10 000 characters. */
   content: string;
   /** The recipient. */
@@ -339,6 +353,8 @@ export type ReplaceCampaignSequenceInput = {
 
 /** A message to send in an existing thread. */
 export type SendMessageInput = {
+  /** Makes a retry safe: the same token sending this mutation again with the same id, within 24 hours, gets the first attempt’s result (or its error) and nothing is written twice, on any replica. 1–255 characters, e.g. a UUID made when the user acted. A timed-out first attempt stays OUTCOME_UNKNOWN; a refused one (BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED…) may be retried with the same id. */
+  clientMutationId?: string | null | undefined;
   /** The text, 1–10 000 characters. */
   content: string;
   /** The message this one answers: its global `id` or raw `inboxId` (same thread). */
@@ -482,6 +498,70 @@ export type Verification =
   | 'NONE'
   /** Blue check. */
   | 'VERIFIED';
+
+export type OneThreadQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OneThreadQuery = { threads: { edges: Array<{ node: { id: string } }> } | null };
+
+export type FiveThreadsWithMessagesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FiveThreadsWithMessagesQuery = { threads: { edges: Array<{ node: { id: string, messages: { edges: Array<{ node: { id: string } }> } | null } }> } | null };
+
+export type OneThreadAndTagsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OneThreadAndTagsQuery = { threads: { edges: Array<{ node: { id: string } }> } | null, tags: Array<{ id: string }> | null };
+
+export type SendOnceMutationVariables = Exact<{
+  input: SendMessageInput;
+}>;
+
+
+export type SendOnceMutation = { sendMessage: { clientMutationId: string | null, message: { id: string, content: string } | null } | null };
+
+export type QuickSendOnceMutationVariables = Exact<{
+  input: QuickSendMessageInput;
+}>;
+
+
+export type QuickSendOnceMutation = { quickSendMessage: { clientMutationId: string | null, message: { id: string } | null, thread: { id: string } | null } | null };
+
+export type CreateThreadOnceMutationVariables = Exact<{
+  input: CreateThreadInput;
+}>;
+
+
+export type CreateThreadOnceMutation = { createThread: { clientMutationId: string | null, thread: { id: string } | null } | null };
+
+export type CreateTagOnceMutationVariables = Exact<{
+  input: CreateTagInput;
+}>;
+
+
+export type CreateTagOnceMutation = { createTag: { clientMutationId: string | null, tag: { id: string, name: string } | null } | null };
+
+export type AddCampaignLeadsOnceMutationVariables = Exact<{
+  input: AddCampaignLeadsInput;
+}>;
+
+
+export type AddCampaignLeadsOnceMutation = { addCampaignLeads: { clientMutationId: string | null, added: number, skipped: number, failed: number } | null };
+
+export type AddListLeadsOnceMutationVariables = Exact<{
+  input: ListLeadsInput;
+}>;
+
+
+export type AddListLeadsOnceMutation = { addListLeads: { clientMutationId: string | null, added: Array<string>, skipped: Array<string>, failed: Array<string> } | null };
+
+export type ImportOnceMutationVariables = Exact<{
+  input: CreateListImportJobInput;
+}>;
+
+
+export type ImportOnceMutation = { createListImportJob: { clientMutationId: string | null, importJob: { inboxId: string } | null } | null };
 
 export type ThreadHeaderQueryVariables = Exact<{
   id: string | number;
@@ -1223,6 +1303,16 @@ export const ReadMessageFragmentDoc = {"kind":"Document","definitions":[{"kind":
 export const NodeIdFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NodeId"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Node"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]} as unknown as DocumentNode<NodeIdFragment, unknown>;
 export const AuthorNameFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuthorName"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageAuthor"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLink"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Prospect"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}}]}}]} as unknown as DocumentNode<AuthorNameFragment, unknown>;
 export const ThreadRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Thread"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"inboxId"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"assignee"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AuthorName"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuthorName"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageAuthor"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccountLink"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Prospect"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}}]}}]} as unknown as DocumentNode<ThreadRowFragment, unknown>;
+export const OneThreadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OneThread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OneThreadQuery, OneThreadQueryVariables>;
+export const FiveThreadsWithMessagesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FiveThreadsWithMessages"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<FiveThreadsWithMessagesQuery, FiveThreadsWithMessagesQueryVariables>;
+export const OneThreadAndTagsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OneThreadAndTags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<OneThreadAndTagsQuery, OneThreadAndTagsQueryVariables>;
+export const SendOnceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendOnce"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"content"}}]}}]}}]}}]} as unknown as DocumentNode<SendOnceMutation, SendOnceMutationVariables>;
+export const QuickSendOnceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"QuickSendOnce"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"QuickSendMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"quickSendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"thread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<QuickSendOnceMutation, QuickSendOnceMutationVariables>;
+export const CreateThreadOnceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateThreadOnce"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateThreadInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createThread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"thread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<CreateThreadOnceMutation, CreateThreadOnceMutationVariables>;
+export const CreateTagOnceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateTagOnce"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateTagInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createTag"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"tag"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<CreateTagOnceMutation, CreateTagOnceMutationVariables>;
+export const AddCampaignLeadsOnceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddCampaignLeadsOnce"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddCampaignLeadsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addCampaignLeads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"added"}},{"kind":"Field","name":{"kind":"Name","value":"skipped"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}}]}}]}}]} as unknown as DocumentNode<AddCampaignLeadsOnceMutation, AddCampaignLeadsOnceMutationVariables>;
+export const AddListLeadsOnceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddListLeadsOnce"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ListLeadsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addListLeads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"added"}},{"kind":"Field","name":{"kind":"Name","value":"skipped"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}}]}}]}}]} as unknown as DocumentNode<AddListLeadsOnceMutation, AddListLeadsOnceMutationVariables>;
+export const ImportOnceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportOnce"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateListImportJobInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createListImportJob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"importJob"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxId"}}]}}]}}]}}]} as unknown as DocumentNode<ImportOnceMutation, ImportOnceMutationVariables>;
 export const ThreadHeaderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ThreadHeader"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lastMessageAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"content"}}]}}]}}]}}]} as unknown as DocumentNode<ThreadHeaderQuery, ThreadHeaderQueryVariables>;
 export const InboxChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"InboxChanges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"afterSeq"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboxChanges"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"afterSeq"},"value":{"kind":"Variable","name":{"kind":"Name","value":"afterSeq"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"thread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lastMessageAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"content"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ThreadChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"assignee"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProspectChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"prospect"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"status"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TagChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tag"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"color"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StatusChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TagDeleted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}}]}}]}}]}}]} as unknown as DocumentNode<InboxChangesSubscription, InboxChangesSubscriptionVariables>;
 export const SendMessageFromAnotherClientDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendMessageFromAnotherClient"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"content"}}]}}]}}]}}]} as unknown as DocumentNode<SendMessageFromAnotherClientMutation, SendMessageFromAnotherClientMutationVariables>;

@@ -6,7 +6,9 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { listen, type RunningServer } from '../../src/server.js';
 import {
+  DEMO_ALT_TOKEN,
   DEMO_TOKEN,
+  SECOND_TEAM_TOKEN,
   type Simulator,
   type SimulatorOptions,
   startSimulator,
@@ -30,6 +32,12 @@ export interface HarnessOptions {
    * reaches the simulator over real HTTP, and `server.url` serves real HTTP clients.
    */
   transport?: 'in-process' | 'http';
+  /**
+   * The facade has met the simulator's tokens before: it knows their teams (CollectionCache.noteTeam, as
+   * after a token's first `GET /team`), so the calls a test counts are those of every later request.
+   * Default true; `false` shows what a token new to the facade costs (its `GET /team`, once).
+   */
+  tokensKnown?: boolean;
 }
 
 /** An operation: a typed document generated from test/operations, or a string for deliberately odd ones. */
@@ -62,9 +70,17 @@ export interface Harness {
     operation: Operation<TData, TVariables>,
     options?: OperationOptions<TVariables>,
   ): Promise<OperationResult<TData>>;
+  /**
+   * Empties the collection cache, as its TTL would: the tokens the facade has met stay known (a token's team,
+   * learnt once, does not expire), unless the harness was started with `tokensKnown: false`.
+   */
+  clearCollectionCache(): void;
   /** A request to the facade (`/health`, `/metrics`…) through the harness's transport. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** Clears what a test may leave behind: faults, the call log, rate limits, the collection cache, log lines. */
+  /**
+   * Clears what a test may leave behind: faults, the call log, rate limits (the simulator's and the team
+   * budget's), the caches, the records of `clientMutationId`s, log lines.
+   */
   reset(): void;
   close(): Promise<void>;
 }
@@ -72,7 +88,13 @@ export interface Harness {
 /** The real simulator and the real facade, each on its own loopback port. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...options.simulator });
-  const config: Config = loadConfig({ LOG_LEVEL: 'trace', ...options.config, INBOX_API_URL: simulator.url });
+  // Like the simulator's, the team budget is lifted out of the way; the suites about it set their own.
+  const config: Config = loadConfig({
+    LOG_LEVEL: 'trace',
+    TEAM_CALLS_PER_MINUTE: '100000',
+    ...options.config,
+    INBOX_API_URL: simulator.url,
+  });
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -85,6 +107,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: createLogger(config.LOG_LEVEL, sink),
     graphiqlToken: options.graphiqlToken,
   });
+  const knowTokens = () => {
+    if (options.tokensKnown === false) return;
+    for (const token of [DEMO_TOKEN, DEMO_ALT_TOKEN, SECOND_TEAM_TOKEN]) {
+      const teamId = simulator.store.teamByToken(token)?.team.id;
+      if (teamId) facade.collectionCache.noteTeam(facade.collectionCache.keyOf(token), teamId);
+    }
+  };
+  knowTokens();
   const server = await listen(facade, 0, '127.0.0.1');
   const overHttp = options.transport === 'http';
   const send = async (path: string, init: RequestInit = {}): Promise<Response> =>
@@ -116,12 +146,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { status: response.status, body: JSON.parse(text) as GraphQLResponse<TData>, text };
     },
     fetch: send,
+    clearCollectionCache() {
+      facade.collectionCache.clear();
+      knowTokens();
+    },
     reset() {
       simulator.clearFaults();
       simulator.resetCalls();
       simulator.resetRateLimits();
       facade.collectionCache.clear();
       facade.responseCache.clear();
+      facade.teamBudget.clear();
+      facade.atMostOnce.clear();
+      knowTokens();
       logLines.length = 0;
     },
     async close() {

@@ -1,6 +1,7 @@
 import type { ObjectRef } from '@pothos/core';
 import { z } from 'zod';
 import { builder, type Types } from '../../graphql/builder.js';
+import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import { color, inboxId, refuseNulls, requirePaletteColor, validName } from '../../graphql/inputs.js';
 import type { InboxApi } from '../../inbox/api.js';
@@ -38,7 +39,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
   const object = label.object as unknown as ObjectRef<Types, Label>;
   const upstream = `/${kind}`;
 
-  const Payload = builder.objectRef<{ label: Label }>(`${typename}Payload`);
+  const Payload = builder.objectRef<{ label: Label; clientMutationId?: string | null }>(`${typename}Payload`);
   Payload.implement({
     description: `The answer to a ${singular} write: the ${singular} as it is now.`,
     fields: (t) => ({
@@ -48,6 +49,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
         description: `The ${singular}, with its global \`id\`, as the Inbox API answered the write (no extra call).`,
         resolve: (payload) => payload.label,
       }),
+      clientMutationId: t.string(clientMutationIdEcho),
     }),
   });
 
@@ -58,6 +60,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
         .string({ required: true, description: 'Name, 1–255 characters, unique in the team.' })
         .validate(validName),
       color: t.string({ description: label.colorOnCreate }).validate(color.nullish()),
+      clientMutationId: clientMutationIdInput(t),
     }),
   });
 
@@ -105,9 +108,10 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
       args: { input: t.arg({ type: CreateInput, required: true, description: `The ${singular}.` }) },
       resolve: async (_root, { input }, context) => {
         await requirePaletteColor(context.inbox, input.color, 'input.color');
-        return {
-          label: await label.operations(context.inbox).create({ name: input.name, color: input.color }),
-        };
+        const created = await atMostOnce(context, `create${typename}`, input, () =>
+          label.operations(context.inbox).create({ name: input.name, color: input.color }),
+        );
+        return { label: created, clientMutationId: input.clientMutationId };
       },
     }),
     [`update${typename}`]: t.field({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import { atMostOnce, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
 import { batch, jsonObject, rawInboxId, text, validateWhole, xUserId } from '../../graphql/inputs.js';
 import {
   AddListLeadsPayload,
@@ -17,6 +18,7 @@ const ListLeadsInput = builder.inputType('ListLeadsInput', {
     platformIds: t
       .stringList({ required: true, description: 'X user ids, 1–2000.' })
       .validate(batch(xUserId)),
+    clientMutationId: clientMutationIdInput(t),
   }),
 });
 
@@ -74,6 +76,7 @@ const CreateListImportJobInput = validateWhole(
           description: 'Further settings of the importer, sent as they are (a JSON object).',
         })
         .validate(jsonObject.nullish()),
+      clientMutationId: clientMutationIdInput(t),
     }),
   }),
   (shape) =>
@@ -95,14 +98,24 @@ builder.mutationFields((t) => ({
     nullable: true,
     description: 'Adds X users to a lead list (`POST /lists/{id}/leads`). Partly documented upstream.',
     args: { input: t.arg({ type: ListLeadsInput, required: true, description: 'The list and the users.' }) },
-    resolve: (_root, { input }, context) => context.inbox.lists.addLeads(input.listId, input.platformIds),
+    resolve: async (_root, { input }, context) => ({
+      ...(await atMostOnce(context, 'addListLeads', input, () =>
+        context.inbox.lists.addLeads(input.listId, input.platformIds),
+      )),
+      clientMutationId: input.clientMutationId,
+    }),
   }),
   removeListLeads: t.field({
     type: RemoveListLeadsPayload,
     nullable: true,
     description: 'Removes X users from a lead list (`DELETE /lists/{id}/leads`). Partly documented upstream.',
     args: { input: t.arg({ type: ListLeadsInput, required: true, description: 'The list and the users.' }) },
-    resolve: (_root, { input }, context) => context.inbox.lists.removeLeads(input.listId, input.platformIds),
+    resolve: async (_root, { input }, context) => ({
+      ...(await atMostOnce(context, 'removeListLeads', input, () =>
+        context.inbox.lists.removeLeads(input.listId, input.platformIds),
+      )),
+      clientMutationId: input.clientMutationId,
+    }),
   }),
   updateListLead: t.field({
     type: UpdateListLeadPayload,
@@ -125,8 +138,12 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({ type: CreateListImportJobInput, required: true, description: 'The import.' }),
     },
-    resolve: async (_root, { input: { listId, ...settings } }, context) => ({
-      importJob: await context.inbox.lists.createImportJob(listId, settings),
-    }),
+    resolve: async (_root, { input }, context) => {
+      const { listId, clientMutationId, ...settings } = input;
+      const importJob = await atMostOnce(context, 'createListImportJob', input, () =>
+        context.inbox.lists.createImportJob(listId, settings),
+      );
+      return { importJob, clientMutationId };
+    },
   }),
 }));

@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { clientMutationIdEcho } from '../../graphql/client-mutation-id.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import type { components } from '../../inbox/openapi.js';
 import type { AnswerOf } from '../../inbox/rest-client.js';
@@ -54,8 +55,9 @@ ImportJobObject.implement({
   }),
 });
 
-export const AddListLeadsPayload =
-  builder.objectRef<components['schemas']['AddListLeadsResult']>('AddListLeadsPayload');
+export const AddListLeadsPayload = builder.objectRef<
+  components['schemas']['AddListLeadsResult'] & { clientMutationId?: string | null }
+>('AddListLeadsPayload');
 AddListLeadsPayload.implement({
   description: 'What became of each X user id given to `addListLeads`.',
   fields: (t) => ({
@@ -64,15 +66,18 @@ AddListLeadsPayload.implement({
     failed: t.exposeStringList('failed', {
       description: 'Could not be resolved on X (suspended or deleted accounts).',
     }),
+    clientMutationId: t.string(clientMutationIdEcho),
   }),
 });
 
-export const RemoveListLeadsPayload =
-  builder.objectRef<components['schemas']['RemoveListLeadsResult']>('RemoveListLeadsPayload');
+export const RemoveListLeadsPayload = builder.objectRef<
+  components['schemas']['RemoveListLeadsResult'] & { clientMutationId?: string | null }
+>('RemoveListLeadsPayload');
 RemoveListLeadsPayload.implement({
   description: 'The answer to `removeListLeads`.',
   fields: (t) => ({
     removed: t.exposeInt('removed', { description: 'Leads removed (ids not in the list are ignored).' }),
+    clientMutationId: t.string(clientMutationIdEcho),
   }),
 });
 
@@ -98,7 +103,9 @@ UpdateListLeadPayload.implement({
   }),
 });
 
-export const ImportJobPayload = builder.objectRef<{ importJob: ImportJob }>('ImportJobPayload');
+export const ImportJobPayload = builder.objectRef<{ importJob: ImportJob; clientMutationId?: string | null }>(
+  'ImportJobPayload',
+);
 ImportJobPayload.implement({
   description: 'The answer to `createListImportJob`.',
   fields: (t) => ({
@@ -107,5 +114,6 @@ ImportJobPayload.implement({
       nullable: true,
       description: 'The new job (the write’s own answer).',
     }),
+    clientMutationId: t.string(clientMutationIdEcho),
   }),
 });

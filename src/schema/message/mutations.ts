@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
 import { encodeGlobalID, inboxIdOf, messageKeyOf, messageNodeId } from '../../graphql/ids.js';
 import {
   inboxId,
@@ -20,6 +21,7 @@ interface MessagePayloadShape {
   /** The write's own answer when it is the message; otherwise the message is re-read when selected. */
   message?: Message;
   success: boolean;
+  clientMutationId?: string | null;
 }
 
 const MessagePayload = builder.objectRef<MessagePayloadShape>('MessagePayload');
@@ -46,6 +48,7 @@ MessagePayload.implement({
       description:
         'The Inbox API applied the change. `false` e.g. when removing a reaction the team never added.',
     }),
+    clientMutationId: t.string(clientMutationIdEcho),
   }),
 });
 
@@ -74,6 +77,7 @@ const SendMessageInput = validateWhole(
       replyToMessageId: t
         .id({ description: 'The message this one answers: its global `id` or raw `inboxId` (same thread).' })
         .validate(replyTarget.nullish()),
+      clientMutationId: clientMutationIdInput(t),
     }),
   }),
   (shape) =>
@@ -99,6 +103,7 @@ const QuickSendMessageInput = builder.inputType('QuickSendMessageInput', {
     content: t
       .string({ required: true, description: 'The text, 1–10 000 characters.' })
       .validate(messageContent),
+    clientMutationId: clientMutationIdInput(t),
   }),
 });
 
@@ -149,10 +154,12 @@ builder.mutationFields((t) => ({
       'Sends a message in a thread (`POST /threads/{id}/messages`). The first message to someone who never ' +
       'wrote to the team needs the Outbound add-on; an offline account link cannot send.',
     args: { input: t.arg({ type: SendMessageInput, required: true, description: 'The message.' }) },
-    resolve: async (_root, { input }, context) =>
-      sent(
-        await context.inbox.messages.send(input.threadId, input.content, input.replyToMessageId?.messageId),
-      ),
+    resolve: async (_root, { input }, context) => {
+      const message = await atMostOnce(context, 'sendMessage', input, () =>
+        context.inbox.messages.send(input.threadId, input.content, input.replyToMessageId?.messageId),
+      );
+      return { ...sent(message), clientMutationId: input.clientMutationId };
+    },
   }),
   quickSendMessage: t.field({
     type: MessagePayload,
@@ -162,12 +169,10 @@ builder.mutationFields((t) => ({
       'instead of `createThread` + `sendMessage`.',
     args: { input: t.arg({ type: QuickSendMessageInput, required: true, description: 'The message.' }) },
     resolve: async (_root, { input }, context) => {
-      const result = await context.inbox.messages.quickSend(
-        input.accountLinkId,
-        input.prospect,
-        input.content,
+      const result = await atMostOnce(context, 'quickSendMessage', input, () =>
+        context.inbox.messages.quickSend(input.accountLinkId, input.prospect, input.content),
       );
-      return sent(result.message);
+      return { ...sent(result.message), clientMutationId: input.clientMutationId };
     },
   }),
   editMessage: t.field({

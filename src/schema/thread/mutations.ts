@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import { inboxId, refuseNulls } from '../../graphql/inputs.js';
 import type { Thread, TypingResult } from '../../inbox/types.js';
@@ -7,7 +8,11 @@ import { ProspectRefInput } from '../prospect/prospect-ref-input.js';
 import { ThreadObject } from '../refs.js';
 
 /** `thread` is the REST answer when the write returned the thread; otherwise it is re-read when selected. */
-const ThreadPayload = builder.objectRef<{ threadId: string; thread?: Thread }>('ThreadPayload');
+const ThreadPayload = builder.objectRef<{
+  threadId: string;
+  thread?: Thread;
+  clientMutationId?: string | null;
+}>('ThreadPayload');
 ThreadPayload.implement({
   description: 'The answer to a thread write: the thread as it is now.',
   fields: (t) => ({
@@ -19,6 +24,7 @@ ThreadPayload.implement({
         'where the Inbox API returns the thread, else one `GET /threads/{id}`, made only when selected.',
       resolve: (payload, _args, context) => payload.thread ?? context.inbox.threads.byId(payload.threadId),
     }),
+    clientMutationId: t.string(clientMutationIdEcho),
   }),
 });
 
@@ -63,6 +69,7 @@ const CreateThreadInput = builder.inputType('CreateThreadInput', {
         'The prospect: an X user id, or the Inbox id of a known prospect. An X user Inbox has not seen ' +
         'yet is imported.',
     }),
+    clientMutationId: clientMutationIdInput(t),
   }),
 });
 
@@ -107,8 +114,12 @@ builder.mutationFields((t) => ({
       'Opens (or finds: one thread per account link and prospect) a conversation (`POST /threads`). ' +
       'Writing in it needs the Outbound add-on when the prospect never wrote to the team.',
     args: { input: t.arg({ type: CreateThreadInput, required: true, description: 'Who talks to whom.' }) },
-    resolve: async (_root, { input }, context) =>
-      answered(await context.inbox.threads.create(input.accountLinkId, input.prospect)),
+    resolve: async (_root, { input }, context) => {
+      const thread = await atMostOnce(context, 'createThread', input, () =>
+        context.inbox.threads.create(input.accountLinkId, input.prospect),
+      );
+      return { ...answered(thread), clientMutationId: input.clientMutationId };
+    },
   }),
   updateThread: t.field({
     type: ThreadPayload,

@@ -1,6 +1,7 @@
 import type { InputFieldBuilder } from '@pothos/core';
 import { z } from 'zod';
 import { builder, type Types } from '../../../graphql/builder.js';
+import { clientMutationIdInput } from '../../../graphql/client-mutation-id.js';
 import {
   batch,
   exactlyOne,
@@ -109,6 +110,7 @@ export const AddCampaignLeadsInput = validateWhole(
       leads: t
         .field({ type: [CampaignLeadInput], description: 'Leads with column values.' })
         .validate(batch(z.custom<CampaignLead>()).nullish()),
+      clientMutationId: clientMutationIdInput(t),
     }),
   }),
   (shape) =>
@@ -116,7 +118,7 @@ export const AddCampaignLeadsInput = validateWhole(
       .refine((input) => input.platformIds || input.usernames || input.externalIds || input.leads, {
         error: 'needs at least one of `platformIds`, `usernames`, `externalIds` and `leads`',
       })
-      .transform(({ campaignId, platformIds, usernames, externalIds, leads }, context) => {
+      .transform(({ campaignId, platformIds, usernames, externalIds, leads, clientMutationId }, context) => {
         // Prospect global ids among `externalIds` name X users: they join `platformIds`.
         const keys = externalIds ?? [];
         const allPlatformIds = [
@@ -138,7 +140,7 @@ export const AddCampaignLeadsInput = validateWhole(
           externalIds: keys.flatMap((key) => ('externalId' in key ? [key.externalId] : [])),
           leads: leads ?? undefined,
         };
-        return { campaignId, leads: leadsOf };
+        return { campaignId, leads: leadsOf, clientMutationId };
       }),
 );
 

@@ -1,4 +1,5 @@
 import { builder } from '../../../graphql/builder.js';
+import { atMostOnce } from '../../../graphql/client-mutation-id.js';
 import {
   AddCampaignLeadsInput,
   CampaignRefInput,
@@ -37,9 +38,12 @@ builder.mutationFields((t) => ({
       'Adds leads to a campaign (`POST /campaigns/v2/{id}/leads`); people already in it are skipped. ' +
       PARTLY_DOCUMENTED,
     args: { input: t.arg({ type: AddCampaignLeadsInput, required: true, description: 'The leads.' }) },
-    resolve: async (_root, { input: { campaignId, leads } }, context) => ({
-      campaignId,
-      ...(await context.inbox.campaigns.addLeads(campaignId, leads)),
+    resolve: async (_root, { input }, context) => ({
+      campaignId: input.campaignId,
+      ...(await atMostOnce(context, 'addCampaignLeads', input, () =>
+        context.inbox.campaigns.addLeads(input.campaignId, input.leads),
+      )),
+      clientMutationId: input.clientMutationId,
     }),
   }),
   cancelCampaignLead: t.field({

@@ -1,5 +1,6 @@
 import type { Context } from '../../../context.js';
 import { builder } from '../../../graphql/builder.js';
+import { clientMutationIdEcho } from '../../../graphql/client-mutation-id.js';
 import { encodeGlobalID } from '../../../graphql/ids.js';
 import type { CampaignColumn, CampaignSequence, CampaignV2 } from '../../../inbox/types.js';
 import { CampaignObject } from '../../refs.js';
@@ -175,6 +176,7 @@ export const AddCampaignLeadsPayload = builder.objectRef<{
   added: number;
   skipped: number;
   failed: number;
+  clientMutationId?: string | null;
 }>('AddCampaignLeadsPayload');
 AddCampaignLeadsPayload.implement({
   description: 'What became of the leads given to `addCampaignLeads`.',
@@ -183,6 +185,7 @@ AddCampaignLeadsPayload.implement({
     skipped: t.exposeInt('skipped', { description: 'Leads already in the campaign.' }),
     failed: t.exposeInt('failed', { description: 'Identifiers that could not be resolved on X.' }),
     campaign: t.field(changedCampaign('The campaign, with its new target counts.')),
+    clientMutationId: t.string(clientMutationIdEcho),
   }),
 });
 
