@@ -1,12 +1,23 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Cluster, describeWithRedis, startCluster } from './support/replicas.js';
+import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
+import {
+  type Cluster,
+  describeWithRedis,
+  REDIS_URL,
+  startCluster,
+  untilSharing,
+} from './support/replicas.js';
 
 describeWithRedis('replicas sharing one Redis', () => {
   let cluster: Cluster;
+  let proxy: CuttableProxy | undefined;
   beforeAll(async () => {
     cluster = await startCluster(['a', 'b']);
   }, 60_000);
-  afterAll(() => cluster?.close());
+  afterAll(async () => {
+    await proxy?.close();
+    await cluster?.close();
+  });
 
   it('each replica answers, and reports the shared Redis as up', async () => {
     for (const replica of cluster.replicas) {
@@ -15,5 +26,28 @@ describeWithRedis('replicas sharing one Redis', () => {
       const readiness = await fetch(`${replica.url}/readiness`);
       expect(await readiness.json()).toEqual({ upstream: 'ok', redis: 'ok' });
     }
+  });
+
+  it('a replica whose first Redis handshake is too slow serves alone, then shares once Redis answers in time', async () => {
+    // Every Redis reply held 600 ms: longer than a shared-cache command may take (250 ms), shorter than a
+    // connection attempt may (ioredis's 10 s), so the connection comes up and the handshake times out.
+    proxy = await startCuttableProxy(REDIS_URL as string);
+    proxy.delay(600);
+    const slow = await cluster.start('slow', { REDIS_URL: proxy.url });
+    const readiness = async () => (await (await fetch(`${slow.url}/readiness`)).json()) as { redis: string };
+    const deadline = Date.now() + 5_000;
+    while (!slow.logLines.some((line) => line.includes('redis connected')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await readiness()).toEqual({ upstream: 'ok', redis: 'degraded' });
+    const { body } = await slow.graphql('{ team { name } }');
+    expect(body).toEqual({
+      data: { team: { name: cluster.simulator.store.teamByToken('demo-token')?.team.name } },
+    });
+
+    // Redis answers in time again, over the same connections: the handshake is tried again on its own.
+    proxy.delay(0);
+    await untilSharing([slow], 10_000);
+    expect(await readiness()).toEqual({ upstream: 'ok', redis: 'ok' });
   });
 });

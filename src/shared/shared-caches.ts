@@ -290,7 +290,12 @@ export class SharedCaches {
       if (client.status !== 'ready' || subscriber.status !== 'ready') return;
       this.options.onSecret(Buffer.from(secret, 'base64'));
     } catch (error) {
+      // A slow handshake (a busy Redis or a stalled event loop) is tried again: no 'ready' event would
+      // come to retry it, and the replica would stay alone until Redis reconnected.
       this.options.logger.debug({ err: String(error) }, 'redis: shared caches not ready yet');
+      clearTimeout(this.resumeTimer);
+      this.resumeTimer = setTimeout(() => void this.connected(), this.suspendMs);
+      this.resumeTimer.unref();
       return;
     }
     this.secretLoaded = true;

@@ -13,6 +13,8 @@ export interface CuttableProxy {
   cut(): Promise<void>;
   /** Accepts and relays again, on the same port. */
   restore(): Promise<void>;
+  /** Holds every byte this long before relaying it, in order (0: at once): a slow dependency. */
+  delay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -29,8 +31,24 @@ export async function startCuttableProxy(targetUrl: string): Promise<CuttablePro
     track(upstream);
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
-    client.pipe(upstream).pipe(client);
+    relay(client, upstream);
+    relay(upstream, client);
   });
+  let delayMs = 0;
+  /** Relays `from` to `to`, each chunk held `delayMs` and never ahead of the one before it. */
+  const relay = (from: Socket, to: Socket) => {
+    let lastAt = 0;
+    from.on('data', (chunk) => {
+      const at = Math.max(Date.now() + delayMs, lastAt);
+      lastAt = at;
+      const write = () => {
+        if (!to.destroyed) to.write(chunk);
+      };
+      if (at <= Date.now()) write();
+      else setTimeout(write, at - Date.now());
+    });
+    from.once('end', () => setTimeout(() => to.end(), Math.max(0, lastAt - Date.now())));
+  };
   const listenOn = (port: number) =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -50,6 +68,9 @@ export async function startCuttableProxy(targetUrl: string): Promise<CuttablePro
     url: `${target.protocol}//127.0.0.1:${port}`,
     cut,
     restore: () => listenOn(port),
+    delay: (ms) => {
+      delayMs = ms;
+    },
     close: async () => {
       if (server.listening) await cut();
     },

@@ -145,5 +145,21 @@ export async function startCluster(
     },
   };
   await Promise.all(names.map((name) => cluster.start(name)));
+  // A replica answers before its Redis handshake is done (it serves alone until then): the suites start
+  // from a cluster that shares.
+  await untilSharing(cluster.replicas);
   return cluster;
+}
+
+/** Waits until each replica's /readiness reports its Redis as shared (`redis: "ok"`). */
+export async function untilSharing(replicas: Replica[], timeoutMs = 15_000): Promise<void> {
+  for (const replica of replicas) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const readiness = (await (await fetch(`${replica.url}/readiness`)).json()) as { redis: string };
+      if (readiness.redis === 'ok') break;
+      if (Date.now() > deadline) throw new Error(`replica ${replica.name} did not share Redis`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
