@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,7 +36,11 @@ const topicOf = (teamId: string) => `inbox-events:${teamId}`;
 export class EventTargetBus implements EventBus {
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly target: EventTarget = new EventTarget()) {}
+  constructor(private readonly target: EventTarget = new EventTarget()) {
+    // One listener per subscriber of a team: a busy team has more than Node's default of 10 (whose warning
+    // is for leaks). Subscriptions are bounded by MAX_SUBSCRIPTIONS_PER_TOKEN, and each one removes its own.
+    setMaxListeners(0, target);
+  }
 
   publish(event: InboxEvent): void {
     this.target.dispatchEvent(new CustomEvent(topicOf(event.teamId), { detail: event }));
