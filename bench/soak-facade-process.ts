@@ -21,4 +21,15 @@ const server = createServer(facade.yoga);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 
-serveParent({ url: `http://127.0.0.1:${port}` }, { stats: processStats });
+serveParent(
+  { url: `http://127.0.0.1:${port}` },
+  {
+    stats: processStats,
+    /** The live heap: what a full collection leaves (the process runs with --expose-gc), in bytes. */
+    liveHeap: () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { heapUsed, external } = process.memoryUsage();
+      return heapUsed + external;
+    },
+  },
+);

@@ -15,13 +15,20 @@ import type { StubCalls, StubReady } from './upstream-stub-process.js';
  *   3. subscription churn: `inboxEvents` subscriptions opened and dropped as fast as they go, then a quiet
  *      spell in which no subscriber is left (the upstream calls made then are reported).
  * First it times the refusal of oversized requests. Every SOAK_SAMPLE_S it prints requests, errors, p50/p99
- * and the facade's RSS. It fails (exit code 1) on any facade 5xx, any answer that is not GraphQL, or an RSS
- * more than SOAK_MAX_RSS_GROWTH_MB above the RSS after the warm-up.
+ * and the facade's RSS. At the end of the warm-up and of each phase it reads the facade's live heap and RSS
+ * after a full garbage collection: what the process keeps, not garbage a collector under load has yet to
+ * reclaim (the peak RSS under load is printed too; it swings by 100 MB and more with the collector's timing).
+ * It fails (exit code 1) on any facade 5xx, any answer that is not GraphQL, a live heap at the end more than
+ * SOAK_MAX_HEAP_GROWTH_MB above the one after the warm-up (what a leak leaves), an RSS at the end (load over,
+ * after a collection) more than SOAK_MAX_RSS_GROWTH_MB above it (memory not given back), or an RSS under load
+ * ever more than SOAK_MAX_PEAK_GROWTH_MB above it (a runaway, such as a body read whole).
  */
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 6);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 15);
 const MAX_RSS_GROWTH_MB = Number(process.env.SOAK_MAX_RSS_GROWTH_MB ?? 150);
+const MAX_HEAP_GROWTH_MB = Number(process.env.SOAK_MAX_HEAP_GROWTH_MB ?? 50);
+const MAX_PEAK_GROWTH_MB = Number(process.env.SOAK_MAX_PEAK_GROWTH_MB ?? 400);
 const PHASES = [
   { name: 'mixed', share: 0.5 },
   { name: 'new token', share: 0.25 },
@@ -46,10 +53,20 @@ const facade: Child<{ url: string }> = await startChild('bench/soak-facade-proce
   args: [stub.ready.url],
   stdout: 'ignore',
   // The stub does not limit calls; the team budget would turn most of the load into refusals.
-  env: { FACADE_EVENTS_POLL_INTERVAL_MS: '1000', FACADE_TEAM_CALLS_PER_MINUTE: '100000000' },
+  env: {
+    FACADE_EVENTS_POLL_INTERVAL_MS: '1000',
+    FACADE_TEAM_CALLS_PER_MINUTE: '100000000',
+    // A full collection before each live-heap reading: what is kept, as opposed to garbage not yet collected.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim(),
+  },
 });
 const base = facade.ready.url;
 const rssMB = async () => (await facade.ask<ProcessStats>('stats')).rssBytes / MB;
+/** The live heap and the RSS right after a full collection, in MB. */
+const settled = async () => {
+  const heap = (await facade.ask<number>('liveHeap')) / MB;
+  return { heap, rss: await rssMB() };
+};
 
 // ---- Requests ----
 
@@ -438,8 +455,12 @@ await Promise.all(
 );
 sample = fresh();
 Object.assign(totals, { requests: 0, errors: 0, unexpected: 0 });
-const baseline = await rssMB();
-console.log(`RSS after a 15 s warm-up: ${baseline.toFixed(0)} MB (bound: +${MAX_RSS_GROWTH_MB} MB)\n`);
+const baseline = await settled();
+console.log(
+  `After a 15 s warm-up and a full collection: RSS ${baseline.rss.toFixed(0)} MB (bounds: +${MAX_RSS_GROWTH_MB} MB ` +
+    `at the end, +${MAX_PEAK_GROWTH_MB} MB under load), live heap ${baseline.heap.toFixed(0)} MB (bound at the end: ` +
+    `+${MAX_HEAP_GROWTH_MB} MB)\n`,
+);
 
 row([
   's',
@@ -455,15 +476,15 @@ row([
 row(['---', '---', '---', '---', '---', '---', '---', '---', '---']);
 const started = Date.now();
 const phaseMs = (share: number) => MINUTES * 60_000 * share;
-let peak = baseline;
+let peak = baseline.rss;
 const watch = setInterval(async () => {
   peak = Math.max(peak, await rssMB());
 }, 1000);
 
 await runPhase('mixed', phaseMs(PHASES[0].share), () => next()(TOKEN), started);
-const afterMixed = await rssMB();
+const afterMixed = await settled();
 await runPhase('new token', phaseMs(PHASES[1].share), () => next()(`soak-${crypto.randomUUID()}`), started);
-const afterNewTokens = await rssMB();
+const afterNewTokens = await settled();
 let cycles = 0;
 await runPhase(
   'subscription churn',
@@ -474,22 +495,33 @@ await runPhase(
   },
   started,
 );
-const afterChurn = await rssMB();
+const afterChurn = await settled();
 await stub.ask<StubCalls>('takeCalls');
 await new Promise((resolve) => setTimeout(resolve, 5_000));
 const quiet = await stub.ask<StubCalls>('takeCalls');
 clearInterval(watch);
-const end = await rssMB();
+const end = await settled();
+const ends = {
+  'after warm-up': baseline,
+  'after mixed': afterMixed,
+  'after new tokens': afterNewTokens,
+  'after churn': afterChurn,
+  'at the end': end,
+};
 
 console.log('');
 console.log(
   `Requests: ${totals.requests} (${cycles} subscription cycles), with errors: ${totals.errors}, unexpected: ${totals.unexpected}`,
 );
 for (const [what, count] of unexpectedSeen) console.log(`  unexpected: ${what} ×${count}`);
+const listed = (pick: (reading: { heap: number; rss: number }) => number) =>
+  Object.entries(ends)
+    .map(([when, reading]) => `${when} ${pick(reading).toFixed(0)}`)
+    .join(', ');
 console.log(
-  `RSS MB: after warm-up ${baseline.toFixed(0)}, after mixed ${afterMixed.toFixed(0)}, after new tokens ` +
-    `${afterNewTokens.toFixed(0)}, after churn ${afterChurn.toFixed(0)}, end ${end.toFixed(0)}, peak ${peak.toFixed(0)}`,
+  `RSS MB after a full collection: ${listed((reading) => reading.rss)}; peak under load ${peak.toFixed(0)}`,
 );
+console.log(`Live heap MB after a full collection: ${listed((reading) => reading.heap)}`);
 console.log(`Oversized uploads in the mix cut off before the client read the 413: ${cutOff}`);
 console.log(`Upstream calls in the 5 s after the churn, with no client connected: ${quiet.total}`);
 
@@ -498,8 +530,12 @@ await stub.stop();
 
 const failures = [
   totals.unexpected > 0 && `${totals.unexpected} facade 5xx or non-GraphQL answers`,
-  peak - baseline > MAX_RSS_GROWTH_MB &&
-    `RSS grew ${(peak - baseline).toFixed(0)} MB (bound ${MAX_RSS_GROWTH_MB})`,
+  end.rss - baseline.rss > MAX_RSS_GROWTH_MB &&
+    `RSS at the end, after a collection, grew ${(end.rss - baseline.rss).toFixed(0)} MB (bound ${MAX_RSS_GROWTH_MB})`,
+  peak - baseline.rss > MAX_PEAK_GROWTH_MB &&
+    `RSS under load grew ${(peak - baseline.rss).toFixed(0)} MB (bound ${MAX_PEAK_GROWTH_MB})`,
+  end.heap - baseline.heap > MAX_HEAP_GROWTH_MB &&
+    `the live heap grew ${(end.heap - baseline.heap).toFixed(0)} MB (bound ${MAX_HEAP_GROWTH_MB})`,
 ].filter(Boolean);
 if (failures.length > 0) {
   console.log(`\nFAILED: ${failures.join('; ')}`);
