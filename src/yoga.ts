@@ -13,6 +13,7 @@ import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.j
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
+import { useBodyLimit } from './plugins/body-limit.js';
 import { useUpstreamBudget } from './plugins/budget.js';
 import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
@@ -127,8 +128,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    // Yoga counts the body as it streams in (chunked ones too) and answers 413 at the limit.
-    maxRequestBodySize: config.MAX_BODY_BYTES,
+    // MAX_BODY_BYTES is useBodyLimit's (src/plugins/body-limit.ts): it counts only the bodies that need it.
+    maxRequestBodySize: false,
     healthCheckEndpoint: '/health',
     landingPage: false,
     context: ({ request }) =>
@@ -157,6 +158,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     renderGraphiQL,
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins: [
+      useBodyLimit(config.MAX_BODY_BYTES),
       useInputSizeLimits(),
       ...useLimits(config),
       useRefuseSingleConnectionSSE('/graphql'),

@@ -82,6 +82,42 @@ describe('request bodies are read only up to MAX_BODY_BYTES', () => {
     },
   );
 
+  it('a chunked GraphQL body within the limit is counted as it streams, and runs as usual', async () => {
+    const { hostname, port } = new URL(harness.server.url);
+    const answer = await new Promise<{ status: number | undefined; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/graphql',
+          headers: {
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+            authorization: 'Bearer demo-token',
+          },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode, text }));
+        },
+      );
+      req.on('error', reject);
+      // Several chunks, together half the limit.
+      req.write('{"query":"{ team { name } }","variables":{"padding":"');
+      for (let sent = 0; sent < LIMIT / 2; sent += 4096) req.write('x'.repeat(4096));
+      req.end('"}}');
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({
+      data: { team: { name: harness.simulator.store.teamByToken('demo-token')?.team.name } },
+    });
+  });
+
   it('a GraphQL body within the limit runs as usual', async () => {
     const { status, body } = await harness.graphql('{ team { name } }', {
       variables: { padding: 'x'.repeat(LIMIT / 2) },
