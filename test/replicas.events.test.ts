@@ -385,16 +385,18 @@ describeWithRedis('live events across replicas', () => {
       await until(() => eventReads(cluster, teamId(cluster)) > 0, 'A polls');
       const onC = opened(sseSubscribe(served(cut), EVENTS));
       await untilReplicasListen(cluster, 2);
+      const bothGot = (count: number, what: string) =>
+        until(
+          () => onA.payloads.length === count && onC.payloads.length === count,
+          `both subscribers got ${what}`,
+          8 * INTERVAL_MS,
+        );
       // Before the outage, an event reaches both, and C learns from Redis where A's reading of the log is (it
       // asks again every 200 ms until A has saved it). A follower cut off before it knows that starts its
       // own reading from the end of the log as it then finds it (see the README's known gaps).
       await newTag(a, 'Before the outage');
       const before = brief(lastEvent(cluster));
-      await until(
-        () => onA.payloads.length === 1 && onC.payloads.length === 1,
-        'both subscribers got the event before the outage',
-        8 * INTERVAL_MS,
-      );
+      await bothGot(1, 'the event before the outage');
       await sleep(INTERVAL_MS);
 
       await proxy.cut();
@@ -410,11 +412,7 @@ describeWithRedis('live events across replicas', () => {
       // Events stay in each process: C polls for its own subscriber.
       await newTag(a, 'During the outage');
       const during = brief(lastEvent(cluster));
-      await until(
-        () => onA.payloads.length === 2 && onC.payloads.length === 2,
-        'both subscribers got the event',
-        8 * INTERVAL_MS,
-      );
+      await bothGot(2, 'the event during the outage');
       expect(cut.process.exitCode).toBeNull();
 
       await proxy.restore();
@@ -431,11 +429,7 @@ describeWithRedis('live events across replicas', () => {
       const started = Date.now();
       await newTag(a, 'After the outage');
       const after = brief(lastEvent(cluster));
-      await until(
-        () => onA.payloads.length === 3 && onC.payloads.length === 3,
-        'both subscribers got the event',
-        8 * INTERVAL_MS,
-      );
+      await bothGot(3, 'the event after the outage');
       await sleep(3 * INTERVAL_MS);
       const intervals = (Date.now() - started) / INTERVAL_MS;
       expect(eventReads(cluster, teamId(cluster)) - atStart).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
