@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { AtMostOnce } from './cluster/at-most-once.js';
+import type { TeamBudget } from './cluster/team-budget.js';
 import type { LiveEvents } from './events/live.js';
 import type { BeforeRootField } from './graphql/before-root-field.js';
 import { createInboxApi, type InboxApi } from './inbox/api.js';
 import type { CollectionCache } from './inbox/collection-cache.js';
 import type { InboxTransport } from './inbox/rest-client.js';
-import type { AtMostOnce } from './shared/at-most-once.js';
-import type { TeamBudget } from './shared/team-budget.js';
 
 /** Everything a resolver may use; created anew for every GraphQL request, so nothing leaks between callers. */
 export interface Context {
@@ -23,7 +23,7 @@ export interface Context {
   atMostOnce: AtMostOnce;
   /**
    * `tokenKey` as it is now: a replica's key changes once, when it learns the key the replicas share
-   * (src/shared/shared-caches.ts).
+   * (src/cluster/shared-caches.ts).
    */
   callerKey(): string | undefined;
   /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */

@@ -4,6 +4,10 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { AtMostOnce } from './cluster/at-most-once.js';
+import { connectRedis, type SharedRedis } from './cluster/redis.js';
+import { SharedCaches } from './cluster/shared-caches.js';
+import { TeamBudget } from './cluster/team-budget.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { callersMistake, maskError } from './errors.js';
@@ -29,10 +33,6 @@ import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
 import { useTeamBudget } from './plugins/team-budget.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
-import { AtMostOnce } from './shared/at-most-once.js';
-import { connectRedis, type SharedRedis } from './shared/redis.js';
-import { SharedCaches } from './shared/shared-caches.js';
-import { TeamBudget } from './shared/team-budget.js';
 
 export interface FacadeOptions {
   config: Config;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { TeamBudget, WINDOW_MS } from '../src/cluster/team-budget.js';
 import { createLogger } from '../src/logger.js';
-import { TeamBudget, WINDOW_MS } from '../src/shared/team-budget.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import {
   FiveThreadsWithMessagesDocument,

@@ -2,8 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { SharedRedis } from '../cluster/redis.js';
 import type { InboxEvent } from '../inbox/types.js';
-import type { SharedRedis } from '../shared/redis.js';
 
 /**
  * Carries each team's live events to that team's subscribers. `EventTargetBus` dispatches in this process;

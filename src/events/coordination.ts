@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SharedRedis } from '../shared/redis.js';
+import type { SharedRedis } from '../cluster/redis.js';
 
 /** How far a team's log was published: every event up to `seq`, the log read at `polledAt` (ms). */
 export interface Cursor {

@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { Repeater } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import type { SharedRedis } from '../cluster/redis.js';
 import type { InboxApi } from '../inbox/api.js';
 import type { InboxEvent } from '../inbox/types.js';
-import type { SharedRedis } from '../shared/redis.js';
 import type { EventBus } from './bus.js';
 import { firstDelivery, LocalCoordination, RedisCoordination } from './coordination.js';
 import { type EventPage, type LogReader, type PollerMembership, TeamPollers } from './pollers.js';

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import { ClientMutationIdReused, OutcomeUnknown } from '../cluster/at-most-once.js';
 import type { Context } from '../context.js';
 import { badUserInput, failureCode, refusedBeforeAnyEffect } from '../errors.js';
-import { ClientMutationIdReused, OutcomeUnknown } from '../shared/at-most-once.js';
 import type { Types } from './builder.js';
 
 /**
  * `clientMutationId` (Relay's name) on the writes that must not happen twice: sends, creations, additions.
- * The facade records the first attempt's outcome for 24 hours (src/shared/at-most-once.ts); a retry with the
+ * The facade records the first attempt's outcome for 24 hours (src/cluster/at-most-once.ts); a retry with the
  * same id, by the same token, gets that outcome and makes no second upstream write.
  */
 

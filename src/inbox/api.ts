@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { TeamBudget } from '../shared/team-budget.js';
+import type { TeamBudget } from '../cluster/team-budget.js';
 import { budgetGate } from './budget-gate.js';
 import type { CollectionCache } from './collection-cache.js';
 import { campaignOperations } from './operations/campaigns.js';

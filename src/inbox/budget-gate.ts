@@ -1,4 +1,4 @@
-import { retryAfterSeconds, type TeamBudget } from '../shared/team-budget.js';
+import { retryAfterSeconds, type TeamBudget } from '../cluster/team-budget.js';
 import type { CallGate, GateTicket, SentCall } from './rest-client.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   OUTAGE_TTL_MS,
   type SharedCaches,
   type SharedRead,
-} from '../shared/shared-caches.js';
+} from '../cluster/shared-caches.js';
 
 /** The team-wide collections this cache holds (each one `GET` of the Inbox API). */
 export type CachedCollection =
@@ -66,7 +66,7 @@ export const ANNOUNCING_FOR_MS = 3_600_000;
  * - It stores promises, so concurrent requests of one token share a single upstream call;
  *   failures are dropped at once and never cached.
  * - With Redis (`shareThrough`), a second level shared by the replicas, and changes announced to all of
- *   them (src/shared/shared-caches.ts).
+ *   them (src/cluster/shared-caches.ts).
  */
 export class CollectionCache {
   private readonly entries = new Map<string, CacheEntry>();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
-import type { SharedCaches } from '../shared/shared-caches.js';
+import type { SharedCaches } from '../cluster/shared-caches.js';
 
 /**
  * Automatic persisted queries (Apollo's protocol): a client sends `extensions.persistedQuery

@@ -9,9 +9,9 @@ import {
   visit,
 } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { SharedCaches, SharedRead } from '../cluster/shared-caches.js';
 import type { Context } from '../context.js';
 import type { CollectionCache } from '../inbox/collection-cache.js';
-import type { SharedCaches, SharedRead } from '../shared/shared-caches.js';
 import { runsWithinBudget } from './budget.js';
 
 /**
@@ -35,7 +35,7 @@ import { runsWithinBudget } from './budget.js';
  * - A burst is computed once: requests that arrive while the same answer is being computed wait for it
  *   and are served it if it can be stored (else each runs on its own).
  * - A hit still runs the plugins before this one: limits, the operation log line and the metrics.
- * - With Redis, a replica that misses looks in Redis before running the query (src/shared/shared-caches.ts).
+ * - With Redis, a replica that misses looks in Redis before running the query (src/cluster/shared-caches.ts).
  *
  * What can be stale: changes made outside the facade (the Inbox app, X) show after the TTL at most.
  */
