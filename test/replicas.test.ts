@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
+import { until } from './support/live.js';
 import {
   type Cluster,
   describeWithRedis,
@@ -35,10 +36,7 @@ describeWithRedis('replicas sharing one Redis', () => {
     proxy.delay(600);
     const slow = await cluster.start('slow', { REDIS_URL: proxy.url });
     const readiness = async () => (await (await fetch(`${slow.url}/readiness`)).json()) as { redis: string };
-    const deadline = Date.now() + 5_000;
-    while (!slow.logLines.some((line) => line.includes('redis connected')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(() => slow.logLines.some((line) => line.includes('redis connected')), 'it connected', 5_000);
     expect(await readiness()).toEqual({ upstream: 'ok', redis: 'degraded' });
     const { body } = await slow.graphql('{ team { name } }');
     expect(body).toEqual({
