@@ -69,7 +69,6 @@ async function untilReplicasListen(cluster: Cluster, count: number): Promise<voi
   }
 }
 /** Every replica has connected to Redis (a replica is ready before it has, and works alone until then). */
-const untilShared = (cluster: Cluster) => untilSharing(cluster.replicas);
 const leaseKey = (cluster: Cluster) => `${cluster.prefix}events:lease:${teamId(cluster)}`;
 
 /** A graphql-ws client on a replica, with the demo token; `leave` disposes of it. */
@@ -99,7 +98,6 @@ describeWithRedis('live events across replicas', () => {
     let cluster: Cluster;
     beforeAll(async () => {
       cluster = await startCluster(['a', 'b'], { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, LOG_LEVEL: 'debug' });
-      await untilShared(cluster);
     }, 60_000);
     afterAll(() => cluster?.close());
     const opened = leftAfterAll();
@@ -150,7 +148,6 @@ describeWithRedis('live events across replicas', () => {
     let cluster: Cluster;
     beforeAll(async () => {
       cluster = await startCluster(['a', 'b', 'c'], { EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS) });
-      await untilShared(cluster);
     }, 60_000);
     afterAll(() => cluster?.close());
     const opened = leftAfterAll();
@@ -198,7 +195,6 @@ describeWithRedis('live events across replicas', () => {
         EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS),
         SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       });
-      await untilShared(cluster);
     }, 60_000);
     afterAll(() => cluster?.close());
     const opened = leftAfterAll();
@@ -338,10 +334,15 @@ describeWithRedis('live events across replicas', () => {
       });
       cluster.simulator.setLatency(10_000);
       try {
+        // A call of this operation, not one left over from an earlier test, must be in flight at the signal.
+        const earlier = cluster.simulator.calls.length;
         const stuck = replica
           .graphql('{ threads(first: 1) { edges { node { id } } } }')
           .catch((error: Error) => error);
-        await until(() => cluster.simulator.calls.some((call) => call.status === 0), 'in flight');
+        await until(
+          () => cluster.simulator.calls.slice(earlier).some((call) => call.status === 0),
+          'in flight',
+        );
         const signalled = Date.now();
         expect(await replica.stop('SIGTERM')).toBe(0);
         const exitMs = Date.now() - signalled;
@@ -364,7 +365,7 @@ describeWithRedis('live events across replicas', () => {
       proxy = await startCuttableProxy(REDIS_URL as string);
       cluster = await startCluster(['a'], { EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS) });
       cut = await cluster.start('c', { REDIS_URL: proxy.url });
-      await untilShared(cluster);
+      await untilSharing([cut]);
     }, 60_000);
     afterAll(async () => {
       await proxy?.close();
@@ -459,7 +460,7 @@ describeWithRedis('live events across replicas', () => {
       await until(() => onA.payloads.length === 1, 'A took over', 8 * INTERVAL_MS);
       expect(await cluster.redis.exists(leaseKey(cluster))).toBe(1);
       await proxy.restore();
-      await untilShared(cluster);
+      await untilSharing(cluster.replicas);
       await newTag(a, 'Together again');
       const again = brief(lastEvent(cluster));
       await until(
