@@ -40,14 +40,24 @@ export interface CpuRun {
   /** Peak RSS of the contender's process over its warm-up and load. */
   peakRssMb: number;
   /** One connection, `latencyMs` added by the stub to every call. */
-  unloaded: {
-    p50Ms: number;
-    upstreamCallsPerPage: number;
-    /** Time per page during which at least one upstream call was in flight, seen from the stub. */
-    upstreamMsPerPage: number;
-    /** p50 minus the upstream critical path. */
-    overheadMs: number;
+  unloaded: Unloaded & {
+    /**
+     * Ours only: the pass-through floor (bench/passthrough-process.ts) in the same mode, measured right after:
+     * the least any process in the facade's place adds on this machine.
+     */
+    floor?: Unloaded;
   };
+}
+
+export interface Unloaded {
+  p50Ms: number;
+  upstreamCallsPerPage: number;
+  /** Mean time per page during which at least one upstream call was in flight, seen from the stub. */
+  upstreamMsPerPage: number;
+  /** The median page's upstream critical path: the in-flight time within the page (bench/critical-path.ts). */
+  upstreamP50Ms: number;
+  /** The median, over pages, of each page's latency minus its own upstream critical path. */
+  overheadMs: number;
 }
 
 export interface CpuRatios {
@@ -141,8 +151,9 @@ export function renderCpuMarkdown(results: CpuResults): string {
       'p99 ms',
       `RSS MB idle → peak (${setup.connections} conn.)`,
       `Unloaded p50 ms (${setup.unloadedLatencyMs} ms upstream)`,
-      'Upstream critical path ms',
-      'Overhead ms',
+      'Upstream critical path ms (p50)',
+      'Overhead ms (p50 of each page over its own upstream time)',
+      'Pass-through floor: overhead ms',
       'Failed',
     ]),
     ...groups.map(({ contender, tokenMode, runs }) =>
@@ -165,11 +176,17 @@ export function renderCpuMarkdown(results: CpuResults): string {
         fixed(median(of(runs, (run) => run.load.p99Ms)), 1),
         `${fixed(median(of(runs, (run) => run.idleRssMb)))} → ${spread(of(runs, (run) => run.peakRssMb))}`,
         fixed(median(of(runs, (run) => run.unloaded.p50Ms)), 2),
-        fixed(median(of(runs, (run) => run.unloaded.upstreamMsPerPage)), 2),
+        fixed(median(of(runs, (run) => run.unloaded.upstreamP50Ms)), 2),
         spread(
           of(runs, (run) => run.unloaded.overheadMs),
           2,
         ),
+        contender === 'ours'
+          ? spread(
+              of(runs, (run) => run.unloaded.floor?.overheadMs ?? null),
+              2,
+            )
+          : '-',
         runs.reduce((count, run) => count + run.load.failures, 0),
       ]),
     ),

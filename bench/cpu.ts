@@ -4,7 +4,15 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
-import type { Contender, CpuResults, CpuRun, TokenMode } from './cpu-report.js';
+import {
+  type Contender,
+  type CpuResults,
+  type CpuRun,
+  median,
+  type TokenMode,
+  type Unloaded,
+} from './cpu-report.js';
+import { pagesOverUpstream } from './critical-path.js';
 import {
   type InboxPage,
   joinInboxPage,
@@ -117,6 +125,7 @@ async function startDriver(
           screens: result.pages,
           screensStarted: result.pagesStarted,
           failures: result.failures,
+          screenSpans: result.pageSpans,
         };
       },
     };
@@ -233,14 +242,17 @@ async function measureOne(
     const generatesLoad = contender !== 'rest';
 
     await stub.ask('setLatency', settings.unloadedLatencyMs);
-    await driver.load(1, 1); // new sockets and the slower rhythm settle before measuring
-    await settle(driver.child);
-    await stub.ask('takeCalls');
-    const unloaded = await driver.load(1, settings.unloadedSeconds);
-    await settle(driver.child);
-    const unloadedCalls = await stub.ask<StubCalls>('takeCalls');
+    const unloaded = await measureUnloaded(driver, stub, settings);
+    const floor =
+      contender === 'ours'
+        ? await measureFloor(
+            stub,
+            tokenMode,
+            await rawPage(driver.child.ready.url, tokenMode, settings),
+            settings,
+          )
+        : undefined;
     await stub.ask('setLatency', 0);
-    const upstreamMsPerPage = unloadedCalls.busyMs / Math.max(1, unloaded.screensStarted);
 
     return {
       round,
@@ -270,15 +282,77 @@ async function measureOne(
       },
       idleRssMb: idle.rssBytes / MB,
       peakRssMb: peak.maxRssBytes / MB,
-      unloaded: {
-        p50Ms: unloaded.p50Ms,
-        upstreamCallsPerPage: unloadedCalls.total / Math.max(1, unloaded.screensStarted),
-        upstreamMsPerPage,
-        overheadMs: unloaded.p50Ms - upstreamMsPerPage,
-      },
+      unloaded: floor ? { ...unloaded, floor } : unloaded,
     };
   } finally {
     await driver.child.stop();
+  }
+}
+
+/** One connection against the slowed stub: what each page adds to its own upstream critical path. */
+async function measureUnloaded(
+  driver: Pick<Driver, 'child' | 'load'>,
+  stub: Child<StubReady>,
+  settings: CpuSettings,
+): Promise<Unloaded> {
+  await driver.load(1, 1); // new sockets and the slower rhythm settle before measuring
+  await settle(driver.child);
+  await stub.ask('takeCalls');
+  const load = await driver.load(1, settings.unloadedSeconds);
+  await settle(driver.child);
+  const calls = await stub.ask<StubCalls>('takeCalls');
+  const pages = [...load.screenSpans].sort((a, b) => a[0] - b[0]);
+  const { overheadMs, upstreamMs } = pagesOverUpstream(pages, calls.busySpans);
+  return {
+    p50Ms: load.p50Ms,
+    upstreamCallsPerPage: calls.total / Math.max(1, load.screensStarted),
+    upstreamMsPerPage: calls.busyMs / Math.max(1, load.screensStarted),
+    upstreamP50Ms: median(upstreamMs),
+    overheadMs: median(overheadMs),
+  };
+}
+
+/** Our answer to the page, as bytes, for the pass-through floor to send. */
+async function rawPage(url: string, tokenMode: TokenMode, settings: CpuSettings): Promise<string> {
+  const [step] = inboxPage(settings.threads, 'inbox-cpu').ours;
+  if (!step) throw new Error('the inbox screen has no request');
+  const token = tokenMode === 'new-token' ? `bench-${randomUUID()}` : DEMO_TOKEN;
+  return JSON.stringify(await graphqlPage(url, step, token));
+}
+
+/** The pass-through floor (bench/passthrough-process.ts) in the same mode, measured as the contenders are. */
+async function measureFloor(
+  stub: Child<StubReady>,
+  tokenMode: TokenMode,
+  answer: string,
+  settings: CpuSettings,
+): Promise<Unloaded> {
+  const child = await startChild<ServerReady>(join(here, 'passthrough-process.ts'), {
+    cpu: settings.contenderCpu,
+    env: production,
+    args: [stub.ready.url, tokenMode],
+  });
+  try {
+    await child.ask('setAnswer', answer);
+    const [step] = inboxPage(settings.threads, 'inbox-cpu').ours;
+    if (!step) throw new Error('the inbox screen has no request');
+    return await measureUnloaded(
+      {
+        child,
+        load: (connections, durationSeconds) =>
+          runLoad([step], {
+            url: child.ready.url,
+            token: DEMO_TOKEN,
+            connections,
+            durationSeconds,
+            newTokenPerRequest: tokenMode === 'new-token',
+          }),
+      },
+      stub,
+      settings,
+    );
+  } finally {
+    await child.stop();
   }
 }
 

@@ -18,6 +18,12 @@ export interface Child<Ready> {
   stop(): Promise<void>;
 }
 
+/**
+ * Milliseconds on the machine's monotonic clock: the same clock in every process (performance.now() counts
+ * from each process's own start), so that times taken by the load generator and by the stub compare.
+ */
+export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 /** The CPU a process is pinned to, when the machine has two or more and `taskset` exists. */
 export function cpuFor(role: 'facade' | 'load'): number | undefined {
   if (availableParallelism() < 2) return undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { monotonicMs } from './ipc.js';
 import { percentile } from './percentile.js';
 import type { GraphQLRequest, Step } from './scenarios.js';
 
@@ -37,11 +38,14 @@ export interface LoadResult {
   screensStarted: number;
   /** Responses that were not 2xx or carried GraphQL `errors`, and socket errors/timeouts. */
   failures: number;
+  /** Each completed screen as [sent, answered] on the machine's monotonic clock (bench/ipc.ts). */
+  screenSpans: Array<[number, number]>;
 }
 
 /** Per-connection state autocannon hands to setupRequest/onResponse (reset after the last step). */
 interface ScreenContext {
   startedAt?: number;
+  startedAtMonotonic?: number;
   previous?: unknown;
 }
 
@@ -68,6 +72,7 @@ function buildStep(step: Step, previous: unknown): GraphQLRequest {
  */
 export async function runLoad(steps: Step[], options: LoadOptions): Promise<LoadResult> {
   const screenMs: number[] = [];
+  const screenSpans: Array<[number, number]> = [];
   let failedResponses = 0;
   let screensStarted = 0;
   let firstSentAt: number | undefined;
@@ -81,6 +86,7 @@ export async function runLoad(steps: Step[], options: LoadOptions): Promise<Load
       if (index === 0) {
         screensStarted++;
         screen.startedAt = performance.now();
+        screen.startedAtMonotonic = monotonicMs();
         firstSentAt ??= screen.startedAt;
       }
       const body = JSON.stringify(buildStep(step, screen.previous));
@@ -95,6 +101,7 @@ export async function runLoad(steps: Step[], options: LoadOptions): Promise<Load
         lastAnsweredAt = performance.now();
         firstAnsweredAt ??= lastAnsweredAt;
         screenMs.push(lastAnsweredAt - screen.startedAt);
+        screenSpans.push([screen.startedAtMonotonic ?? Number.NaN, monotonicMs()]);
       }
     },
   }));
@@ -128,5 +135,6 @@ export async function runLoad(steps: Step[], options: LoadOptions): Promise<Load
     screens: screenMs.length,
     screensStarted,
     failures: failedResponses + result.errors + result.timeouts,
+    screenSpans,
   };
 }

@@ -1,7 +1,7 @@
 import { Agent, get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type InboxPage, joinInboxPage, type RestInboxParts } from './inbox-page.js';
-import { processStats, serveParent } from './ipc.js';
+import { monotonicMs, processStats, serveParent } from './ipc.js';
 import { percentile } from './percentile.js';
 
 /**
@@ -30,6 +30,8 @@ export interface RestRunResult {
   p50Ms: number;
   p99Ms: number;
   failures: number;
+  /** Each page built as [started, done] on the machine's monotonic clock (bench/ipc.ts). */
+  pageSpans: Array<[number, number]>;
   /** The last page built, to check that it shows what the GraphQL screens show. */
   sample: InboxPage | null;
 }
@@ -71,6 +73,7 @@ async function inboxPage(token: string): Promise<InboxPage> {
 
 async function run({ connections, durationSeconds, pages, token }: RestRunOptions): Promise<RestRunResult> {
   const pageMs: number[] = [];
+  const pageSpans: Array<[number, number]> = [];
   let firstDoneAt: number | undefined;
   let lastDoneAt = 0;
   let failures = 0;
@@ -82,12 +85,14 @@ async function run({ connections, durationSeconds, pages, token }: RestRunOption
   const user = async () => {
     do {
       const pageStarted = performance.now();
+      const pageStartedMonotonic = monotonicMs();
       pagesStarted++;
       try {
         sample = await inboxPage(token);
         lastDoneAt = performance.now();
         firstDoneAt ??= lastDoneAt;
         pageMs.push(lastDoneAt - pageStarted);
+        pageSpans.push([pageStartedMonotonic, monotonicMs()]);
       } catch {
         failures++;
       }
@@ -105,6 +110,7 @@ async function run({ connections, durationSeconds, pages, token }: RestRunOption
     p50Ms: percentile(pageMs, 50),
     p99Ms: percentile(pageMs, 99),
     failures,
+    pageSpans,
     sample,
   };
 }

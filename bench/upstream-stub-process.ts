@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { DEMO_TOKEN, startSimulator } from '../src/simulator/index.js';
-import { processStats, serveParent } from './ipc.js';
+import { monotonicMs, processStats, serveParent } from './ipc.js';
 
 /**
  * A cheap upstream for the CPU-bound scenario: every GET is answered from a recording of the simulator's
@@ -28,6 +27,11 @@ export interface StubCalls {
    * upstream critical path of a page as the upstream sees it.
    */
   busyMs: number;
+  /**
+   * The same time as spans [from, to] on the machine's monotonic clock (bench/ipc.ts `monotonicMs`), in order
+   * and disjoint: a page's upstream critical path is what of them falls within the page.
+   */
+  busySpans: Array<[number, number]>;
 }
 
 interface Recording {
@@ -50,6 +54,9 @@ let recorded = 0;
 let inFlight = 0;
 let busySince = 0;
 let busyMs = 0;
+let busySpans: Array<[number, number]> = [];
+/** Enough for minutes of single-connection pages; under load the spans merge (calls overlap). */
+const MAX_BUSY_SPANS = 200_000;
 
 async function record(path: string): Promise<Recording> {
   recorded++;
@@ -74,11 +81,14 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
 }
 
 function done() {
-  if (--inFlight === 0) busyMs += performance.now() - busySince;
+  if (--inFlight !== 0) return;
+  const now = monotonicMs();
+  busyMs += now - busySince;
+  if (busySpans.length < MAX_BUSY_SPANS) busySpans.push([busySince, now]);
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse) {
-  if (inFlight++ === 0) busySince = performance.now();
+  if (inFlight++ === 0) busySince = monotonicMs();
   const url = request.url ?? '/';
   const key = `${request.method} ${url}`;
   calls.set(key, (calls.get(key) ?? 0) + 1);
@@ -109,8 +119,9 @@ const { port } = server.address() as AddressInfo;
 
 serveParent({ url: `http://127.0.0.1:${port}${BASE_PATH}` } satisfies StubReady, {
   takeCalls: (): StubCalls => {
-    const taken = { byPath: Object.fromEntries(calls), total, recorded, busyMs };
+    const taken = { byPath: Object.fromEntries(calls), total, recorded, busyMs, busySpans };
     calls = new Map();
+    busySpans = [];
     total = 0;
     recorded = 0;
     busyMs = 0;
