@@ -48,15 +48,53 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
         })
       : undefined;
   const session: Session = new Session(transport.client(token, logger, gate), cache, tokenKey);
+  // Each area is built when first used: most operations touch one or two, and every request pays for what
+  // it builds (an answer served from the cache builds none).
+  const teamAreas = once(() => teamOperations(session));
+  const labelAreas = once(() => labelsOperations(session));
+  const threads = once(() => threadOperations(session));
+  const messages = once(() => messageOperations(session));
+  const prospects = once(() => prospectOperations(session));
+  const campaigns = once(() => campaignOperations(session));
+  const lists = once(() => listOperations(session));
+  const events = once(() => eventOperations(session));
   return {
-    ...teamOperations(session),
-    ...labelsOperations(session),
-    threads: threadOperations(session),
-    messages: messageOperations(session),
-    prospects: prospectOperations(session),
-    campaigns: campaignOperations(session),
-    lists: listOperations(session),
-    events: eventOperations(session),
+    get team() {
+      return teamAreas().team;
+    },
+    get members() {
+      return teamAreas().members;
+    },
+    get accountLinks() {
+      return teamAreas().accountLinks;
+    },
+    get colors() {
+      return teamAreas().colors;
+    },
+    get tags() {
+      return labelAreas().tags;
+    },
+    get statuses() {
+      return labelAreas().statuses;
+    },
+    get threads() {
+      return threads();
+    },
+    get messages() {
+      return messages();
+    },
+    get prospects() {
+      return prospects();
+    },
+    get campaigns() {
+      return campaigns();
+    },
+    get lists() {
+      return lists();
+    },
+    get events() {
+      return events();
+    },
     /**
      * Whether answers may be shared across requests (src/plugins/response-cache.ts): the caller sent a
      * token and a cross-request cache is on. Answers are then shared by the token's team, once proven.
@@ -68,7 +106,8 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
      */
     provenTeam(): string | undefined {
       return (
-        session.loaders.provenTeam() ?? (tokenKey === undefined ? undefined : cache?.provenTeam(tokenKey))
+        session.loadersInUse?.provenTeam() ??
+        (tokenKey === undefined ? undefined : cache?.provenTeam(tokenKey))
       );
     },
     /**
@@ -117,3 +156,11 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
 }
 
 export type InboxApi = ReturnType<typeof createInboxApi>;
+
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}

@@ -7,14 +7,26 @@ import type { RestClient } from './rest-client.js';
  * reads fresh after a write.
  */
 export class Session {
-  readonly loaders: Loaders;
+  #loaders: Loaders | undefined;
 
   constructor(
     readonly rest: RestClient,
     private readonly cache: CollectionCache | undefined,
     private readonly tokenKey: string | undefined,
-  ) {
-    this.loaders = createLoaders(rest, cache, tokenKey);
+  ) {}
+
+  /**
+   * Made on first use: a request answered from the answer cache reads nothing, and building the loaders is
+   * most of what a request's context costs.
+   */
+  get loaders(): Loaders {
+    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey);
+    return this.#loaders;
+  }
+
+  /** The loaders, if this request has used them. */
+  get loadersInUse(): Loaders | undefined {
+    return this.#loaders;
   }
 
   /** Cross-request reads are on: a collection read now is one that later requests will not make. */
@@ -35,7 +47,7 @@ export class Session {
     try {
       return await call(this.rest);
     } finally {
-      this.loaders.clearAll();
+      this.#loaders?.clearAll();
       if (this.cache && this.tokenKey !== undefined) await this.cache.noteWrite(this.tokenKey, changes);
     }
   }
