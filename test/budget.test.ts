@@ -109,6 +109,26 @@ describe('nothing reaches upstream before every check has passed', () => {
   });
 });
 
+describe('an estimate is kept for the same document and variables only', () => {
+  // 1 page call, then per thread its message page and that message's history: 1 + 2 × first.
+  const PAGES =
+    'query ($first: Int!) { threads(first: $first) { edges { node { messages(first: 1) { edges { node { history { versions { content } } } } } } } } }';
+
+  it('the same document with other variables is estimated again, each time', async () => {
+    const within = await harness.graphql(PAGES, { variables: { first: 40 } });
+    expect(within.body.errors).toBeUndefined();
+
+    harness.simulator.resetCalls();
+    const over = await harness.graphql(PAGES, { variables: { first: 60 } });
+    expect(expectRefused(over.body)).toBe(1 + 2 * 60);
+
+    const again = await harness.graphql(PAGES, { variables: { first: 40 } });
+    expect(again.body.errors).toBeUndefined();
+    const refusedAgain = await harness.graphql(PAGES, { variables: { first: 60 } });
+    expect(refusedAgain.body.errors?.[0]?.extensions).toMatchObject({ upstreamCalls: 1 + 2 * 60 });
+  });
+});
+
 describe('a collection of unknown size multiplies what it holds by a bound', () => {
   const LINK_PAGES =
     '{ accountLinks { threads(first: 99) { edges { node { messages(first: 1) { edges { cursor } } } } } } }';
