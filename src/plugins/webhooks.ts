@@ -73,6 +73,8 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
   return Buffer.concat(chunks).toString('utf8');
 }
 
+type OnRequestPayload = Parameters<NonNullable<Plugin['onRequest']>>[0];
+
 export function useInboxWebhooks({
   secret,
   events,
@@ -86,28 +88,30 @@ export function useInboxWebhooks({
   maxBodyBytes: number;
 }): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== WEBHOOK_PATH) return;
-      const answer = (status: number, body: Record<string, unknown>) =>
-        endResponse(fetchAPI.Response.json(body, { status }));
-      if (!secret) return answer(404, { error: 'Webhooks are off: set INBOX_WEBHOOK_SECRET.' });
-      if (request.method !== 'POST') return answer(405, { error: 'POST only.' });
-      const rawBody = await readBodyWithin(request, maxBodyBytes);
-      if (rawBody === null) return answer(413, { error: 'Too large for an Inbox event (MAX_BODY_BYTES).' });
-      const signature = request.headers.get('x-inbox-signature');
-      if (!verifySignature(secret, signature, rawBody, Math.floor(Date.now() / 1000))) {
-        logger.warn('refused an Inbox webhook with a bad or stale signature');
-        return answer(401, { error: 'Bad or stale X-Inbox-Signature.' });
-      }
-      let event: InboxEvent;
-      try {
-        event = envelope.parse(JSON.parse(rawBody)) as InboxEvent;
-      } catch {
-        return answer(400, { error: 'Not an Inbox event envelope.' });
-      }
-      const delivered = await events.publish(event);
-      logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
-      return answer(200, { received: true, duplicate: !delivered });
-    },
+    // Synchronous for every other request: an async hook would make each one's whole plugin chain wait a turn.
+    onRequest: (payload) => (payload.url.pathname === WEBHOOK_PATH ? receive(payload) : undefined),
   };
+
+  async function receive({ request, endResponse, fetchAPI }: OnRequestPayload) {
+    const answer = (status: number, body: Record<string, unknown>) =>
+      endResponse(fetchAPI.Response.json(body, { status }));
+    if (!secret) return answer(404, { error: 'Webhooks are off: set INBOX_WEBHOOK_SECRET.' });
+    if (request.method !== 'POST') return answer(405, { error: 'POST only.' });
+    const rawBody = await readBodyWithin(request, maxBodyBytes);
+    if (rawBody === null) return answer(413, { error: 'Too large for an Inbox event (MAX_BODY_BYTES).' });
+    const signature = request.headers.get('x-inbox-signature');
+    if (!verifySignature(secret, signature, rawBody, Math.floor(Date.now() / 1000))) {
+      logger.warn('refused an Inbox webhook with a bad or stale signature');
+      return answer(401, { error: 'Bad or stale X-Inbox-Signature.' });
+    }
+    let event: InboxEvent;
+    try {
+      event = envelope.parse(JSON.parse(rawBody)) as InboxEvent;
+    } catch {
+      return answer(400, { error: 'Not an Inbox event envelope.' });
+    }
+    const delivered = await events.publish(event);
+    logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
+    return answer(200, { received: true, duplicate: !delivered });
+  }
 }
