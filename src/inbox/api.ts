@@ -100,6 +100,8 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
      * token and a cross-request cache is on. Answers are then shared by the token's team, once proven.
      */
     sharesAnswers: tokenKey !== undefined,
+    /** The caller's token as a keyed hash (never the token), when a cross-request cache is on. */
+    tokenKey,
     /**
      * The team the caller's token was proven to belong to by its own `GET /team`, in this request or
      * within the proof's lifetime (TOKEN_PROOF_TTL_MS, on any replica); `undefined` if not (yet) proven.
