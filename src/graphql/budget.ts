@@ -78,15 +78,18 @@ interface KnownEstimate {
 }
 
 /**
- * Estimates already made, by document, then operation name and variables: the same query asked again (a
- * poll, another tab, another token of the team) is not walked again, unless a collection size it read has
- * changed since. The walk allocates per field; a page of 50 threads cost about 20 µs and 30 KB each time.
+ * Estimates already made, by document, operation name and variables: the same query asked again (a poll,
+ * another tab, another token of the team) is not walked again, unless a collection size it read has changed
+ * since. The walk allocates per field; a page of 50 threads cost about 20 µs and 30 KB each time. Bounded in
+ * entries and key size whatever clients send (about 2 MB at most), least recently used first out.
  */
-const known = new WeakMap<DocumentNode, Map<string, KnownEstimate>>();
-/** Per document: a query paged by cursor has a variant per page; the oldest go first. */
-const MAX_VARIANTS = 64;
+const known = new Map<string, KnownEstimate>();
+const MAX_ESTIMATES = 2_000;
 /** Larger variables (a long list of ids) are estimated each time rather than kept as a key. */
-const MAX_KEY_CHARS = 2_048;
+const MAX_KEY_CHARS = 1_024;
+/** A number per document (held weakly): a key names its document without keeping it alive. */
+const documentIds = new WeakMap<DocumentNode, number>();
+let lastDocumentId = 0;
 
 /** The upstream calls an operation may make, or `null` when it cannot run at all (graphql-js refuses it). */
 export function estimateUpstreamCalls(
@@ -96,22 +99,23 @@ export function estimateUpstreamCalls(
   rawVariables: Record<string, unknown> | null | undefined,
   context: Context,
 ): number | null {
-  const key = `${operationName ?? ''}\n${JSON.stringify(rawVariables ?? {})}`;
+  let documentId = documentIds.get(document);
+  if (documentId === undefined) {
+    documentId = ++lastDocumentId;
+    documentIds.set(document, documentId);
+  }
+  const key = `${documentId}\n${operationName ?? ''}\n${JSON.stringify(rawVariables ?? {})}`;
   if (key.length > MAX_KEY_CHARS) return estimate(schema, document, operationName, rawVariables, context);
-  let variants = known.get(document);
-  const found = variants?.get(key);
+  const found = known.get(key);
+  known.delete(key);
   if (found && [...found.sizes].every(([collection, size]) => context.inbox.knownSize(collection) === size)) {
+    known.set(key, found);
     return found.calls;
   }
   const sizes = new Map<SizedCollection, number | undefined>();
   const calls = estimate(schema, document, operationName, rawVariables, readingSizes(context, sizes));
-  if (!variants) {
-    variants = new Map();
-    known.set(document, variants);
-  }
-  variants.delete(key);
-  variants.set(key, { calls, sizes });
-  if (variants.size > MAX_VARIANTS) variants.delete(variants.keys().next().value as string);
+  known.set(key, { calls, sizes });
+  if (known.size > MAX_ESTIMATES) known.delete(known.keys().next().value as string);
   return calls;
 }
 
