@@ -68,6 +68,13 @@ interface Driver {
   load(connections: number, durationSeconds: number, amount?: number): Promise<LoadResult>;
 }
 
+/** The inbox page's one request, as Mesh's users or ours write it. */
+function pageStep(schema: 'mesh' | 'ours', settings: CpuSettings): Step {
+  const [step] = inboxPage(settings.threads, 'inbox-cpu')[schema];
+  if (!step) throw new Error('the inbox screen has no request');
+  return step;
+}
+
 async function graphqlPage(url: string, step: Step, token: string): Promise<unknown> {
   const response = await fetch(url, {
     method: 'POST',
@@ -130,9 +137,7 @@ async function startDriver(
       },
     };
   }
-  const screen = inboxPage(settings.threads, 'inbox-cpu');
-  const [step] = contender === 'mesh' ? screen.mesh : screen.ours;
-  if (!step) throw new Error('the inbox screen has no request');
+  const step = pageStep(contender === 'mesh' ? 'mesh' : 'ours', settings);
   const child =
     contender === 'mesh'
       ? await startChild<ServerReady>(join(here, 'mesh-yoga-process.ts'), {
@@ -314,8 +319,7 @@ async function measureUnloaded(
 
 /** Our answer to the page, as bytes, for the pass-through floor to send. */
 async function rawPage(url: string, tokenMode: TokenMode, settings: CpuSettings): Promise<string> {
-  const [step] = inboxPage(settings.threads, 'inbox-cpu').ours;
-  if (!step) throw new Error('the inbox screen has no request');
+  const step = pageStep('ours', settings);
   const token = tokenMode === 'new-token' ? `bench-${randomUUID()}` : DEMO_TOKEN;
   return JSON.stringify(await graphqlPage(url, step, token));
 }
@@ -334,8 +338,7 @@ async function measureFloor(
   });
   try {
     await child.ask('setAnswer', answer);
-    const [step] = inboxPage(settings.threads, 'inbox-cpu').ours;
-    if (!step) throw new Error('the inbox screen has no request');
+    const step = pageStep('ours', settings);
     return await measureUnloaded(
       {
         child,
