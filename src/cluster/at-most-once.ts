@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { SharedRedis } from './redis.js';
+import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
 
 /**
  * At-most-once writes (a mutation's `clientMutationId`): the same caller retrying the same write with the
@@ -307,20 +307,16 @@ export class AtMostOnce {
   ): Promise<T | undefined> {
     const redis = await this.shared();
     if (!redis) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.commandTimeoutMs);
-    });
     try {
-      const pending = command(redis.client as unknown as OnceCommands, redis.client);
-      pending.catch(() => undefined);
-      const result = await Promise.race([pending, timeout]);
-      return result === 'timeout' ? undefined : result;
+      return await withinMs(
+        command(redis.client as unknown as OnceCommands, redis.client),
+        this.commandTimeoutMs,
+      );
     } catch (error) {
-      this.options.logger.debug({ err: String(error) }, 'redis: at-most-once record kept locally');
+      if (!(error instanceof RedisCommandTimeout)) {
+        this.options.logger.debug({ err: String(error) }, 'redis: at-most-once record kept locally');
+      }
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

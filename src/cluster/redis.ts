@@ -86,3 +86,21 @@ export async function orLocal<T>(
     return fallback();
   }
 }
+
+/** A Redis command that did not answer within its bound: it reads as failed, and its late answer is dropped. */
+export class RedisCommandTimeout extends Error {
+  constructor() {
+    super('redis command timed out');
+    this.name = 'RedisCommandTimeout';
+  }
+}
+
+/** `command`, or a RedisCommandTimeout after `ms`: a hung Redis must not hold a request. */
+export function withinMs<T>(command: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisCommandTimeout()), ms);
+  });
+  command.catch(() => undefined); // a late failure after the timeout is nobody's concern
+  return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
-import type { SharedRedis } from './redis.js';
+import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
 
 /**
  * The cross-request caches as the replicas share them through Redis (REDIS_URL): a second level behind each
@@ -343,18 +343,13 @@ export class SharedCaches {
     try {
       return await this.bounded(command(this.redis.client));
     } catch (error) {
-      if (error instanceof CommandTimeout) this.suspend();
+      if (error instanceof RedisCommandTimeout) this.suspend();
       return undefined;
     }
   }
 
   private bounded<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CommandTimeout()), this.commandTimeoutMs);
-    });
-    command.catch(() => undefined); // a late failure after the timeout is nobody's concern
-    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+    return withinMs(command, this.commandTimeoutMs);
   }
 
   private key(name: string): string {
@@ -365,8 +360,6 @@ export class SharedCaches {
     return this.key(`team:${teamId}`);
   }
 }
-
-class CommandTimeout extends Error {}
 
 /**
  * A team's hash lives a minute past its longest value, never shortened: its versions must outlive any

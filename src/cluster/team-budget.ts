@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SharedRedis } from './redis.js';
+import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
 
 /**
  * One budget of upstream calls per team (TEAM_CALLS_PER_MINUTE): a sliding window of a minute, so that the
@@ -219,15 +219,13 @@ export class TeamBudget {
   private async onRedis<T>(command: (commands: BudgetCommands) => Promise<T>): Promise<T | undefined> {
     const redis = this.redisUsable();
     if (!redis) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.commandTimeoutMs);
-    });
     try {
-      const pending = command(redis.client as unknown as BudgetCommands);
-      pending.catch(() => undefined); // a late failure after the timeout is nobody's concern
-      const answer = await Promise.race([pending, timeout]);
-      if (answer !== 'timeout') return answer;
+      return await withinMs(command(redis.client as unknown as BudgetCommands), this.commandTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof RedisCommandTimeout)) {
+        this.options.logger.debug({ err: String(error) }, 'redis: the team budget counts locally');
+        return undefined;
+      }
       if (Date.now() >= this.suspendedUntil) {
         this.options.logger.warn(
           { forMs: this.suspendMs },
@@ -236,11 +234,6 @@ export class TeamBudget {
       }
       this.suspendedUntil = Date.now() + this.suspendMs;
       return undefined;
-    } catch (error) {
-      this.options.logger.debug({ err: String(error) }, 'redis: the team budget counts locally');
-      return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
