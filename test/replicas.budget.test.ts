@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../src/simulator/index.js';
-import { type Cluster, describeWithRedis, type Replica, startCluster } from './support/replicas.js';
+import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
+import {
+  type Cluster,
+  describeWithRedis,
+  REDIS_URL,
+  type Replica,
+  startCluster,
+  untilSharing,
+} from './support/replicas.js';
 
 /**
  * One budget per team across replicas (TEAM_CALLS_PER_MINUTE, default 300): the window is in Redis, so two
@@ -110,6 +118,26 @@ describeWithRedis('one budget per team, shared by the replicas', () => {
     expect(answers.slice(9).every(isRefusal)).toBe(true);
     expect(cluster.simulator.calls).toHaveLength(10);
     expect(alone.process.exitCode).toBeNull();
+  }, 60_000);
+
+  it('a replica whose Redis hangs gives up on it within its bound, and counts its own calls', async () => {
+    let proxy: CuttableProxy | undefined;
+    try {
+      proxy = await startCuttableProxy(REDIS_URL as string);
+      const hung = await cluster.start('hung', { REDIS_URL: proxy.url, TEAM_CALLS_PER_MINUTE: '10' });
+      await untilSharing([hung]);
+      // Every Redis reply now held far longer than a budget command may wait: the shared window (full since
+      // the burst above) would refuse this query, so an answer means the replica stopped waiting for Redis.
+      proxy.delay(20_000);
+      const { body } = await hung.graphql(ONE_THREAD);
+      expect(body.errors).toBeUndefined();
+      expect(
+        hung.logLines.some((line) => line.includes('redis too slow: the team budget counts locally')),
+      ).toBe(true);
+    } finally {
+      proxy?.delay(0);
+      await proxy?.close();
+    }
   }, 60_000);
 });
 
