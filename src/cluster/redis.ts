@@ -70,23 +70,6 @@ export function connectRedis({ url, prefix, logger }: RedisOptions): SharedRedis
   };
 }
 
-/**
- * Runs `command` against Redis when it is up; otherwise, or when the command fails, answers `fallback`
- * (the local behaviour). Never throws: a Redis outage must not fail a query the upstream could answer.
- */
-export async function orLocal<T>(
-  redis: SharedRedis | undefined,
-  command: (redis: SharedRedis) => Promise<T>,
-  fallback: () => T | Promise<T>,
-): Promise<T> {
-  if (!redis?.healthy()) return fallback();
-  try {
-    return await command(redis);
-  } catch {
-    return fallback();
-  }
-}
-
 /** A Redis command that did not answer within its bound: it reads as failed, and its late answer is dropped. */
 export class RedisCommandTimeout extends Error {
   constructor() {

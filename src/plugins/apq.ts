@@ -9,9 +9,10 @@ import type { SharedCaches } from '../cluster/shared-caches.js';
  * {version: 1, sha256Hash}` without the query; on PERSISTED_QUERY_NOT_FOUND it sends both, which
  * registers the query; later requests send the hash only. Works for GET and POST.
  *
- * Our own plugin, not @graphql-yoga/plugin-apq (its stale peer range breaks installs, STACK.md).
- * Unlike that plugin, a query is stored only once it has parsed and validated, so the store holds
- * operations this schema accepts, never arbitrary text.
+ * Our own plugin, not @graphql-yoga/plugin-apq: its latest release (3.6.2) declares the peer
+ * `@graphql-tools/utils@^10`, while Yoga 5.24 and this project use 11, so a plain install refuses the
+ * tree. Here, too, a query is stored only once it has parsed and validated (the store holds operations
+ * this schema accepts, never arbitrary text), and the store has a Redis level shared by the replicas.
  */
 
 const persistedQueryExtension = z.object({
