@@ -56,7 +56,8 @@ export interface Cluster {
 
 const mainScript = new URL('../../src/main.ts', import.meta.url).pathname;
 
-async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
+/** One facade process (`src/main.ts`) on a free loopback port, with `env` (INBOX_API_URL at least). */
+export async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
