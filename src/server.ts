@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { HttpDrain } from './edge/draining.js';
 import type { Facade } from './yoga.js';
 
 export interface RunningServer {
@@ -10,24 +11,19 @@ export interface RunningServer {
   /** Closes at once (keep-alive sockets and WebSockets included). */
   close(): Promise<void>;
   /**
-   * Graceful shutdown, within `timeoutMs`: stops accepting connections (readiness answers 503), ends every
-   * subscription with `SHUTTING_DOWN`, gives the pollers' leases back, lets the operations in flight finish
-   * (HTTP responses close their connection; WebSockets close with 1012 once idle), then closes. What is
-   * still running at `timeoutMs` is cut off. Resolves with how it ended.
+   * Graceful shutdown, within `timeoutMs`: readiness answers 503 (the port still answers), every
+   * subscription ends with `SHUTTING_DOWN`, the pollers give their leases back, the operations in flight
+   * finish (HTTP answers close their connection; WebSockets close with 1012 once idle), then the port closes.
+   * What is still running at `timeoutMs` is cut off. Resolves with how it ended.
    */
   shutdown(timeoutMs: number): Promise<'drained' | 'cut off'>;
 }
 
-/** While draining, how often connections that have become idle are closed. */
-const IDLE_SWEEP_MS = 50;
-
 /** Serves a facade over HTTP and WebSocket, and closes it cleanly (keep-alive sockets and WebSockets included). */
 export async function listen(facade: Facade, port: number, host: string): Promise<RunningServer> {
-  let draining = false;
+  const drain = new HttpDrain();
   const server = createServer((request, response) => {
-    // Once draining, a keep-alive connection closes after its response: the client's next request opens a
-    // new connection, which the load balancer sends to another replica.
-    if (draining) response.setHeader('connection', 'close');
+    drain.track(request, response);
     facade.yoga(request, response);
   });
   const websocket = facade.serveWebSocket(server);
@@ -48,16 +44,13 @@ export async function listen(facade: Facade, port: number, host: string): Promis
     url: `http://${shownHost}:${address.port}`,
     close,
     shutdown: async (timeoutMs) => {
-      draining = true;
-      const connectionsEnded = new Promise<void>((resolve) => server.close(() => resolve()));
-      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-      server.closeIdleConnections();
+      drain.start();
       const drained = (async () => {
         // Sockets are draining before subscriptions end, so that each closes right after its last one.
         const socketsClosed = websocket.drain();
         await facade.shutdown();
         await socketsClosed;
-        await connectionsEnded;
+        await drain.close(server);
       })();
       let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([
@@ -67,7 +60,6 @@ export async function listen(facade: Facade, port: number, host: string): Promis
         }),
       ]);
       clearTimeout(timer);
-      clearInterval(sweep);
       if (outcome === 'cut off') await close();
       else facade.close();
       return outcome;

@@ -16,6 +16,7 @@ import { LiveEvents } from './events/live.js';
 import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.js';
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
+import { isAnnounced } from './live/announced.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useUpstreamBudget } from './plugins/budget.js';
@@ -111,8 +112,10 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   });
   const events = new LiveEvents({
     // Every event of a team (a webhook's or its poller's), published here, makes the team's cached answers
-    // and the collections it names stale, on every replica.
+    // and the collections it names stale, on every replica (not a change announced from a write made here:
+    // that write has made them stale already).
     bus: notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
+      if (isAnnounced(event)) return;
       void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
         byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
       });

@@ -18,6 +18,7 @@ describe('graceful shutdown of a single process', () => {
     await until(() => harness.facade.events.bus.listening(teamId) === 1, 'the subscription is live');
     await until(() => harness.facade.events.pollers?.reading(teamId) ?? false, 'its poller reads the log');
 
+    expect((await harness.facade.yoga.fetch('http://localhost/readiness')).status).toBe(200);
     const outcome = harness.server.shutdown(5_000);
     await until(() => subscription.ended(), 'the subscription ended');
     expect(subscription.payloads.at(-1)?.errors?.[0]?.extensions).toEqual({ code: 'SHUTTING_DOWN' });

@@ -29,6 +29,8 @@ export interface EventBus {
   generation(): number;
   /** Listeners of the team in this process (tests, metrics). */
   listening(teamId: string): number;
+  /** Whether the team has a listener in this process or, when shared, on any replica. */
+  audience(teamId: string): Promise<boolean>;
 }
 
 const topicOf = (teamId: string) => `inbox-events:${teamId}`;
@@ -76,6 +78,10 @@ export class EventTargetBus implements EventBus {
 
   listening(teamId: string): number {
     return this.counts.get(teamId) ?? 0;
+  }
+
+  async audience(teamId: string): Promise<boolean> {
+    return this.listening(teamId) > 0;
   }
 
   /** Teams with a listener in this process. */
@@ -182,6 +188,21 @@ export class SharedEventBus implements EventBus {
     return this.local.listening(teamId);
   }
 
+  async audience(teamId: string): Promise<boolean> {
+    if (this.local.listening(teamId) > 0) return true;
+    if (!this.shared()) return false;
+    // Replicas subscribe to a team's channel while they have a listener of it: Redis counts them.
+    const counted = this.redis.client.pubsub('NUMSUB', this.channelOf(teamId)) as Promise<unknown>;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), SUBSCRIBE_TIMEOUT_MS);
+    });
+    const answer = await Promise.race([counted, timeout]).catch(() => undefined);
+    clearTimeout(timer);
+    // Unknown (Redis slow or down) counts as listened to: the announcement is then only published for nothing.
+    return !Array.isArray(answer) || Number(answer[1]) > 0;
+  }
+
   private channelOf(teamId: string): string {
     return `${this.redis.prefix}events:${teamId}`;
   }
@@ -199,5 +220,6 @@ export function notifying(bus: EventBus, onEvent: (event: InboxEvent) => void): 
     shared: () => bus.shared(),
     generation: () => bus.generation(),
     listening: (teamId) => bus.listening(teamId),
+    audience: (teamId) => bus.audience(teamId),
   };
 }

@@ -4,6 +4,13 @@ import type { Logger } from 'pino';
 import type { SharedRedis } from '../cluster/redis.js';
 import type { InboxApi } from '../inbox/api.js';
 import type { InboxEvent } from '../inbox/types.js';
+import {
+  AnnouncedChanges,
+  type AnnouncedEvent,
+  type AnnouncedType,
+  announcedEvent,
+  isAnnounced,
+} from '../live/announced.js';
 import type { EventBus } from './bus.js';
 import { firstDelivery, LocalCoordination, RedisCoordination } from './coordination.js';
 import { type EventPage, type LogReader, type PollerMembership, TeamPollers } from './pollers.js';
@@ -15,6 +22,8 @@ const LOG_PAGE = 1000;
 const MAX_QUEUED = 1_000;
 /** How many recent event ids are remembered to deliver each event once (per team, and per subscriber). */
 const RECENT_IDS = 1_000;
+/** Teams whose newest `seq` is remembered (for the `seq` of an announced change). */
+const REMEMBERED_TEAMS = 10_000;
 
 /** Sent down a subscription in place of an event: its resolver raises the error, then the stream ends. */
 export class StreamFailure {
@@ -47,6 +56,11 @@ export interface StreamOptions {
   afterSeq?: number | null;
   /** Only events of these types. */
   types?: readonly string[] | null;
+  /**
+   * Also the changes the facade announces from its own writes, before their Inbox events (which this
+   * stream then skips). Typed streams only: an announced change has no Inbox `seq` of its own.
+   */
+  announced?: boolean;
 }
 
 /**
@@ -58,6 +72,8 @@ export class LiveEvents {
   readonly pollers: TeamPollers | undefined;
   private readonly subscriptionsOfToken = new Map<string, number>();
   private readonly publishedIds = new Map<string, RecentIds>();
+  /** The newest `seq` this process has seen of each team with subscribers (bounded: the oldest go first). */
+  private readonly newestSeqs = new Map<string, number>();
   /** How to end each open subscription (on shutdown). */
   private readonly ending = new Set<(failure: StreamFailure) => void>();
   private shuttingDown = false;
@@ -96,6 +112,34 @@ export class LiveEvents {
     if (!(await firstDelivery(this.options.redis, event.teamId, event.id))) return false;
     this.options.bus.publish(event);
     return true;
+  }
+
+  /**
+   * A write this facade has just made, for the typed subscribers of the token's team on every replica,
+   * before its Inbox event comes. Only for the team the token is proven to belong to, and only when the
+   * team has a subscriber somewhere (`data` may cost a read). Never delays or fails the write.
+   */
+  announce(inbox: InboxApi, type: AnnouncedType, data: () => unknown | Promise<unknown>): void {
+    void (async () => {
+      if (this.shuttingDown) return;
+      const teamId = inbox.provenTeam() ?? (await inbox.proveTeam());
+      if (teamId === undefined || !(await this.options.bus.audience(teamId))) return;
+      this.options.bus.publish(announcedEvent(teamId, type, await data()));
+    })().catch((error: unknown) =>
+      this.options.logger.debug(
+        { err: (error as Error).message, type },
+        'a write was not announced: its Inbox event brings it',
+      ),
+    );
+  }
+
+  private noteSeq(teamId: string, seq: number): void {
+    const newest = this.newestSeqs.get(teamId);
+    if (newest !== undefined && newest >= seq) return;
+    this.newestSeqs.delete(teamId);
+    this.newestSeqs.set(teamId, seq);
+    if (this.newestSeqs.size > REMEMBERED_TEAMS)
+      this.newestSeqs.delete(this.newestSeqs.keys().next().value as string);
   }
 
   /** Subscriptions open for a token, by the token's keyed hash (tests, metrics). */
@@ -167,9 +211,13 @@ export class LiveEvents {
     teamId: string,
     inbox: InboxApi,
     tokenKey: string | undefined,
-    { afterSeq, types }: StreamOptions,
+    { afterSeq, types, announced }: StreamOptions,
   ): Repeater<StreamItem> {
     const wanted = types?.length ? new Set(types) : undefined;
+    // Polled events come in `seq` order from one reader of the log: one at or below what the stream has
+    // already covered (its `afterSeq`, then its replay) is a repeat, e.g. by a replica that took the lease
+    // over. Webhooks may bring a lower `seq` late, and it is delivered.
+    const ordered = this.pollers !== undefined;
     return new Repeater<StreamItem>(async (push, stop) => {
       let release: () => void;
       try {
@@ -201,6 +249,7 @@ export class LiveEvents {
       // Live events that arrive while the log is replayed or the client is slow to read wait here, in order.
       const waiting: InboxEvent[] = [];
       const unsubscribe = this.options.bus.subscribe(teamId, (event) => {
+        if (!isAnnounced(event)) this.noteSeq(teamId, event.seq);
         waiting.push(event);
         if (waiting.length > MAX_QUEUED) waiting.shift();
         wake?.();
@@ -211,9 +260,27 @@ export class LiveEvents {
       const reader: LogReader = { read, refused: (error) => fail(new StreamFailure(error)) };
       const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader);
       const delivered = new RecentIds(RECENT_IDS);
+      const echoes = announced ? new AnnouncedChanges() : undefined;
+      /** Every event of the log up to this `seq` was delivered or is not owed: resuming after it misses nothing. */
+      let covered = afterSeq ?? undefined;
+      /** Events at or below this `seq` are repeats (ordered feeds only). */
+      let floor = ordered ? (afterSeq ?? undefined) : undefined;
+      let started: number | undefined;
+      void membership?.position.then((seq) => {
+        started = seq;
+      });
       const ending = () => stopped || failure !== undefined;
+      const sendAnnounced = async (event: AnnouncedEvent) => {
+        if (!echoes || (wanted && !wanted.has(event.type)) || !echoes.announce(event)) return;
+        // It has no `seq` of its own: it carries the position to resume after, which its Inbox event follows.
+        await push({ ...event, seq: covered ?? started ?? this.newestSeqs.get(teamId) ?? 0 });
+      };
       const send = async (event: InboxEvent) => {
-        if (ending() || !delivered.add(event.id)) return;
+        if (ending()) return;
+        if (isAnnounced(event)) return sendAnnounced(event);
+        if (!delivered.add(event.id) || (floor !== undefined && event.seq <= floor)) return;
+        if (covered === undefined || event.seq > covered) covered = event.seq;
+        if (echoes && !echoes.inbox(event)) return;
         if (!wanted || wanted.has(event.type)) await push(event);
       };
       try {
@@ -226,6 +293,8 @@ export class LiveEvents {
           if (typeof position === 'number' && position > last) {
             last = await replay(read, last, position, send, ending);
           }
+          if (ordered) floor = Math.max(floor ?? last, last);
+          covered = Math.max(covered ?? last, last);
         }
         while (!ending()) {
           const next = waiting.shift();

@@ -196,6 +196,13 @@ class TeamPoller {
       // polled alone meanwhile): publish from there, so that the other replicas' subscribers miss nothing
       // either (each subscriber drops what it already had).
       this.cursor = saved.seq;
+    } else if (claim.shared && saved && this.cursor !== undefined && saved.seq > this.cursor) {
+      // Taking over from a replica that published after this one last looked at the shared cursor (a follower
+      // refreshes it once per interval): every replica has those events already, this one included as long
+      // as its channel stayed up. Publishing them again would hand subscribers that moved here with
+      // `afterSeq` old events after newer ones. Only if this process may have missed them (it polled alone,
+      // or its channel dropped since it last followed) does it read them again from its own cursor.
+      if (!this.alone && this.generation === this.bus.generation()) this.cursor = saved.seq;
     }
     await this.readToEnd(reader, true);
     return this.intervalMs;

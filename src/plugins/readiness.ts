@@ -16,23 +16,39 @@ export interface ReadinessChecks {
  * doing (`{"upstream":"ok","redis":"degraded"}`). A Redis outage leaves the replica ready (it serves alone,
  * with local caches and budget) but is reported. The upstream's answer (and a check in flight) is reused for
  * `cacheMs`, so that however often it is probed, it costs the upstream one call per period. From the start of
- * a graceful shutdown it answers 503 with `shuttingDown: true`.
+ * a graceful shutdown it answers 503 with `shuttingDown: true` at once, without asking the upstream (a probe
+ * must not wait on a slow upstream then): `upstream` is the last answer known, else `unknown`.
  */
 export function useReadiness(checks: ReadinessChecks, cacheMs: number): Plugin {
   let last: { answer: Promise<boolean>; until: number } | undefined;
+  let lastKnown: boolean | undefined;
   const upstream = () => {
     const now = Date.now();
-    if (!last || last.until <= now) last = { answer: checks.upstream(), until: now + cacheMs };
+    if (!last || last.until <= now) {
+      const answer = checks.upstream();
+      answer.then(
+        (reachable) => {
+          lastKnown = reachable;
+        },
+        () => undefined,
+      );
+      last = { answer, until: now + cacheMs };
+    }
     return last.answer;
   };
   const readiness = useReadinessCheck({
     endpoint: READINESS_PATH,
     check: async ({ fetchAPI }) => {
+      const redis = checks.redis === undefined ? 'off' : checks.redis() ? 'ok' : 'degraded';
+      if (checks.shuttingDown?.()) {
+        const known = lastKnown === undefined ? 'unknown' : lastKnown ? 'ok' : 'unreachable';
+        return fetchAPI.Response.json({ upstream: known, redis, shuttingDown: true }, { status: 503 });
+      }
       const reachable = await upstream();
       const shuttingDown = checks.shuttingDown?.() ?? false;
       const body = {
         upstream: reachable ? 'ok' : 'unreachable',
-        redis: checks.redis === undefined ? 'off' : checks.redis() ? 'ok' : 'degraded',
+        redis,
         ...(shuttingDown ? { shuttingDown } : {}),
       };
       return fetchAPI.Response.json(body, { status: reachable && !shuttingDown ? 200 : 503 });

@@ -56,7 +56,8 @@ export interface Cluster {
 
 const mainScript = new URL('../../src/main.ts', import.meta.url).pathname;
 
-async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
+/** One facade process (`src/main.ts`) on a free loopback port, with `env` (INBOX_API_URL at least). */
+export async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,23 +108,25 @@ async function startReplica(name: string, env: Record<string, string>): Promise<
 
 /**
  * One simulator, one Redis prefix, and `names.length` replicas. `config` is every replica's environment
- * (LOG_LEVEL defaults to info so that tests can read the operation lines).
+ * (LOG_LEVEL defaults to info so that tests can read the operation lines). `redisUrl`: REDIS_URL, unless
+ * the suite runs a Redis of its own.
  */
 export async function startCluster(
   names: string[],
   config: Record<string, string> = {},
   simulatorOptions: Parameters<typeof startSimulator>[0] = {},
+  redisUrl = REDIS_URL,
 ): Promise<Cluster> {
-  if (!REDIS_URL) throw new Error('REDIS_URL is not set');
+  if (!redisUrl) throw new Error('REDIS_URL is not set');
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...simulatorOptions });
   const prefix = `test-${randomUUID()}:`;
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   await redis.ping(); // fails the suite when REDIS_URL names no running Redis
   const env = {
     LOG_LEVEL: 'info',
     ...config,
     INBOX_API_URL: simulator.url,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: prefix,
   };
   const cluster: Cluster = {

@@ -3,6 +3,7 @@ import { builder } from '../../graphql/builder.js';
 import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID, messageNodeId } from '../../graphql/ids.js';
 import type { InboxEvent, Message, ProspectWithContext, Status, Tag, Thread } from '../../inbox/types.js';
+import { isAnnounced } from '../../live/announced.js';
 import { MessageObject, ProspectObject, StatusObject, TagObject, ThreadObject } from '../refs.js';
 import { eventOrThrow, streamArguments } from './subscription.js';
 
@@ -142,6 +143,14 @@ const InboxChangeInterface = builder.interfaceRef<Change>('InboxChange').impleme
       type: 'DateTime',
       description: 'When it happened.',
       resolve: (change) => change.event.timestamp,
+    }),
+    announced: t.boolean({
+      description:
+        'True for a change made through this facade, announced from the write’s answer before the Inbox ' +
+        'event arrives (that event is then not delivered to this subscription). `id` and `inboxId` are then ' +
+        'the facade’s, and `seq` is the position to resume after: the Inbox event of the write comes later ' +
+        'in the log.',
+      resolve: (change) => isAnnounced(change.event),
     }),
   }),
 });
@@ -313,9 +322,11 @@ builder.subscriptionField('inboxChanges', (t) =>
     description:
       'The team’s events as they happen, like `inboxEvents`, but typed, each with the objects it changed: ' +
       'a normalising client cache updates from the event alone. Objects in the payload cost no call; ' +
-      'the others one call per event (see each field).',
+      'the others one call per event (see each field). Messages sent and deleted, and tags and statuses ' +
+      'written, through this facade arrive at once (`announced: true`), each once.',
     args: streamArguments(),
-    subscribe: (_root, args, context) => context.events.open(context.inbox, context.tokenKey, args),
+    subscribe: (_root, args, context) =>
+      context.events.open(context.inbox, context.tokenKey, { ...args, announced: true }),
     resolve: (item, _args, context) => {
       const change = changeOf(eventOrThrow(item));
       // Each event gets a fresh API: its reads are batched together, none is served from an earlier

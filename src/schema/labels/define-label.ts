@@ -108,9 +108,13 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
       args: { input: t.arg({ type: CreateInput, required: true, description: `The ${singular}.` }) },
       resolve: async (_root, { input }, context) => {
         await requirePaletteColor(context.inbox, input.color, 'input.color');
-        const created = await atMostOnce(context, `create${typename}`, input, () =>
-          label.operations(context.inbox).create({ name: input.name, color: input.color }),
-        );
+        const created = await atMostOnce(context, `create${typename}`, input, async () => {
+          const answer = await label
+            .operations(context.inbox)
+            .create({ name: input.name, color: input.color });
+          context.events.announce(context.inbox, `${singular}.created`, () => ({ [singular]: answer }));
+          return answer;
+        });
         return { label: created, clientMutationId: input.clientMutationId };
       },
     }),
@@ -123,7 +127,9 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
       args: { input: t.arg({ type: UpdateInput, required: true, description: 'What to change.' }) },
       resolve: async (_root, { input: { id, ...patch } }, context) => {
         await requirePaletteColor(context.inbox, patch.color, 'input.color');
-        return { label: await label.operations(context.inbox).update(id, patch) };
+        const updated = await label.operations(context.inbox).update(id, patch);
+        context.events.announce(context.inbox, `${singular}.updated`, () => ({ [singular]: updated }));
+        return { label: updated };
       },
     }),
     [`delete${typename}`]: t.field({
@@ -137,6 +143,10 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
       },
       resolve: async (_root, { input: { id } }, context) => {
         await label.operations(context.inbox).delete(id);
+        // The typed change of a deletion carries only the id.
+        context.events.announce(context.inbox, `${singular}.deleted`, () => ({
+          [singular]: { id, name: '' },
+        }));
         return { deletedId: encodeGlobalID(typename, id) };
       },
     }),

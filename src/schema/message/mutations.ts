@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
 import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
 import { encodeGlobalID, inboxIdOf, messageKeyOf, messageNodeId } from '../../graphql/ids.js';
@@ -139,6 +140,18 @@ const ReactionInput = builder.inputType('ReactionInput', {
   }),
 });
 
+/**
+ * The `message.created` the Inbox will emit, announced to the team's typed subscribers now: the message as
+ * answered, and its thread as read after the send (the read the payload's `thread` shares, if selected).
+ */
+function announceSent(context: Context, message: Message): Message {
+  context.events.announce(context.inbox, 'message.created', async () => ({
+    message,
+    thread: await context.inbox.threads.byId(message.threadId),
+  }));
+  return message;
+}
+
 const sent = (message: Message): MessagePayloadShape => ({
   threadId: message.threadId,
   messageId: message.id,
@@ -155,8 +168,11 @@ builder.mutationFields((t) => ({
       'wrote to the team needs the Outbound add-on; an offline account link cannot send.',
     args: { input: t.arg({ type: SendMessageInput, required: true, description: 'The message.' }) },
     resolve: async (_root, { input }, context) => {
-      const message = await atMostOnce(context, 'sendMessage', input, () =>
-        context.inbox.messages.send(input.threadId, input.content, input.replyToMessageId?.messageId),
+      const message = await atMostOnce(context, 'sendMessage', input, async () =>
+        announceSent(
+          context,
+          await context.inbox.messages.send(input.threadId, input.content, input.replyToMessageId?.messageId),
+        ),
       );
       return { ...sent(message), clientMutationId: input.clientMutationId };
     },
@@ -169,9 +185,15 @@ builder.mutationFields((t) => ({
       'instead of `createThread` + `sendMessage`.',
     args: { input: t.arg({ type: QuickSendMessageInput, required: true, description: 'The message.' }) },
     resolve: async (_root, { input }, context) => {
-      const result = await atMostOnce(context, 'quickSendMessage', input, () =>
-        context.inbox.messages.quickSend(input.accountLinkId, input.prospect, input.content),
-      );
+      const result = await atMostOnce(context, 'quickSendMessage', input, async () => {
+        const answer = await context.inbox.messages.quickSend(
+          input.accountLinkId,
+          input.prospect,
+          input.content,
+        );
+        announceSent(context, answer.message);
+        return answer;
+      });
       return { ...sent(result.message), clientMutationId: input.clientMutationId };
     },
   }),
@@ -196,6 +218,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteMessageInput, required: true, description: 'The message.' }) },
     resolve: async (_root, { input: { messageId: key, deleteForAll } }, context) => {
       await context.inbox.messages.delete(key.threadId, key.messageId, deleteForAll);
+      context.events.announce(context.inbox, 'message.deleted', () => ({
+        messageId: key.messageId,
+        threadId: key.threadId,
+      }));
       return {
         deletedId: encodeGlobalID('Message', messageNodeId({ threadId: key.threadId, id: key.messageId })),
       };
