@@ -24,12 +24,13 @@ const IDLE_SWEEP_MS = 50;
 /** Serves a facade over HTTP and WebSocket, and closes it cleanly (keep-alive sockets and WebSockets included). */
 export async function listen(facade: Facade, port: number, host: string): Promise<RunningServer> {
   let draining = false;
-  const server = createServer((request, response) => {
+  const server = createServer(facade.serverOptions, (request, response) => {
     // Once draining, a keep-alive connection closes after its response: the client's next request opens a
     // new connection, which the load balancer sends to another replica.
     if (draining) response.setHeader('connection', 'close');
     facade.yoga(request, response);
   });
+  facade.limitConnections(server);
   const websocket = facade.serveWebSocket(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

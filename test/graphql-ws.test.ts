@@ -66,8 +66,16 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
     const before = eventReads(harness);
     const client = wsClient(harness, options);
     try {
-      const { value } = await client.iterate({ query: EVENTS }).next();
-      expect((value as ExecutionResult).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      // A token the upstream refuses fails in execution (a result with errors); no token or a malformed one
+      // is refused before the document is read (graphql-ws's Error message, which the client throws).
+      const outcome = await client
+        .iterate({ query: EVENTS })
+        .next()
+        .then(
+          ({ value }) => (value as ExecutionResult).errors,
+          (errors: unknown) => errors as ExecutionResult['errors'],
+        );
+      expect(outcome?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(polling()).toBe(false);
       expect(eventReads(harness)).toBe(before);
     } finally {
