@@ -90,12 +90,12 @@ const rows: Array<[string, AbusiveInput, Outcome, Outcome?]> = [
   [
     'a list variable longer than any the API takes',
     { query: NODES, variables: { ids: Array.from({ length: 2_001 }, () => 0) } },
-    { code: 'BAD_USER_INPUT' },
+    { code: 'BAD_USER_INPUT', field: 'variables.ids' },
   ],
   [
     'variables nested deeper than any input',
     { query: NODES, variables: { ids: ['x'], extra: nested(20) } },
-    { code: 'BAD_USER_INPUT' },
+    { code: 'BAD_USER_INPUT', field: `variables.extra${'[0]'.repeat(16)}` },
   ],
 ];
 

@@ -30,17 +30,22 @@ export async function latenciesWhile(
   return latencies;
 }
 
-/** What a refusal looks like to the client, on any transport: its code and limit, or a WebSocket close code. */
-export type Outcome = { code: unknown; limit?: unknown } | { close: number };
+/**
+ * What a refusal looks like to the client, on any transport: its code, and the limit or the input field it
+ * names; or a WebSocket close code.
+ */
+export type Outcome = { code: unknown; limit?: unknown; field?: unknown } | { close: number };
 
 /** The first error of a GraphQL response, as an Outcome. */
 export function outcomeOf(body: {
   errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }>;
 }): Outcome {
-  const extensions = body.errors?.[0]?.extensions ?? {};
-  return 'limit' in extensions
-    ? { code: extensions.code, limit: extensions.limit }
-    : { code: extensions.code };
+  const { code, limit, field } = body.errors?.[0]?.extensions ?? {};
+  return {
+    code,
+    ...(limit === undefined ? {} : { limit }),
+    ...(field === undefined ? {} : { field }),
+  };
 }
 
 /** The first result of one operation over graphql-ws, as an Outcome (an Error message, a result or a close). */
