@@ -234,7 +234,8 @@ function authorizationOf(
 ): string | undefined {
   const fromParams = connectionParams?.authorization ?? connectionParams?.Authorization;
   if (fromParams === undefined) return extra.request.headers.authorization;
-  return typeof fromParams === 'string' ? fromParams : '-';
+  // Anything but printable ASCII is no Bearer token, and would make `Headers` throw (a line break, say).
+  return typeof fromParams === 'string' && /^[\x20-\x7e]*$/.test(fromParams) ? fromParams : '-';
 }
 
 const tokenOf = (extra: Extra, connectionParams: Record<string, unknown> | undefined) =>

@@ -61,6 +61,7 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
     ['a wrong token', { authorization: 'Bearer not-a-real-token' }],
     ['a malformed token', { authorization: 'not-a-bearer' }],
     ['a token that is not a string', { authorization: { token: DEMO_TOKEN } }],
+    ['a token with a line break', { authorization: `Bearer ${DEMO_TOKEN}\nX-Injected: 1` }],
     ['no token', {}],
   ])('refuses %s with UNAUTHENTICATED, without starting a poller', async (_label, options) => {
     const before = eventReads(harness);
