@@ -54,6 +54,11 @@ const environmentSchema = z.object({
   MAX_DIRECTIVES: integer(1, 1000).default(50),
   MAX_COST: integer(1, 1_000_000).default(50_000),
   MAX_TOKENS: integer(10, 1_000_000).default(5_000),
+  /**
+   * Most fields one selection set may collect (its inline fragments and spread fragments counted in), checked
+   * before validation: repeating a field makes validation's overlap check quadratic.
+   */
+  MAX_FIELDS_PER_SELECTION: integer(1, 10_000).default(100),
   /** The most Inbox API calls one operation may make, estimated before it runs (src/graphql/budget.ts). */
   MAX_UPSTREAM_CALLS: integer(1, 10_000).default(100),
   /**
@@ -63,6 +68,25 @@ const environmentSchema = z.object({
   TEAM_CALLS_PER_MINUTE: integer(1, 100_000_000).default(300),
   /** Largest request body read on /graphql and /webhooks/inbox; reading stops there (chunked bodies too). */
   MAX_BODY_BYTES: integer(1_024, 100_000_000).default(262_144),
+  /** How long a client may take to send a request's headers; then the connection is answered 408 and closed. */
+  HEADERS_TIMEOUT_MS: integer(1_000, 600_000).default(10_000),
+  /**
+   * How long a client may take to send a whole request (headers and body); then 408 and the connection is
+   * closed. Answers are not bounded by it: SSE and WebSocket streams last as long as they need.
+   */
+  REQUEST_TIMEOUT_MS: integer(1_000, 3_600_000).default(30_000),
+  /** Most TCP connections open at once from one client address (an IPv6 /64); more are closed at once. 0: no cap. */
+  MAX_CONNECTIONS_PER_ADDRESS: integer(0, 1_000_000).default(256),
+  /**
+   * Operations without a well-formed token (HTTP, SSE, WebSocket) and WebSocket connections that never send one,
+   * per client address and minute; past it, 429 RATE_LIMITED.
+   */
+  UNAUTHENTICATED_REQUESTS_PER_MINUTE: integer(1, 1_000_000).default(60),
+  /**
+   * How many reverse proxies in front of the facade append to X-Forwarded-For; the client address is the entry
+   * that many hops back. 0: the header is ignored and the socket's address is the client's.
+   */
+  TRUST_PROXY: integer(0, 10).default(0),
   /** How long /readiness reuses its answer, so that probing it cannot load the upstream. */
   READINESS_CACHE_MS: integer(0, 600_000).default(5_000),
   /**
@@ -88,16 +112,21 @@ const environmentSchema = z.object({
     .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/)).max(200)),
 });
 
-const withDefaults = environmentSchema.transform(({ COLLECTION_CACHE_TTL_MS: explicit, ...environment }) => ({
-  ...environment,
-  COLLECTION_CACHE_TTL_MS: explicit ?? 30_000,
-  /**
-   * Derived, not a variable: how long tags and statuses are kept. Inbox events announce their changes, so
-   * with webhooks (which bring every event of the team) they are kept 5 minutes unless
-   * COLLECTION_CACHE_TTL_MS says otherwise. No v1 event announces the other collections' changes.
-   */
-  announcedCollectionTtlMs: explicit ?? (environment.INBOX_WEBHOOK_SECRET === undefined ? 30_000 : 300_000),
-}));
+const withDefaults = environmentSchema
+  .refine((environment) => environment.HEADERS_TIMEOUT_MS <= environment.REQUEST_TIMEOUT_MS, {
+    path: ['HEADERS_TIMEOUT_MS'],
+    message: 'must not exceed REQUEST_TIMEOUT_MS',
+  })
+  .transform(({ COLLECTION_CACHE_TTL_MS: explicit, ...environment }) => ({
+    ...environment,
+    COLLECTION_CACHE_TTL_MS: explicit ?? 30_000,
+    /**
+     * Derived, not a variable: how long tags and statuses are kept. Inbox events announce their changes, so
+     * with webhooks (which bring every event of the team) they are kept 5 minutes unless
+     * COLLECTION_CACHE_TTL_MS says otherwise. No v1 event announces the other collections' changes.
+     */
+    announcedCollectionTtlMs: explicit ?? (environment.INBOX_WEBHOOK_SECRET === undefined ? 30_000 : 300_000),
+  }));
 
 export type Config = z.infer<typeof withDefaults>;
 

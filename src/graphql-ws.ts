@@ -6,10 +6,16 @@ import type { Context as ConnectionContext, OperationResult } from 'graphql-ws';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Context } from './context.js';
+import { bearerToken, type Context } from './context.js';
+import type { AddressRateLimiter } from './edge/address-rate-limit.js';
+import { addressKey, clientAddress } from './edge/client-address.js';
+import { rateLimitedResponse, unauthenticatedRateLimited } from './edge/unauthenticated-limit.js';
+import type { ErrorCode } from './errors.js';
+import { MissingTokenError } from './inbox/upstream-error.js';
+import { oversizedVariables } from './plugins/input-size.js';
 
-/** A graphql-ws message carries one operation: far below this. Larger frames close the socket (1009). */
-const MAX_MESSAGE_BYTES = 1_000_000;
+/** The socket of a client over UNAUTHENTICATED_REQUESTS_PER_MINUTE is closed with this (fatal to graphql-ws clients). */
+const RATE_LIMITED_CLOSE = { code: 4429, reason: 'Too many requests without a valid token' } as const;
 /** A client that does not answer the close handshake is cut off after this, not ws's 30 s. */
 const CLOSE_HANDSHAKE_MS = 1_000;
 /** While draining, how often the sockets are looked at for operations still running. */
@@ -31,6 +37,12 @@ export interface WebSocketOptions {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   /** CORS_ORIGINS: browsers on other origins may not open a socket either (`*`: any). */
   origins: string[];
+  /** MAX_BODY_BYTES: a message carries what a request body would; larger ones close the socket (1009). */
+  maxMessageBytes: number;
+  /** UNAUTHENTICATED_REQUESTS_PER_MINUTE, shared with HTTP: the same client address has one bucket. */
+  unauthenticated: AddressRateLimiter;
+  /** TRUST_PROXY: how the client address is read. */
+  trustedProxies: number;
 }
 
 /**
@@ -41,12 +53,20 @@ export interface WebSocketOptions {
  * `Authorization` header of the upgrade request. The upgrade never reaches Yoga, so its CSRF prevention
  * (meant for requests a browser sends with cookies) does not apply: the token is never a cookie, and a
  * browser cannot set headers on a WebSocket, so it must send it in `connectionParams`.
+ *
+ * The limits of HTTP apply to every message: MAX_BODY_BYTES (ws's `maxPayload`), the shape of the variables,
+ * and the document limits (Yoga's parse and validate, run below). The token is looked at first: an operation
+ * without a well-formed one is refused UNAUTHENTICATED before its document is parsed, and counts, like a socket
+ * that never sends one, toward its address's UNAUTHENTICATED_REQUESTS_PER_MINUTE.
  */
 export function serveGraphQLOverWebSocket(
   server: Server,
-  { yoga, origins }: WebSocketOptions,
+  { yoga, origins, maxMessageBytes, unauthenticated, trustedProxies }: WebSocketOptions,
 ): WebSocketService {
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  const addressOf = (request: IncomingMessage) => addressKey(clientAddress(request, trustedProxies));
+  /** Upgrades that came without a well-formed token, and took one from their address's bucket for it. */
+  const charged = new WeakSet<IncomingMessage>();
   /** Each initialised socket's graphql-ws context, whose `subscriptions` hold every operation running on it. */
   const connections = new WeakMap<WebSocket, ConnectionContext>();
   let draining = false;
@@ -64,9 +84,22 @@ export function serveGraphQLOverWebSocket(
     if (origin !== undefined && !origins.includes('*') && !origins.includes(origin)) {
       return refuse(socket, 403, 'Forbidden');
     }
-    sockets.handleUpgrade(request, socket, head, (websocket) =>
-      sockets.emit('connection', websocket, request),
-    );
+    // A socket may still authenticate in `connection_init`: its token is given back then.
+    if (bearerToken(headerOf(request.headers.authorization)) === null) {
+      const retryAfter = unauthenticated.take(addressOf(request));
+      if (retryAfter > 0) return refuseRateLimited(socket, retryAfter);
+      charged.add(request);
+    }
+    sockets.handleUpgrade(request, socket, head, (websocket) => {
+      sockets.emit('connection', websocket, request);
+      // A socket's 'error' is always the client's protocol error (a message over MAX_BODY_BYTES, a bad frame),
+      // for which ws has already closed it (1009, 1002...). graphql-ws's own listener writes each one to the
+      // console with its stack trace: a client could flood the logs with them.
+      websocket.removeAllListeners('error');
+      websocket.on('error', (error) =>
+        yoga.logger.debug(`WebSocket closed on a client error: ${error.message}`),
+      );
+    });
   };
   server.on('upgrade', onUpgrade);
 
@@ -76,6 +109,11 @@ export function serveGraphQLOverWebSocket(
       isProd: true,
       onConnect: (connection) => {
         connections.set(connection.extra.socket, connection);
+        const { request } = connection.extra;
+        if (charged.has(request) && tokenOf(connection.extra, connection.connectionParams) !== null) {
+          charged.delete(request);
+          unauthenticated.giveBack(addressOf(request));
+        }
       },
       onComplete: (connection, id) => {
         // The last operation of a draining socket is done: close it right after its Complete message (sent
@@ -92,6 +130,18 @@ export function serveGraphQLOverWebSocket(
             new GraphQLError('This server is shutting down.', { extensions: { code: 'SHUTTING_DOWN' } }),
           ];
         }
+        const request = requestOf(connection.extra, connection.connectionParams);
+        if (bearerToken(request.headers.get('authorization')) === null) {
+          const retryAfter = unauthenticated.take(addressOf(connection.extra.request));
+          if (retryAfter === 0) return [missingToken()];
+          // Closed: its further messages would each be read and refused again.
+          setImmediate(() =>
+            connection.extra.socket.close(RATE_LIMITED_CLOSE.code, RATE_LIMITED_CLOSE.reason),
+          );
+          return [unauthenticatedRateLimited(retryAfter)];
+        }
+        const oversized = oversizedVariables(payload.variables);
+        if (oversized) return [oversized];
         const params = {
           query: payload.query,
           variables: payload.variables ?? undefined,
@@ -99,7 +149,7 @@ export function serveGraphQLOverWebSocket(
           extensions: payload.extensions ?? undefined,
         };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          request: requestOf(connection.extra, connection.connectionParams),
+          request,
           params,
         });
         // A refused document is this operation's error, never the socket's: graphql-armor's limits throw.
@@ -172,18 +222,44 @@ function requestOf(extra: Extra, connectionParams: Record<string, unknown> | und
   const headers = new Headers();
   const requestId = extra.request.headers['x-request-id'];
   if (typeof requestId === 'string') headers.set('x-request-id', requestId);
-  const fromParams = connectionParams?.authorization ?? connectionParams?.Authorization;
-  const authorization =
-    fromParams === undefined
-      ? extra.request.headers.authorization
-      : typeof fromParams === 'string'
-        ? fromParams
-        : '-';
+  const authorization = authorizationOf(extra, connectionParams);
   if (authorization !== undefined) headers.set('authorization', authorization);
   // POST: an operation sent on a socket may be a mutation (Yoga refuses mutations in GET requests).
   return new Request(`http://localhost${extra.request.url ?? '/'}`, { method: 'POST', headers });
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function authorizationOf(
+  extra: Extra,
+  connectionParams: Record<string, unknown> | undefined,
+): string | undefined {
+  const fromParams = connectionParams?.authorization ?? connectionParams?.Authorization;
+  if (fromParams === undefined) return extra.request.headers.authorization;
+  // Anything but printable ASCII is no Bearer token, and would make `Headers` throw (a line break, say).
+  return typeof fromParams === 'string' && /^[\x20-\x7e]*$/.test(fromParams) ? fromParams : '-';
+}
+
+const tokenOf = (extra: Extra, connectionParams: Record<string, unknown> | undefined) =>
+  bearerToken(headerOf(authorizationOf(extra, connectionParams)));
+
+const headerOf = (value: string | undefined): string | null => value ?? null;
+
+/** What HTTP answers an operation without a token; here before its document is even parsed. */
+const missingToken = () =>
+  new GraphQLError(new MissingTokenError().message, {
+    extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode },
+  });
+
+function refuse(socket: Duplex, status: number, reason: string, headers = '', body = ''): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n${headers}Connection: close\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function refuseRateLimited(socket: Duplex, retryAfter: number): void {
+  const { status, headers, body } = rateLimitedResponse(retryAfter);
+  const lines = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  refuse(socket, status, 'Too Many Requests', lines, body);
 }

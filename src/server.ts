@@ -22,10 +22,11 @@ export interface RunningServer {
 /** Serves a facade over HTTP and WebSocket, and closes it cleanly (keep-alive sockets and WebSockets included). */
 export async function listen(facade: Facade, port: number, host: string): Promise<RunningServer> {
   const drain = new HttpDrain();
-  const server = createServer((request, response) => {
+  const server = createServer(facade.serverOptions, (request, response) => {
     drain.track(request, response);
     facade.yoga(request, response);
   });
+  facade.limitConnections(server);
   const websocket = facade.serveWebSocket(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerOptions } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -10,6 +10,9 @@ import { SharedCaches } from './cluster/shared-caches.js';
 import { TeamBudget } from './cluster/team-budget.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
+import { AddressRateLimiter } from './edge/address-rate-limit.js';
+import { type ConnectionLimits, limitConnectionsPerAddress, serverOptions } from './edge/connections.js';
+import { useUnauthenticatedRateLimit } from './edge/unauthenticated-limit.js';
 import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
@@ -55,6 +58,12 @@ export interface Facade {
   /** The Redis shared with other replicas (REDIS_URL), if any. */
   redis: SharedRedis | undefined;
   registry: Registry;
+  /** UNAUTHENTICATED_REQUESTS_PER_MINUTE: the buckets of client addresses, over every transport. */
+  unauthenticated: AddressRateLimiter;
+  /** The HTTP server's bounds on receiving requests (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS): for `createServer`. */
+  serverOptions: ServerOptions;
+  /** Applies MAX_CONNECTIONS_PER_ADDRESS to the server's connections. */
+  limitConnections(server: Server): void;
   /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
   serveWebSocket(server: Server): WebSocketService;
   /**
@@ -127,6 +136,13 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis,
   });
   let shuttingDown = false;
+  const unauthenticated = new AddressRateLimiter(config.UNAUTHENTICATED_REQUESTS_PER_MINUTE);
+  const connectionLimits: ConnectionLimits = {
+    headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+    trustedProxies: config.TRUST_PROXY,
+  };
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -161,6 +177,12 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     renderGraphiQL,
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins: [
+      // First: an unauthenticated client over its bound costs nothing more.
+      useUnauthenticatedRateLimit({
+        limiter: unauthenticated,
+        trustedProxies: config.TRUST_PROXY,
+        graphqlEndpoint: '/graphql',
+      }),
       useBodyLimit(config.MAX_BODY_BYTES),
       useInputSizeLimits(),
       ...useLimits(config),
@@ -206,7 +228,17 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     atMostOnce,
     redis,
     registry,
-    serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
+    unauthenticated,
+    serverOptions: serverOptions(connectionLimits),
+    limitConnections: (server) => limitConnectionsPerAddress(server, connectionLimits),
+    serveWebSocket: (server) =>
+      serveGraphQLOverWebSocket(server, {
+        yoga,
+        origins: config.CORS_ORIGINS,
+        maxMessageBytes: config.MAX_BODY_BYTES,
+        unauthenticated,
+        trustedProxies: config.TRUST_PROXY,
+      }),
     shutdown: () => {
       shuttingDown = true;
       return events.shutdown();

@@ -58,6 +58,9 @@ describe('configuration from the environment', () => {
     ['LOG_LEVEL', 'loud'],
     ['GRAPHIQL_ENABLED', 'maybe'],
     ['INTROSPECTION_ENABLED', 'yes please'],
+    ['MAX_FIELDS_PER_SELECTION', '0'],
+    ['TRUST_PROXY', '-1'],
+    ['HEADERS_TIMEOUT_MS', '60000'], // longer than REQUEST_TIMEOUT_MS (30 s): Node would refuse to start
   ])('rejects %s=%s with a message naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^Invalid ${variable}=`));
   });

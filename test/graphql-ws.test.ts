@@ -61,13 +61,22 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
     ['a wrong token', { authorization: 'Bearer not-a-real-token' }],
     ['a malformed token', { authorization: 'not-a-bearer' }],
     ['a token that is not a string', { authorization: { token: DEMO_TOKEN } }],
+    ['a token with a line break', { authorization: `Bearer ${DEMO_TOKEN}\nX-Injected: 1` }],
     ['no token', {}],
   ])('refuses %s with UNAUTHENTICATED, without starting a poller', async (_label, options) => {
     const before = eventReads(harness);
     const client = wsClient(harness, options);
     try {
-      const { value } = await client.iterate({ query: EVENTS }).next();
-      expect((value as ExecutionResult).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      // A token the upstream refuses fails in execution (a result with errors); no token or a malformed one
+      // is refused before the document is read (graphql-ws's Error message, which the client throws).
+      const outcome = await client
+        .iterate({ query: EVENTS })
+        .next()
+        .then(
+          ({ value }) => (value as ExecutionResult).errors,
+          (errors: unknown) => errors as ExecutionResult['errors'],
+        );
+      expect(outcome?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(polling()).toBe(false);
       expect(eventReads(harness)).toBe(before);
     } finally {

@@ -2,7 +2,7 @@ import { createGraphQLError } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * MAX_BODY_BYTES for GraphQL requests, with Yoga's errors (413 REQUEST_ENTITY_TOO_LARGE, 400 for an invalid
+ * MAX_BODY_BYTES for GraphQL requests (a GET's query string too, which carries what a POST's body would), with Yoga's errors (413 REQUEST_ENTITY_TOO_LARGE, 400 for an invalid
  * Content-Length), in place of Yoga's `maxRequestBodySize`. Yoga pipes every body through a counting stream;
  * a body that declares its Content-Length needs none, because Node's HTTP parser reads exactly that many
  * bytes (and refuses a request with both Content-Length and chunked encoding). That pipe cost each request an
@@ -12,6 +12,11 @@ import type { Plugin } from 'graphql-yoga';
 export function useBodyLimit(maxBytes: number): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.method === 'GET') {
+        const query = request.url.indexOf('?');
+        if (query >= 0 && request.url.length - query - 1 > maxBytes) throw tooLarge('Request URL too large');
+        return;
+      }
       const contentLength = request.headers.get('content-length');
       if (contentLength !== null) {
         // One non-negative integer only: a list ("12, 12") is a request-smuggling shape, not a size.
@@ -54,8 +59,8 @@ function counted(
   } as RequestInit);
 }
 
-const tooLarge = () =>
-  createGraphQLError('Request body too large', {
+const tooLarge = (message = 'Request body too large') =>
+  createGraphQLError(message, {
     extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' },
   });
 

@@ -1,11 +1,10 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
+import { type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { type DocumentLimit, documentLimitRefusal } from '../edge/limit-refusal.js';
+import { useFieldsPerSelectionLimit } from '../edge/selection-limit.js';
 import { useNoSuggestions } from './no-suggestions.js';
-
-/** The configuration variable behind each document limit, named in `extensions.limit` of its refusal. */
-type DocumentLimit = 'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_DIRECTIVES' | 'MAX_COST' | 'MAX_TOKENS';
 
 /**
  * A limit's refusal is a validation error like any other: HTTP 400 (application/graphql-response+json),
@@ -15,9 +14,7 @@ type DocumentLimit = 'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_DIRECTIVES' | 'MAX_COST'
  */
 function refuseAs(limit: DocumentLimit) {
   return (context: ValidationContext | null, error: GraphQLError): void => {
-    const refusal = new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, http: { status: 400 } },
-    });
+    const refusal = documentLimitRefusal(limit, error.message.replace(/^Syntax Error: /, ''));
     if (context === null) throw refusal;
     context.reportError(refusal);
   };
@@ -26,8 +23,9 @@ function refuseAs(limit: DocumentLimit) {
 const refusal = (limit: DocumentLimit) => ({ propagateOnRejection: false, onReject: [refuseAs(limit)] });
 
 /**
- * Abusive documents are refused before anything runs: depth, aliases, directives, cost and tokens
- * (graphql-armor), and introspection when it is switched off. The upstream-call budget is the complexity
+ * Abusive documents are refused before anything runs: tokens (while parsing), fields per selection set (before
+ * validation, src/edge/selection-limit.ts), depth, aliases, directives and cost (graphql-armor, during
+ * validation), and introspection when it is switched off. The upstream-call budget is the complexity
  * plugin's (src/graphql/).
  *
  * Depth and cost count fields, not fragments (`flattenFragments`): the operations Relay and codegen emit
@@ -35,9 +33,12 @@ const refusal = (limit: DocumentLimit) => ({ propagateOnRejection: false, onReje
  */
 export function useLimits(config: Config): Plugin[] {
   const plugins: Plugin[] = [
+    useFieldsPerSelectionLimit(config.MAX_FIELDS_PER_SELECTION),
     EnvelopArmorPlugin({
       maxDepth: { n: config.MAX_DEPTH, flattenFragments: true, ...refusal('MAX_DEPTH') },
-      maxAliases: { n: config.MAX_ALIASES, ...refusal('MAX_ALIASES') },
+      // `__typename` aliases count too: graphql-armor leaves them out by default, and 1 600 of them are as
+      // many response keys to build as any other field's.
+      maxAliases: { n: config.MAX_ALIASES, allowList: [], ...refusal('MAX_ALIASES') },
       maxDirectives: { n: config.MAX_DIRECTIVES, ...refusal('MAX_DIRECTIVES') },
       costLimit: { maxCost: config.MAX_COST, flattenFragments: true, ...refusal('MAX_COST') },
       maxTokens: { n: config.MAX_TOKENS, ...refusal('MAX_TOKENS') },

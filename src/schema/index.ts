@@ -1,4 +1,5 @@
 import { builder } from '../graphql/builder.js';
+import { refuseUnknownRepresentations } from './entities.js';
 import './node.js';
 import './team/types.js';
 import './team/queries.js';
@@ -32,3 +33,4 @@ export const schema = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.6',
   federationDirectives: ['@key', '@shareable'],
 });
+refuseUnknownRepresentations(schema);

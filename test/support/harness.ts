@@ -78,8 +78,8 @@ export interface Harness {
   /** A request to the facade (`/health`, `/metrics`…) through the harness's transport. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /**
-   * Clears what a test may leave behind: faults, the call log, rate limits (the simulator's and the team
-   * budget's), the caches, the records of `clientMutationId`s, log lines.
+   * Clears what a test may leave behind: faults, the call log, rate limits (the simulator's, the team
+   * budget's and the unauthenticated requests'), the caches, the records of `clientMutationId`s, log lines.
    */
   reset(): void;
   close(): Promise<void>;
@@ -88,10 +88,12 @@ export interface Harness {
 /** The real simulator and the real facade, each on its own loopback port. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...options.simulator });
-  // Like the simulator's, the team budget is lifted out of the way; the suites about it set their own.
+  // Like the simulator's, the team budget and the bound on unauthenticated requests are lifted out of the
+  // way; the suites about them set their own.
   const config: Config = loadConfig({
     LOG_LEVEL: 'trace',
     TEAM_CALLS_PER_MINUTE: '100000',
+    UNAUTHENTICATED_REQUESTS_PER_MINUTE: '100000',
     ...options.config,
     INBOX_API_URL: simulator.url,
   });
@@ -158,6 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       facade.responseCache.clear();
       facade.teamBudget.clear();
       facade.atMostOnce.clear();
+      facade.unauthenticated.clear();
       knowTokens();
       logLines.length = 0;
     },
