@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Environment variables that start with these prefixes are ours; see the README for each. */
+/** Environment variables that start with these prefixes are ours; docs/operations.md lists each. */
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');

@@ -3,7 +3,7 @@ import { maskError as yogaMaskError } from 'graphql-yoga';
 import { TeamBudgetExceeded } from './inbox/budget-gate.js';
 import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
 
-/** The `extensions.code` values of this API (README, "Errors"). */
+/** The `extensions.code` values of this API (docs/errors.md). */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -1,5 +1,5 @@
 /**
- * Example operations: offered as tabs in GraphiQL, quoted in the README, and run by the tests
+ * Example operations: offered as tabs in GraphiQL, quoted in docs/query-model.md, and run by the tests
  * against the simulator, so none of them can rot.
  */
 export interface ExampleOperation {

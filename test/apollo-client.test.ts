@@ -52,7 +52,7 @@ interface Exchange {
   contentType: string | null;
 }
 
-/** The cache setup the README recommends: possibleTypes from codegen, and `thread(id)` read from the cache. */
+/** The cache setup of docs/frontends.md: possibleTypes from codegen, and `thread(id)` read from the cache. */
 const cacheConfig = (possibleTypes = generatedPossibleTypes.possibleTypes): InMemoryCacheConfig => ({
   possibleTypes,
   typePolicies: {

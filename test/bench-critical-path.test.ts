@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pagesOverUpstream, type Span } from '../bench/critical-path.js';
 
-// The bench's unloaded overhead (README "Re-measured on main") rests on this attribution of upstream time.
+// The bench's unloaded overhead (docs/benchmarks.md, "A new token's overhead and the pass-through floor")
+// rests on this attribution of upstream time.
 describe('bench: each page over its own upstream critical path', () => {
   it('subtracts from each page only the upstream time within it', () => {
     const pages: Span[] = [

@@ -394,7 +394,7 @@ describeWithRedis('live events across replicas', () => {
         );
       // Before the outage, an event reaches both, and C learns from Redis where A's reading of the log is (it
       // asks again every 200 ms until A has saved it). A follower cut off before it knows that starts its
-      // own reading from the end of the log as it then finds it (see the README's known gaps).
+      // own reading from the end of the log as it then finds it (see the known gaps in docs/limits.md).
       await newTag(a, 'Before the outage');
       const before = brief(lastEvent(cluster));
       await bothGot(1, 'the event before the outage');

@@ -70,7 +70,7 @@ describe('schema/schema.graphql', () => {
 });
 
 describe('graphql-inspector validates documents against it', () => {
-  it('accepts @defer/@stream, the README examples and the client-test operations', async () => {
+  it('accepts @defer/@stream, the example operations and the client-test operations', async () => {
     const schema = buildSchema(await readFile(schemaFile, 'utf8'));
     const sources = [
       new Source(DEFERRED, 'deferred.graphql'),

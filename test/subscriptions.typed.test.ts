@@ -7,7 +7,7 @@ import { lastEvent, postWebhook, sseSubscribe, teamOf, until, WEBHOOK_SECRET } f
 
 /**
  * `inboxChanges` over real SSE, fed by signed webhooks of events the simulator really emitted: each kind
- * of change carries its objects, and costs the upstream calls the README states (none for what the payload
+ * of change carries its objects, and costs the upstream calls docs/costs.md states (none for what the payload
  * carries; one per object read, shared within an event).
  */
 

@@ -9,14 +9,14 @@ import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 
 /**
- * urql with Graphcache, configured as the README says, against the facade at its default settings: pages of
- * the inbox and of a conversation merge through relayPagination, every object is keyed by its `id` or
+ * urql with Graphcache, set up as docs/frontends.md says, against the facade at its default settings: pages
+ * of the inbox and of a conversation merge through relayPagination, every object is keyed by its `id` or
  * declared a value object, and Graphcache logs no warning.
  */
 const harness = useHarness();
 const sdl = await readFile(new URL('../schema/schema.graphql', import.meta.url), 'utf8');
 
-/** The README's `keys`: types without an `id` are values, embedded in the object that holds them. */
+/** The `keys` of docs/frontends.md: types without an `id` are values, embedded in the object holding them. */
 const valueObjects = [
   'Color',
   'MessageHistory',

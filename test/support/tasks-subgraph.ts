@@ -9,8 +9,8 @@ import { createYoga } from 'graphql-yoga';
  * `type PageInfo @shareable` and `type DeletePayload @shareable`, a `Node` type with a connection, and
  * references to the facade's threads.
  *
- * It also owns `node`/`nodes` for the whole supergraph, the README's pattern for two subgraphs that serve
- * Node: its fields override the facade's (`@override(from: "inbox")`), it declares every Node type of the
+ * It also owns `node`/`nodes` for the whole supergraph (docs/federation.md's pattern for two subgraphs that
+ * serve Node): its fields override the facade's (`@override(from: "inbox")`), it declares every Node type of the
  * other subgraphs as a stub entity keyed by `id`, and it answers a foreign global id with a bare reference
  * `{ __typename, id }` that the router completes from the subgraph owning that type.
  */
