@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -16,6 +17,9 @@ import { LiveEvents } from './events/live.js';
 import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.js';
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
+import { createInboxMetrics } from './observability/inbox-metrics.js';
+import { observedBus } from './observability/live-events.js';
+import type { Tracing } from './observability/tracing.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useUpstreamBudget } from './plugins/budget.js';
@@ -39,6 +43,8 @@ export interface FacadeOptions {
   logger: Logger;
   /** Pre-fills GraphiQL's Authorization header (the demo passes the simulator's demo token). */
   graphiqlToken?: string;
+  /** OpenTelemetry, when the OTEL_* variables turn it on (src/observability/tracing.ts). */
+  tracing?: Tracing;
 }
 
 export interface Facade {
@@ -65,13 +71,14 @@ export interface Facade {
 }
 
 /** The facade: the long-lived parts (transport, caches, live events, metrics) wired into one Yoga server. */
-export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
+export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeOptions): Facade {
   const redis =
     config.REDIS_URL === undefined
       ? undefined
       : connectRedis({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger });
   const registry = new Registry();
   const metrics = useMetrics(registry, config.METRICS_OPERATION_NAMES);
+  const inboxMetrics = createInboxMetrics(registry);
   const transport = new InboxTransport({
     baseUrl: config.INBOX_API_URL,
     timeoutMs: config.INBOX_TIMEOUT_MS,
@@ -79,6 +86,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     maxRetryAfterMs: config.INBOX_MAX_RETRY_AFTER_MS,
     logger,
     onAttempt: metrics.onUpstreamAttempt,
+    telemetry: inboxMetrics,
   });
   const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS, undefined, {
     proofTtlMs: config.TOKEN_PROOF_TTL_MS,
@@ -112,11 +120,14 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   const events = new LiveEvents({
     // Every event of a team (a webhook's or its poller's), published here, makes the team's cached answers
     // and the collections it names stale, on every replica.
-    bus: notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
-      void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
-        byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
-      });
-    }),
+    bus: observedBus(
+      notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
+        void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
+          byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
+        });
+      }),
+      inboxMetrics,
+    ),
     // With a webhook secret, webhooks feed the bus; without, one poller per team does.
     pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
     maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
@@ -158,6 +169,9 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     renderGraphiQL,
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins: [
+      ...(tracing?.plugins ?? []),
+      // `extensions.ftv1` for a federation router that sends `apollo-federation-include-trace: ftv1`, only then.
+      useApolloInlineTrace(),
       useBodyLimit(config.MAX_BODY_BYTES),
       useInputSizeLimits(),
       ...useLimits(config),
@@ -173,6 +187,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       // The log line and the metrics come before the response cache, so that a cached answer has them too.
       useOperationLog(),
       metrics.plugin,
+      inboxMetrics.plugin,
       useResponseCache(responseCache),
       useDeferStream(),
       useJit(),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { SharedRedis } from '../cluster/redis.js';
 import type { InboxApi } from '../inbox/api.js';
 import type { InboxEvent } from '../inbox/types.js';
+import { type TraceCause, tracing } from '../observability/hooks.js';
 import type { EventBus } from './bus.js';
 import { firstDelivery, LocalCoordination, RedisCoordination } from './coordination.js';
 import { type EventPage, type LogReader, type PollerMembership, TeamPollers } from './pollers.js';
@@ -132,8 +133,10 @@ export class LiveEvents {
   ): Promise<AsyncIterable<StreamItem>> {
     if (this.shuttingDown) throw shuttingDown();
     if (tokenKey !== undefined) this.refuseOverCap(tokenKey);
+    // The subscribing operation: a poller this subscription starts links each of its polls to it.
+    const startedBy = tracing.current?.cause();
     const team = await inbox.team.get();
-    return this.stream(team.id, inbox, tokenKey, options);
+    return this.stream(team.id, inbox, tokenKey, options, startedBy);
   }
 
   /** Refuses with TOO_MANY_SUBSCRIPTIONS when the token holds as many subscriptions as allowed. */
@@ -168,6 +171,7 @@ export class LiveEvents {
     inbox: InboxApi,
     tokenKey: string | undefined,
     { afterSeq, types }: StreamOptions,
+    startedBy: TraceCause | undefined,
   ): Repeater<StreamItem> {
     const wanted = types?.length ? new Set(types) : undefined;
     return new Repeater<StreamItem>(async (push, stop) => {
@@ -209,7 +213,7 @@ export class LiveEvents {
       const read = (after: number | undefined) =>
         inbox.renew().events.page({ afterSeq: after, limit: LOG_PAGE }) as Promise<EventPage>;
       const reader: LogReader = { read, refused: (error) => fail(new StreamFailure(error)) };
-      const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader);
+      const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader, startedBy);
       const delivered = new RecentIds(RECENT_IDS);
       const ending = () => stopped || failure !== undefined;
       const send = async (event: InboxEvent) => {
