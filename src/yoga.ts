@@ -38,6 +38,13 @@ import { useTeamBudget } from './plugins/team-budget.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
 
+/** A plugin's log message: its arguments, absent ones left out (a plugin may pass `undefined` details). */
+const shown = (args: unknown[]) =>
+  args
+    .filter((arg) => arg !== undefined)
+    .map(String)
+    .join(' ');
+
 export interface FacadeOptions {
   config: Config;
   logger: Logger;
@@ -156,9 +163,9 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     maskedErrors: { maskError },
     cors: corsOptions(config.CORS_ORIGINS),
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      debug: (...args) => logger.debug(shown(args)),
+      info: (...args) => logger.info(shown(args)),
+      warn: (...args) => logger.warn(shown(args)),
       error: (...args) => {
         const err = args.find((arg) => arg instanceof Error);
         const code = callersMistake(err);

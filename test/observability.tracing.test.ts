@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../scripts/otlp-receiver.js';
+import { loadConfig } from '../src/config.js';
 import { tracesRequested } from '../src/observability/tracing.js';
 import { DEMO_TOKEN, type Simulator, startSimulator } from '../src/simulator/index.js';
 import { until } from './support/live.js';
@@ -271,6 +272,16 @@ describe('without OTEL_* variables', () => {
   afterAll(async () => {
     await receiver?.close();
     await simulator?.close();
+  });
+
+  it('refuses to start on an exporter or protocol the SDK would silently ignore', () => {
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobof' })).toThrow(
+      /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL/,
+    );
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'otlp,jaegr' })).toThrow(/OTEL_TRACES_EXPORTER/);
+    expect(
+      loadConfig({ OTEL_TRACES_EXPORTER: 'otlp, console', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }),
+    ).toBeTruthy();
   });
 
   it('reads which variables turn tracing on, as the SDK would', () => {
