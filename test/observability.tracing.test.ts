@@ -182,6 +182,34 @@ describe.each(['http/protobuf', 'http/json'] as const)('traces exported over OTL
     expect(coldTrace.map((span) => span.spanId)).toContain(coldLine?.span_id);
   });
 
+  it('gives each attempt of a retried call its own CLIENT span, with its number and the retry’s reason', async () => {
+    const caller = callerTrace(6);
+    simulator.resetCalls();
+    simulator.injectFault({ kind: 'status', status: 503, method: 'GET', path: '/threads' });
+    const page = await facade.graphql(INBOX_PAGE, { headers: { traceparent: caller.traceparent } });
+    expect(page.body.errors).toBeUndefined();
+    expect(simulator.calls.map((call) => `${call.method} ${call.path} ${call.status}`)).toEqual([
+      'GET /threads 503',
+      'GET /threads 200',
+    ]);
+    const spans = await receiver.waitFor((all) => clientSpans(ofTrace(all, caller.traceId)).length >= 2);
+    const [first, second] = clientSpans(ofTrace(spans, caller.traceId)).sort((a, b) =>
+      a.startNs < b.startNs ? -1 : 1,
+    );
+    expect(first?.attributes).toMatchObject({
+      'inbox.attempt': 1,
+      'http.response.status_code': 503,
+      'error.type': '503',
+    });
+    expect(first?.status.code).toBe('ERROR');
+    expect(second?.attributes).toMatchObject({
+      'inbox.attempt': 2,
+      'http.request.resend_count': 1,
+      'inbox.retry.reason': 'server_error',
+      'http.response.status_code': 200,
+    });
+  });
+
   it('traces each poll of the events log as a trace of its own, linked to the subscription that started it', async () => {
     const subscriber = callerTrace(4);
     const controller = new AbortController();
