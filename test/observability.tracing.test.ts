@@ -3,7 +3,7 @@ import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../scri
 import { loadConfig } from '../src/config.js';
 import { tracesRequested } from '../src/observability/tracing.js';
 import { DEMO_TOKEN, type Simulator, startSimulator } from '../src/simulator/index.js';
-import { until } from './support/live.js';
+import { until, wsClient } from './support/live.js';
 import { type FacadeProcess, startFacadeProcess } from './support/traced-facade.js';
 
 /**
@@ -264,6 +264,38 @@ describe.each(['http/protobuf', 'http/json'] as const)('traces exported over OTL
     expect(fanout?.parentSpanId).toBeUndefined();
     expect(fanout?.links.some((link) => pollIds.has(link.spanId))).toBe(true);
     expect(fanout?.attributes['inbox.event.subscribers']).toBe(1);
+  });
+
+  it('answers over WebSocket too, its Inbox calls still traced', async () => {
+    const client = wsClient(
+      { server: { url: facade.url.replace(/\/graphql$/, '') } },
+      {
+        authorization: `Bearer ${DEMO_TOKEN}`,
+      },
+    );
+    simulator.resetCalls();
+    try {
+      const result = await new Promise<{ data?: unknown; errors?: unknown }>((resolve, reject) => {
+        client.subscribe(
+          { query: 'query OverSocket { threads(first: 1) { edges { node { id } } } }' },
+          {
+            next: resolve,
+            error: reject,
+            complete: () => undefined,
+          },
+        );
+      });
+      expect(result.errors).toBeUndefined();
+    } finally {
+      await client.dispose();
+    }
+    const call = simulator.calls.find((sent) => sent.path === '/threads');
+    expect(call).toBeDefined();
+    await receiver.waitFor((all) =>
+      all.some(
+        (span) => span.kind === 'CLIENT' && span.attributes['url.full'] === `${simulator.url}${call?.path}`,
+      ),
+    );
   });
 
   it('never exports the token, nor any Authorization header, in any byte of any export', async () => {

@@ -56,7 +56,7 @@ export interface InboxTracing {
   logFields(): { trace_id: string; span_id: string } | undefined;
 }
 
-/** The installed tracing, if any. */
+/** The installed tracing, if any: process-wide, as the SDK's own registration is (a process traces or not). */
 export const tracing: { current: InboxTracing | undefined } = { current: undefined };
 
 /** Background work: traced as its own trace when tracing is on, else just run. */

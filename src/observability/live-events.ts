@@ -29,7 +29,8 @@ export function observedBus(bus: EventBus, metrics: InboxMetrics): EventBus {
 function eventAttributes(event: InboxEvent, bus: EventBus): Record<string, string | number> {
   const at = Date.parse(event.timestamp);
   return {
-    'inbox.event.type': String(event.type),
+    // A signed sender's text, yet bounded: a webhook body may be MAX_BODY_BYTES long.
+    'inbox.event.type': String(event.type).slice(0, 100),
     'inbox.event.seq': event.seq,
     'inbox.team.id': event.teamId,
     'inbox.event.subscribers': bus.listening(event.teamId),
