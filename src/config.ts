@@ -5,6 +5,7 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const otlpProtocol = z.enum(['http/protobuf', 'http/json', 'grpc']);
 
 const environmentSchema = z.object({
   PORT: integer(0, 65_535).default(4000),
@@ -110,6 +111,17 @@ const environmentSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/)).max(200)),
+  /** OpenTelemetry's own (docs/observability.md), read by its SDK: a value it would silently ignore stops the start. */
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .regex(
+      /^\s*(otlp|console|zipkin|none)\s*(,\s*(otlp|console|zipkin|none)\s*)*$/,
+      'otlp, console, zipkin or none',
+    )
+    .optional(),
+  /** The OTLP encoding: `http/protobuf` (the SDK's default), `http/json` or `grpc`. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
 });
 
 const withDefaults = environmentSchema

@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
+import { startTracing } from './observability/tracing.js';
 import { listen, stopOnSignals } from './server.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, startSimulator } from './simulator/index.js';
 import { simulatorOptionsFromEnv } from './simulator/options.js';
@@ -19,8 +20,9 @@ try {
 const simulator = await startSimulator(simulatorOptions);
 const config = loadConfigOrExit({ ...process.env, INBOX_API_URL: simulator.url });
 const logger = createLogger(config.LOG_LEVEL);
+const tracing = await startTracing();
 const running = await listen(
-  createFacade({ config, logger, graphiqlToken: DEMO_TOKEN }),
+  createFacade({ config, logger, graphiqlToken: DEMO_TOKEN, tracing }),
   config.PORT,
   config.HOST,
 );
@@ -36,4 +38,10 @@ console.log(`
   Try: curl -s ${running.url}/graphql -H 'content-type: application/json' \\
          -H 'authorization: Bearer ${DEMO_TOKEN}' -d '{"query":"{ team { name } }"}'
 `);
-stopOnSignals(logger, running, config.SHUTDOWN_TIMEOUT_MS, () => simulator.close());
+stopOnSignals(
+  logger,
+  running,
+  config.SHUTDOWN_TIMEOUT_MS,
+  () => simulator.close(),
+  ...(tracing ? [tracing.shutdown] : []),
+);

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { traceLogFields } from './observability/hooks.js';
 
 /**
  * Structured JSON logs. We never log headers, but the redaction is kept as a second line of defence:
@@ -22,6 +23,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'inbox-graphql-facade' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // With tracing on, each line written within a span carries its `trace_id` and `span_id`.
+      mixin: traceLogFields,
     },
     destination,
   );

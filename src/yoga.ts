@@ -1,4 +1,5 @@
 import type { Server, ServerOptions } from 'node:http';
+import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -20,6 +21,9 @@ import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.j
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { isAnnounced } from './live/announced.js';
+import { createInboxMetrics } from './observability/inbox-metrics.js';
+import { observedBus } from './observability/live-events.js';
+import type { Tracing } from './observability/tracing.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useUpstreamBudget } from './plugins/budget.js';
@@ -38,11 +42,20 @@ import { useTeamBudget } from './plugins/team-budget.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
 
+/** A plugin's log message: its arguments, absent ones left out (a plugin may pass `undefined` details). */
+const shown = (args: unknown[]) =>
+  args
+    .filter((arg) => arg !== undefined)
+    .map(String)
+    .join(' ');
+
 export interface FacadeOptions {
   config: Config;
   logger: Logger;
   /** Pre-fills GraphiQL's Authorization header (the demo passes the simulator's demo token). */
   graphiqlToken?: string;
+  /** OpenTelemetry, when the OTEL_* variables turn it on (src/observability/tracing.ts). */
+  tracing?: Tracing;
 }
 
 export interface Facade {
@@ -75,13 +88,14 @@ export interface Facade {
 }
 
 /** The facade: the long-lived parts (transport, caches, live events, metrics) wired into one Yoga server. */
-export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): Facade {
+export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeOptions): Facade {
   const redis =
     config.REDIS_URL === undefined
       ? undefined
       : connectRedis({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger });
   const registry = new Registry();
   const metrics = useMetrics(registry, config.METRICS_OPERATION_NAMES);
+  const inboxMetrics = createInboxMetrics(registry);
   const transport = new InboxTransport({
     baseUrl: config.INBOX_API_URL,
     timeoutMs: config.INBOX_TIMEOUT_MS,
@@ -89,6 +103,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     maxRetryAfterMs: config.INBOX_MAX_RETRY_AFTER_MS,
     logger,
     onAttempt: metrics.onUpstreamAttempt,
+    telemetry: inboxMetrics,
   });
   const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS, undefined, {
     proofTtlMs: config.TOKEN_PROOF_TTL_MS,
@@ -123,12 +138,15 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     // Every event of a team (a webhook's or its poller's), published here, makes the team's cached answers
     // and the collections it names stale, on every replica (not a change announced from a write made here:
     // that write has made them stale already).
-    bus: notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
-      if (isAnnounced(event)) return;
-      void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
-        byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
-      });
-    }),
+    bus: observedBus(
+      notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
+        if (isAnnounced(event)) return;
+        void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
+          byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
+        });
+      }),
+      inboxMetrics,
+    ),
     // With a webhook secret, webhooks feed the bus; without, one poller per team does.
     pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
     maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
@@ -164,9 +182,9 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     maskedErrors: { maskError },
     cors: corsOptions(config.CORS_ORIGINS),
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      debug: (...args) => logger.debug(shown(args)),
+      info: (...args) => logger.info(shown(args)),
+      warn: (...args) => logger.warn(shown(args)),
       error: (...args) => {
         const err = args.find((arg) => arg instanceof Error);
         const code = callersMistake(err);
@@ -183,6 +201,9 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         trustedProxies: config.TRUST_PROXY,
         graphqlEndpoint: '/graphql',
       }),
+      ...(tracing?.plugins ?? []),
+      // `extensions.ftv1` for a federation router that sends `apollo-federation-include-trace: ftv1`, only then.
+      useApolloInlineTrace(),
       useBodyLimit(config.MAX_BODY_BYTES),
       useInputSizeLimits(),
       ...useLimits(config),
@@ -198,6 +219,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       // The log line and the metrics come before the response cache, so that a cached answer has them too.
       useOperationLog(),
       metrics.plugin,
+      inboxMetrics.plugin,
       useResponseCache(responseCache),
       useDeferStream(),
       useJit(),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
+import { inBackground, tracing } from '../observability/hooks.js';
 import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
 
 /**
@@ -226,7 +227,13 @@ export class SharedCaches {
    */
   async announce(change: CacheChange, ttlMs: number): Promise<void> {
     if (!this.ready) return this.queue(change);
-    const message = JSON.stringify({ from: this.redis.replicaId, ...change });
+    // The announcing request's trace travels along: each replica's invalidation links to it.
+    const traceparent = tracing.current?.traceparent();
+    const message = JSON.stringify({
+      from: this.redis.replicaId,
+      ...change,
+      ...(traceparent && { traceparent }),
+    });
     const done = await this.run((client) => {
       const transaction = client.multi();
       if (change.teamId === null) {
@@ -262,18 +269,22 @@ export class SharedCaches {
   }
 
   private heard(message: string): void {
-    let change: CacheChange & { from?: string };
+    let change: CacheChange & { from?: string; traceparent?: unknown };
     try {
       change = JSON.parse(message);
     } catch {
       return;
     }
     if (change.from === this.redis.replicaId) return; // applied here before it was announced
-    this.options.onChange({
+    const heard: CacheChange = {
       teamId: change.teamId ?? null,
       collections: change.collections ?? [],
       ...(change.announcing === true && { announcing: true }),
-    });
+    };
+    const cause = tracing.current?.causeFrom(change.traceparent);
+    inBackground('inbox.cache.invalidate', { 'inbox.team.id': String(heard.teamId) }, [cause], () =>
+      this.options.onChange(heard),
+    );
   }
 
   /** Both connections up: (re)subscribe, learn the HMAC key, drop what may have been missed, catch up. */

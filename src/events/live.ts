@@ -11,6 +11,7 @@ import {
   announcedEvent,
   isAnnounced,
 } from '../live/announced.js';
+import { type TraceCause, tracing } from '../observability/hooks.js';
 import type { EventBus } from './bus.js';
 import { firstDelivery, LocalCoordination, RedisCoordination } from './coordination.js';
 import { type EventPage, type LogReader, type PollerMembership, TeamPollers } from './pollers.js';
@@ -176,8 +177,10 @@ export class LiveEvents {
   ): Promise<AsyncIterable<StreamItem>> {
     if (this.shuttingDown) throw shuttingDown();
     if (tokenKey !== undefined) this.refuseOverCap(tokenKey);
+    // The subscribing operation: a poller this subscription starts links each of its polls to it.
+    const startedBy = tracing.current?.cause();
     const team = await inbox.team.get();
-    return this.stream(team.id, inbox, tokenKey, options);
+    return this.stream(team.id, inbox, tokenKey, options, startedBy);
   }
 
   /** Refuses with TOO_MANY_SUBSCRIPTIONS when the token holds as many subscriptions as allowed. */
@@ -212,6 +215,7 @@ export class LiveEvents {
     inbox: InboxApi,
     tokenKey: string | undefined,
     { afterSeq, types, announced }: StreamOptions,
+    startedBy: TraceCause | undefined,
   ): Repeater<StreamItem> {
     const wanted = types?.length ? new Set(types) : undefined;
     // Polled events come in `seq` order from one reader of the log: one at or below what the stream has
@@ -258,7 +262,7 @@ export class LiveEvents {
       const read = (after: number | undefined) =>
         inbox.renew().events.page({ afterSeq: after, limit: LOG_PAGE }) as Promise<EventPage>;
       const reader: LogReader = { read, refused: (error) => fail(new StreamFailure(error)) };
-      const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader);
+      const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader, startedBy);
       const delivered = new RecentIds(RECENT_IDS);
       const echoes = announced ? new AnnouncedChanges() : undefined;
       /** Every event of the log up to this `seq` was delivered or is not owed: resuming after it misses nothing. */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { codeFor } from '../errors.js';
 import type { InboxEvent } from '../inbox/types.js';
 import { UpstreamError } from '../inbox/upstream-error.js';
+import { inBackground, type TraceCause } from '../observability/hooks.js';
 import type { EventBus } from './bus.js';
 import { type Claim, type Cursor, LocalCoordination, type PollCoordination } from './coordination.js';
 
@@ -48,11 +49,13 @@ export class TeamPollers {
     private readonly replicaId = 'local',
   ) {}
 
-  join(teamId: string, reader: LogReader): PollerMembership {
+  /** `startedBy`: the subscription joining, to which a poller it starts links its polls' traces. */
+  join(teamId: string, reader: LogReader, startedBy?: TraceCause): PollerMembership {
     let poller = this.running.get(teamId);
     if (!poller) {
       const holder = `${this.replicaId}/${++this.pollers}`;
       poller = new TeamPoller(teamId, holder, this.bus, this.intervalMs, this.logger, this.coordination);
+      poller.startedBy = startedBy;
       this.running.set(teamId, poller);
     }
     const joined = poller;
@@ -112,6 +115,8 @@ class TeamPoller {
   private readonly since = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The subscription whose arrival started this poller: each poll's trace links to it. */
+  startedBy: TraceCause | undefined;
 
   constructor(
     private readonly teamId: string,
@@ -135,7 +140,15 @@ class TeamPoller {
   }
 
   private schedule(delayMs: number): void {
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), Math.max(0, delayMs));
+    if (!this.stopped) {
+      this.timer = setTimeout(
+        () =>
+          void inBackground('inbox.events.poll', { 'inbox.team.id': this.teamId }, [this.startedBy], () =>
+            this.tick(),
+          ),
+        Math.max(0, delayMs),
+      );
+    }
   }
 
   private async tick(): Promise<void> {

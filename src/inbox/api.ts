@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { TeamBudget } from '../cluster/team-budget.js';
-import { budgetGate } from './budget-gate.js';
+import { budgetGate, TeamBudgetExceeded } from './budget-gate.js';
 import type { CollectionCache } from './collection-cache.js';
 import { campaignOperations } from './operations/campaigns.js';
 import { eventOperations } from './operations/events.js';
@@ -128,7 +128,11 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
      * it estimates (nothing is taken: each call takes its slot as it is sent). Only once the token's team is
      * known: a token new to the facade learns it with its first call.
      */
-    admit: (calls: number): Promise<void> => gate?.admit(calls) ?? Promise.resolve(),
+    admit: (calls: number): Promise<void> =>
+      gate?.admit(calls).catch((error: unknown) => {
+        if (error instanceof TeamBudgetExceeded) transport.options.telemetry?.budgetRefused('operation');
+        throw error;
+      }) ?? Promise.resolve(),
     /** HTTP attempts sent upstream so far (retries included), for the operation log. */
     get upstreamCalls(): number {
       return session.rest.attempts;

@@ -103,11 +103,31 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
     const proven = tokenKey ? sharedCache?.provenTeam(tokenKey) : undefined;
     return proven === undefined ? undefined : Promise.resolve(proven);
   };
+  /** The cache's answer; once settled, whether this request had to call for it (metrics, traces). */
+  const throughCache = <T>(
+    cache: CollectionCache,
+    key: string,
+    collection: CachedCollection,
+    load: () => Promise<T>,
+  ): Promise<T> => {
+    let called = false;
+    const value = cache.getOrLoad(
+      key,
+      collection,
+      () => {
+        called = true;
+        return load();
+      },
+      teamProof,
+    );
+    const note = () => inbox.noteCollectionRead(collection, called ? 'miss' : 'hit');
+    value.then(note, note);
+    return value;
+  };
   const cached = <T>(collection: CachedCollection, load: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
     const get = () => {
-      pending ??=
-        sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load, teamProof) : load();
+      pending ??= sharedCache && tokenKey ? throughCache(sharedCache, tokenKey, collection, load) : load();
       return pending;
     };
     return Object.assign(get, {

@@ -4,6 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fetch, { type Response } from 'node-fetch';
 import type { Logger } from 'pino';
 import qs from 'qs';
+import { type RetryReason, tracing, type UpstreamCallSpan } from '../observability/hooks.js';
+import type { UpstreamTelemetry } from '../observability/inbox-metrics.js';
+import { TeamBudgetExceeded } from './budget-gate.js';
 import type { paths } from './openapi.js';
 import { MissingTokenError, parseErrorBody, UpstreamError } from './upstream-error.js';
 
@@ -57,6 +60,8 @@ export interface InboxTransportOptions {
   logger: Logger;
   /** Called once per upstream HTTP attempt, for metrics. */
   onAttempt?: (attempt: UpstreamAttempt) => void;
+  /** Hears the team budget gate and the collection cache, for metrics. */
+  telemetry?: UpstreamTelemetry;
 }
 
 /** One upstream HTTP attempt. `route` is the path template, never the ids. */
@@ -215,9 +220,10 @@ export class RestClient {
     const { maxRetries, maxRetryAfterMs } = this.transport.options;
     const retryable = target.method === 'GET';
     let waitedForRateLimit = false;
+    let retryReason: RetryReason | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(target, body);
+        return await this.attempt(target, body, attempt, retryReason);
       } catch (error) {
         if (!(error instanceof UpstreamError) || !retryable) throw error;
         const { kind, status, retryAfter } = error.details;
@@ -234,6 +240,12 @@ export class RestClient {
           delayMs = Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
         }
         if (delayMs === undefined || Date.now() + delayMs >= this.deadline) throw error;
+        retryReason =
+          status === 429
+            ? 'rate_limited'
+            : kind === 'http'
+              ? 'server_error'
+              : (kind as 'network' | 'timeout');
         this.logger.debug(
           { route: target.route, status, kind, delayMs: Math.round(delayMs) },
           'retrying upstream GET',
@@ -243,7 +255,12 @@ export class RestClient {
     }
   }
 
-  private async attempt(target: Target, body: unknown): Promise<unknown> {
+  private async attempt(
+    target: Target,
+    body: unknown,
+    attempt: number,
+    retryReason: RetryReason | undefined,
+  ): Promise<unknown> {
     const { method, route, path } = target;
     if (this.token === null) throw new MissingTokenError();
     // Serialised before anything is sent: a failure here is ours, not the upstream being unreachable.
@@ -252,13 +269,41 @@ export class RestClient {
       new UpstreamError({ kind: 'timeout', method, path, message: 'Inbox API deadline exceeded' });
     // Checked before the gate too: a call that cannot leave takes no slot of the team's budget.
     if (this.deadline <= Date.now()) throw pastDeadline();
-    const ticket = await this.gate?.before({ method, route });
+    const { telemetry } = this.transport.options;
+    const atGate = performance.now();
+    let ticket: GateTicket | undefined;
+    try {
+      ticket = await this.gate?.before({ method, route });
+    } catch (error) {
+      if (error instanceof TeamBudgetExceeded) {
+        telemetry?.budgetRefused('call');
+        // Not sent, so no CLIENT span: the trace says which call the budget held back.
+        tracing.current?.event('inbox.call.refused', {
+          'http.request.method': method,
+          'url.template': route,
+          'inbox.budget.retry_after_s': error.retryAfter,
+        });
+      }
+      throw error;
+    }
+    const started = performance.now();
+    if (this.gate) telemetry?.budgetGate(started - atGate);
     const timeoutMs = Math.min(this.transport.options.timeoutMs, this.deadline - Date.now());
     if (timeoutMs <= 0) throw pastDeadline();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const started = performance.now();
     this.attempts++;
+    // Our own CLIENT span rather than the `http` module's auto-instrumentation: only this client knows the
+    // route template, the attempt and the budget's wait, and patching node:http would also trace whatever
+    // else the process serves or calls (the simulator in tests, Redis health probes).
+    const span: UpstreamCallSpan | undefined = tracing.current?.upstreamCall({
+      method,
+      route,
+      url: `${this.transport.options.baseUrl}${path}`,
+      attempt,
+      retryReason,
+      budgetWaitMs: started - atGate,
+    });
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
       accept: 'application/json',
@@ -278,10 +323,19 @@ export class RestClient {
         const { status, headers } = response;
         await this.gate?.after(ticket, { call: { method, route }, status, headers, text });
       }
-      return interpret(target, response, text);
+      const answer = interpret(target, response, text);
+      span?.end({ status: response.status });
+      return answer;
     } catch (error) {
-      if (error instanceof UpstreamError) throw error;
+      if (error instanceof UpstreamError) {
+        span?.end({
+          status: error.details.status,
+          error: error.details.kind === 'badBody' ? 'bad_body' : undefined,
+        });
+        throw error;
+      }
       const timedOut = controller.signal.aborted;
+      span?.end({ status: response?.status, error: timedOut ? 'timeout' : 'network' });
       if (!response) this.record(method, route, timedOut ? 'timeout' : 'network', started);
       throw new UpstreamError({
         kind: timedOut ? 'timeout' : 'network',
@@ -293,6 +347,15 @@ export class RestClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * A cross-request collection read: `hit` when this request made no call for it (cached, or loaded by a
+   * concurrent request), so that a trace explains the calls that were not made too.
+   */
+  noteCollectionRead(collection: string, outcome: 'hit' | 'miss'): void {
+    this.transport.options.telemetry?.collectionRead(collection, outcome);
+    tracing.current?.event('inbox.cache', { 'inbox.collection': collection, 'inbox.cache': outcome });
   }
 
   private record(method: string, route: string, status: number | 'timeout' | 'network', started: number) {

@@ -34,7 +34,7 @@ export interface RunningGateway {
  */
 export async function startGateway(
   supergraph: string,
-  options: Pick<GatewayConfigSupergraph, 'propagateHeaders' | 'subgraphErrors'> = {},
+  options: Pick<GatewayConfigSupergraph, 'propagateHeaders' | 'subgraphErrors' | 'plugins'> = {},
 ): Promise<RunningGateway> {
   const gateway = createGatewayRuntime({
     supergraph,
