@@ -238,7 +238,9 @@ describe.each(['http/protobuf', 'http/json'] as const)('traces exported over OTL
     const spans = await receiver.waitFor((all) =>
       all.some(
         (span) =>
-          span.name === 'inbox.events.fanout' && span.attributes['inbox.event.type'] === 'tag.created',
+          span.name === 'inbox.events.fanout' &&
+          span.attributes['inbox.event.type'] === 'tag.created' &&
+          span.attributes['inbox.event.announced'] === false,
       ),
     );
     controller.abort();
@@ -259,8 +261,19 @@ describe.each(['http/protobuf', 'http/json'] as const)('traces exported over OTL
     for (const read of reads) expect(pollIds.has(read.parentSpanId ?? '')).toBe(true);
     // The event's fan-out to this replica's subscribers: linked to the poll that read it.
     const fanout = spans.find(
-      (span) => span.name === 'inbox.events.fanout' && span.attributes['inbox.event.type'] === 'tag.created',
+      (span) =>
+        span.name === 'inbox.events.fanout' &&
+        span.attributes['inbox.event.type'] === 'tag.created' &&
+        span.attributes['inbox.event.announced'] === false,
     );
+    // The write's own announcement fans out ahead of the poll, in the trace of the request that wrote.
+    const announced = spans.find(
+      (span) =>
+        span.name === 'inbox.events.fanout' &&
+        span.attributes['inbox.event.type'] === 'tag.created' &&
+        span.attributes['inbox.event.announced'] === true,
+    );
+    expect(announced).toBeDefined();
     expect(fanout?.parentSpanId).toBeUndefined();
     expect(fanout?.links.some((link) => pollIds.has(link.spanId))).toBe(true);
     expect(fanout?.attributes['inbox.event.subscribers']).toBe(1);

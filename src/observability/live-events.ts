@@ -1,5 +1,6 @@
 import type { EventBus } from '../events/bus.js';
 import type { InboxEvent } from '../inbox/types.js';
+import { isAnnounced } from '../live/announced.js';
 import { inBackground, tracing } from './hooks.js';
 import type { InboxMetrics } from './inbox-metrics.js';
 
@@ -27,7 +28,7 @@ export function observedBus(bus: EventBus, metrics: InboxMetrics): EventBus {
   };
 }
 
-function eventAttributes(event: InboxEvent, bus: EventBus): Record<string, string | number> {
+function eventAttributes(event: InboxEvent, bus: EventBus): Record<string, string | number | boolean> {
   const at = Date.parse(event.timestamp);
   return {
     // A signed sender's text, yet bounded: a webhook body may be MAX_BODY_BYTES long.
@@ -35,6 +36,8 @@ function eventAttributes(event: InboxEvent, bus: EventBus): Record<string, strin
     'inbox.event.seq': event.seq,
     'inbox.team.id': event.teamId,
     'inbox.event.subscribers': bus.listening(event.teamId),
+    // A change announced by a write made through the facade, ahead of its Inbox event.
+    'inbox.event.announced': isAnnounced(event),
     ...(Number.isFinite(at) && { 'inbox.event.delay_ms': Math.max(0, Date.now() - at) }),
   };
 }
