@@ -162,12 +162,21 @@ describe('the webhook’s bounds, at their limits', () => {
   });
 
   it.each([
-    ['a team id that is not an Inbox id', { teamId: '../x' }],
     ['an event id that is not a key', { id: 'a b/c' }],
     ['a timestamp that is not a date', { timestamp: 'yesterday' }],
     ['another version', { version: '2.0' }],
+    ['a seq that is not a position', { seq: -1 }],
   ])('%s: 400', async (_label, override) => {
     const response = await postWebhook(harness, { ...event(), ...override });
     expect(response.status).toBe(400);
+  });
+
+  it('unsigned, 8 000 levels deep: 401, the signature is checked before the body is parsed', async () => {
+    const body = withData(event(), nestedText(8_000));
+    expect((await postWebhookBody(harness, body, undefined, 'not-the-secret')).status).toBe(401);
+  });
+
+  it('a team id that is not an Inbox id: 401, no secret may speak for it', async () => {
+    expect((await postWebhook(harness, { ...event(), teamId: '../x' })).status).toBe(401);
   });
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { LiveEvents } from '../events/live.js';
 import { admitEvent, MAX_EVENT_BYTES } from '../live/envelope.js';
 import type { WebhookActivity } from '../live/webhook-activity.js';
-import { readSignature, signWebhook, type WebhookTrust } from '../live/webhook-trust.js';
+import { readSignature, signWebhook, teamIdsNamedIn, type WebhookTrust } from '../live/webhook-trust.js';
 
 export { signWebhook };
 
@@ -38,9 +38,9 @@ type OnRequestPayload = Parameters<NonNullable<Plugin['onRequest']>>[0];
  * POST /webhooks/inbox: signed Inbox webhooks feed the live events of the team their envelope names, and
  * only when signed with one of that team's secrets (src/live/webhook-trust.ts). Without any secret the
  * endpoint does not exist (404): unsigned events are never accepted. Refusals: 405 (not a POST), 413 (a body
- * over MAX_BODY_BYTES, or an envelope beyond the event bounds of src/live/envelope.ts), 401 (a missing,
- * malformed or stale signature, or none by a secret of the named team), 400 (not an envelope), 403 (the shared
- * secret, for a team it may not speak for).
+ * over MAX_BODY_BYTES), 401 (a missing, malformed or stale signature, or none by a secret of the named team),
+ * 403 (the shared secret, for a team it may not speak for), 400 (not an envelope), 413 (an envelope beyond
+ * the event bounds of src/live/envelope.ts).
  */
 export function useInboxWebhooks({
   trust,
@@ -71,9 +71,17 @@ export function useInboxWebhooks({
     if (request.method !== 'POST') return answer(405, { error: 'POST only.' });
     const rawBody = await readBodyWithin(request, Math.min(maxBodyBytes, MAX_EVENT_BYTES));
     if (rawBody === null) return answer(413, { error: 'Too large for an Inbox event.' });
-    // The header's form and age first: a stale or malformed one costs no parsing.
+    // The signature before anything reads the body: whoever holds no secret of the team costs a hash at most.
     const signature = readSignature(request.headers.get('x-inbox-signature'), Math.floor(Date.now() / 1000));
     if (!signature) return refuseSignature();
+    const signedFor = teamIdsNamedIn(rawBody).filter((teamId) => trust.verify(teamId, signature, rawBody));
+    if (signedFor.length === 0) {
+      if (!trust.signedWithSharedSecret(signature, rawBody)) return refuseSignature();
+      logger.warn('refused an Inbox webhook for a team its secret may not speak for');
+      return answer(403, {
+        error: 'This secret may not speak for the team the event names (INBOX_WEBHOOK_TEAMS).',
+      });
+    }
     let body: unknown;
     try {
       body = JSON.parse(rawBody);
@@ -84,17 +92,8 @@ export function useInboxWebhooks({
     const admission = admitEvent(body, Buffer.byteLength(rawBody));
     if ('refusal' in admission) return answer(admission.tooLarge ? 413 : 400, { error: admission.refusal });
     const { event } = admission;
-    const verdict = trust.verify(event.teamId, signature, rawBody);
-    if (verdict === 'other team') {
-      logger.warn(
-        { teamId: event.teamId },
-        'refused an Inbox webhook for a team its secret may not speak for',
-      );
-      return answer(403, {
-        error: 'This secret may not speak for the team the event names (INBOX_WEBHOOK_TEAMS).',
-      });
-    }
-    if (verdict !== 'verified') return refuseSignature();
+    // Signed for a team its payload names, but the envelope names another one.
+    if (!signedFor.includes(event.teamId)) return refuseSignature();
     await activity.heard(event.teamId, event.seq);
     const delivered = await events.publish(event);
     logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
