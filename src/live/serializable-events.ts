@@ -69,10 +69,12 @@ function serialisable(result: ExecutionResult): boolean {
     return false;
   }
   // Yoga's writer calls `result.stringify(result)`, or with a copy when it strips internals off errors.
-  Object.defineProperty(result, 'stringify', {
-    value: (value: unknown) => (value === result ? text : JSON.stringify(value)),
-    enumerable: false,
-    configurable: true,
-  });
+  if (Object.isExtensible(result)) {
+    Object.defineProperty(result, 'stringify', {
+      value: (value: unknown) => (value === result ? text : JSON.stringify(value)),
+      enumerable: false,
+      configurable: true,
+    });
+  }
   return true;
 }
