@@ -11,7 +11,7 @@ import { simulatorOptionsFromEnv } from '../src/simulator/options.js';
  * `npm run replicas`: the multi-replica set-up on one machine. A Redis (REDIS_URL, else a `redis-server`
  * started for this run when one is installed), the simulator, REPLICAS (3) facade processes on PORT+1...,
  * and a round-robin proxy on PORT (4000) in front of them (HTTP, SSE and WebSocket), as a load balancer
- * would be. Every other facade variable (EVENTS_POLL_INTERVAL_MS, INBOX_WEBHOOK_SECRET...) reaches the
+ * would be. Every other facade variable (EVENTS_POLL_INTERVAL_MS, INBOX_WEBHOOK_SECRETS...) reaches the
  * replicas. Ctrl-C stops everything, each replica with a graceful shutdown.
  */
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INBOX_ID } from './graphql/ids.js';
 
 /** Environment variables that start with these prefixes are ours; docs/operations.md lists each. */
 const booleanFlag = z
@@ -6,6 +7,43 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1');
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const otlpProtocol = z.enum(['http/protobuf', 'http/json', 'grpc']);
+/** A comma-separated list, trimmed, empty entries dropped. */
+const list = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+/** A webhook signing secret: 8 characters or more, none of them a comma or a space (they separate entries). */
+const WEBHOOK_SECRET = /^[^\s,]{8,512}$/;
+const teamIds = list.pipe(
+  z.array(z.string().regex(INBOX_ID, { error: 'must be Inbox team ids, comma-separated' })).max(10_000),
+);
+/** `teamId:secret,teamId:secret` → each team's secrets (a team may have two while one replaces the other). */
+const secretsByTeam = list.transform((entries, context) => {
+  const byTeam = new Map<string, string[]>();
+  for (const entry of entries) {
+    const colon = entry.indexOf(':');
+    const teamId = entry.slice(0, colon);
+    const secret = entry.slice(colon + 1);
+    if (colon < 0 || !INBOX_ID.test(teamId) || !WEBHOOK_SECRET.test(secret)) {
+      context.issues.push({
+        code: 'custom',
+        input: undefined,
+        message:
+          'must be `teamId:secret` pairs, comma-separated (an Inbox team id, a secret of 8+ characters)',
+      });
+      return z.NEVER;
+    }
+    byTeam.set(teamId, [...(byTeam.get(teamId) ?? []), secret]);
+  }
+  return byTeam as ReadonlyMap<string, readonly string[]>;
+});
+/** Variables whose values are never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['INBOX_WEBHOOK_SECRET', 'INBOX_WEBHOOK_SECRETS']);
 
 const environmentSchema = z.object({
   PORT: integer(0, 65_535).default(4000),
@@ -27,9 +65,18 @@ const environmentSchema = z.object({
   TOKEN_PROOF_TTL_MS: integer(0, 3_600_000).default(30_000),
   /** How long a complete query answer is reused for the same token, query and variables; 0 = never. */
   RESPONSE_CACHE_TTL_MS: integer(0, 60_000).default(1_000),
-  /** Signing secret of the Inbox webhook (dashboard, Settings → Webhooks); turns on POST /webhooks/inbox. */
-  INBOX_WEBHOOK_SECRET: z.string().min(8).optional(),
-  /** Without webhooks, each team's poller reads GET /events this often while it has subscribers (one call). */
+  /**
+   * Each team's webhook signing secret (its dashboard, Settings → Webhooks), `teamId:secret,…`; turns on
+   * POST /webhooks/inbox. A secret verifies only the envelopes that name its team.
+   */
+  INBOX_WEBHOOK_SECRETS: secretsByTeam,
+  /** One signing secret for several teams: it verifies only envelopes naming one of INBOX_WEBHOOK_TEAMS. */
+  INBOX_WEBHOOK_SECRET: z.string().regex(WEBHOOK_SECRET).optional(),
+  /** The team ids INBOX_WEBHOOK_SECRET may speak for; required with it. */
+  INBOX_WEBHOOK_TEAMS: teamIds,
+  /** A team whose verified webhook has not come for this long is polled again (until its next webhook). */
+  INBOX_WEBHOOK_QUIET_MS: integer(1_000, 86_400_000).default(300_000),
+  /** Each team's poller reads GET /events this often while it has subscribers and no webhook (one call). */
   EVENTS_POLL_INTERVAL_MS: integer(1_000, 600_000).default(10_000),
   /** Most subscriptions one token may hold open at once (every transport counted); more are refused. */
   MAX_SUBSCRIPTIONS_PER_TOKEN: integer(1, 10_000).default(100),
@@ -129,16 +176,36 @@ const withDefaults = environmentSchema
     path: ['HEADERS_TIMEOUT_MS'],
     message: 'must not exceed REQUEST_TIMEOUT_MS',
   })
-  .transform(({ COLLECTION_CACHE_TTL_MS: explicit, ...environment }) => ({
-    ...environment,
-    COLLECTION_CACHE_TTL_MS: explicit ?? 30_000,
-    /**
-     * Derived, not a variable: how long tags and statuses are kept. Inbox events announce their changes, so
-     * with webhooks (which bring every event of the team) they are kept 5 minutes unless
-     * COLLECTION_CACHE_TTL_MS says otherwise. No v1 event announces the other collections' changes.
-     */
-    announcedCollectionTtlMs: explicit ?? (environment.INBOX_WEBHOOK_SECRET === undefined ? 30_000 : 300_000),
-  }));
+  .superRefine((environment, context) => {
+    // One secret for the whole deployment once let any team's envelope through: it must name its teams.
+    const secret = environment.INBOX_WEBHOOK_SECRET !== undefined;
+    if (secret !== environment.INBOX_WEBHOOK_TEAMS.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        path: [secret ? 'INBOX_WEBHOOK_SECRET' : 'INBOX_WEBHOOK_TEAMS'],
+        message: secret
+          ? 'set INBOX_WEBHOOK_TEAMS to the team ids this secret may speak for, or use INBOX_WEBHOOK_SECRETS=teamId:secret,…'
+          : 'names the teams of INBOX_WEBHOOK_SECRET, which is not set',
+      });
+    }
+  })
+  .transform(({ COLLECTION_CACHE_TTL_MS: explicit, ...environment }) => {
+    const webhookTeams = new Set([
+      ...environment.INBOX_WEBHOOK_SECRETS.keys(),
+      ...environment.INBOX_WEBHOOK_TEAMS,
+    ]);
+    return {
+      ...environment,
+      COLLECTION_CACHE_TTL_MS: explicit ?? 30_000,
+      /**
+       * Derived, not a variable: how long tags and statuses are kept for a team whose webhooks arrive. Inbox
+       * events announce their changes, so with webhooks (which bring every event of the team) they are kept 5
+       * minutes unless COLLECTION_CACHE_TTL_MS says otherwise. No v1 event announces the other collections'
+       * changes.
+       */
+      announcedCollectionTtlMs: explicit ?? (webhookTeams.size === 0 ? 30_000 : 300_000),
+    };
+  });
 
 export type Config = z.infer<typeof withDefaults>;
 
@@ -151,7 +218,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? 'environment');
-  throw new ConfigError(`Invalid ${variable}=${JSON.stringify(environment[variable])}: ${issue?.message}`);
+  const shown = SECRET_VARIABLES.has(variable) ? '(hidden)' : JSON.stringify(environment[variable]);
+  throw new ConfigError(`Invalid ${variable}=${shown}: ${issue?.message}`);
 }
 
 /** For entry points: a bad value stops the start with one line naming the variable. */

@@ -21,6 +21,9 @@ import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.j
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { isAnnounced } from './live/announced.js';
+import { useSubscriptionsEndOnUnserializableEvents } from './live/serializable-events.js';
+import { WebhookActivity } from './live/webhook-activity.js';
+import { WebhookTrust } from './live/webhook-trust.js';
 import { createInboxMetrics } from './observability/inbox-metrics.js';
 import { observedBus } from './observability/live-events.js';
 import type { Tracing } from './observability/tracing.js';
@@ -134,21 +137,31 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     freshness: collectionCache,
     shared: sharedCaches,
   });
+  const webhookTrust = new WebhookTrust({
+    byTeam: config.INBOX_WEBHOOK_SECRETS,
+    shared:
+      config.INBOX_WEBHOOK_SECRET === undefined
+        ? undefined
+        : { secret: config.INBOX_WEBHOOK_SECRET, teams: config.INBOX_WEBHOOK_TEAMS },
+  });
+  const webhookActivity = new WebhookActivity(config.INBOX_WEBHOOK_QUIET_MS, logger, redis);
   const events = new LiveEvents({
     // Every event of a team (a webhook's or its poller's), published here, makes the team's cached answers
     // and the collections it names stale, on every replica (not a change announced from a write made here:
-    // that write has made them stale already).
+    // that write has made them stale already). Only a team whose own webhooks arrive has its tags and
+    // statuses kept longer (they announce every change of them).
     bus: observedBus(
       notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
         if (isAnnounced(event)) return;
         void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
-          byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
+          byWebhook: webhookActivity.heardRecently(event.teamId),
         });
       }),
       inboxMetrics,
     ),
-    // With a webhook secret, webhooks feed the bus; without, one poller per team does.
-    pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
+    // Team by team: its verified webhooks feed the bus while they arrive; else its poller does.
+    pollIntervalMs: config.EVENTS_POLL_INTERVAL_MS,
+    webhookFeed: (teamId) => webhookActivity.feeding(teamId),
     maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
     logger,
     redis,
@@ -210,7 +223,8 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
       useRefuseSingleConnectionSSE('/graphql'),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useInboxWebhooks({
-        secret: config.INBOX_WEBHOOK_SECRET,
+        trust: webhookTrust,
+        activity: webhookActivity,
         events,
         logger,
         maxBodyBytes: config.MAX_BODY_BYTES,
@@ -222,6 +236,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
       inboxMetrics.plugin,
       useResponseCache(responseCache),
       useDeferStream(),
+      useSubscriptionsEndOnUnserializableEvents(),
       useJit(),
       useReadiness(
         {

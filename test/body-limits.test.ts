@@ -1,10 +1,11 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from './support/harness.js';
+import { webhookSecrets } from './support/live.js';
 
 const LIMIT = 64 * 1024;
 const harness = useHarness({
-  config: { MAX_BODY_BYTES: String(LIMIT), INBOX_WEBHOOK_SECRET: 'whsec-body-limits' },
+  config: { MAX_BODY_BYTES: String(LIMIT), INBOX_WEBHOOK_SECRETS: webhookSecrets('whsec-body-limits') },
 });
 
 /** What the client saw: the status, and how much of its body it had handed to the socket by then. */

@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 
+const TEAM_A = 'gdrns5dt58umixdb4yewc6pn';
+const TEAM_B = 'vfhymvt98t6zkeka0pecvvj1';
+
 describe('configuration from the environment', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
@@ -15,16 +18,56 @@ describe('configuration from the environment', () => {
       COLLECTION_CACHE_TTL_MS: 30_000,
       announcedCollectionTtlMs: 30_000,
     });
-    expect(loadConfig({ INBOX_WEBHOOK_SECRET: 'ibt_wh_secret' })).toMatchObject({
+    expect(loadConfig({ INBOX_WEBHOOK_SECRETS: `${TEAM_A}:ibt_wh_secret` })).toMatchObject({
       COLLECTION_CACHE_TTL_MS: 30_000,
       announcedCollectionTtlMs: 300_000,
     });
     expect(
-      loadConfig({ INBOX_WEBHOOK_SECRET: 'ibt_wh_secret', COLLECTION_CACHE_TTL_MS: '5000' }),
+      loadConfig({ INBOX_WEBHOOK_SECRETS: `${TEAM_A}:ibt_wh_secret`, COLLECTION_CACHE_TTL_MS: '5000' }),
     ).toMatchObject({
       COLLECTION_CACHE_TTL_MS: 5_000,
       announcedCollectionTtlMs: 5_000,
     });
+  });
+
+  it('binds webhook secrets to teams: one per team, or the one secret with the teams it may speak for', () => {
+    const perTeam = loadConfig({
+      INBOX_WEBHOOK_SECRETS: ` ${TEAM_A}:ibt_wh_a:with:colons , ${TEAM_B}:ibt_wh_b,${TEAM_B}:ibt_wh_b_next `,
+    });
+    expect(perTeam.INBOX_WEBHOOK_SECRETS).toEqual(
+      new Map([
+        [TEAM_A, ['ibt_wh_a:with:colons']],
+        [TEAM_B, ['ibt_wh_b', 'ibt_wh_b_next']],
+      ]),
+    );
+    expect(
+      loadConfig({ INBOX_WEBHOOK_SECRET: 'ibt_wh_shared', INBOX_WEBHOOK_TEAMS: `${TEAM_A},${TEAM_B}` }),
+    ).toMatchObject({ INBOX_WEBHOOK_SECRET: 'ibt_wh_shared', INBOX_WEBHOOK_TEAMS: [TEAM_A, TEAM_B] });
+  });
+
+  it.each([
+    [{ INBOX_WEBHOOK_SECRET: 'ibt_wh_shared' }, 'INBOX_WEBHOOK_SECRET', /INBOX_WEBHOOK_TEAMS/],
+    [{ INBOX_WEBHOOK_TEAMS: TEAM_A }, 'INBOX_WEBHOOK_TEAMS', /INBOX_WEBHOOK_SECRET/],
+    [
+      { INBOX_WEBHOOK_SECRET: 'ibt_wh_shared', INBOX_WEBHOOK_TEAMS: 'Team-A' },
+      'INBOX_WEBHOOK_TEAMS',
+      /team ids/,
+    ],
+    [{ INBOX_WEBHOOK_SECRETS: 'ibt_wh_no_team' }, 'INBOX_WEBHOOK_SECRETS', /teamId:secret/],
+    [{ INBOX_WEBHOOK_SECRETS: `${TEAM_A}:short` }, 'INBOX_WEBHOOK_SECRETS', /teamId:secret/],
+    [{ INBOX_WEBHOOK_SECRETS: '../x:ibt_wh_secret' }, 'INBOX_WEBHOOK_SECRETS', /teamId:secret/],
+  ])('refuses %j, naming %s and never repeating a secret', (environment, variable, reason) => {
+    const refusal = (() => {
+      try {
+        loadConfig(environment);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    })();
+    expect(refusal).toMatch(new RegExp(`^Invalid ${variable}=`));
+    expect(refusal).toMatch(reason);
+    expect(refusal).not.toMatch(/ibt_wh|short/);
   });
 
   it('parses values and trims a trailing slash from the API URL', () => {

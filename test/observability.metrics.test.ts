@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
-import { lastEvent, postWebhook, sleep, sseSubscribe, until, WEBHOOK_SECRET } from './support/live.js';
+import { lastEvent, postWebhook, sleep, sseSubscribe, until, webhookSecrets } from './support/live.js';
 
 /**
  * The metrics a platform team asks for, read from /metrics as Prometheus scrapes it: what the collection
@@ -23,7 +23,7 @@ function sample(metrics: string, series: string): number {
 
 describe('the collection cache, the team budget, live events and subscriptions', () => {
   const harness = useHarness({
-    config: { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, RESPONSE_CACHE_TTL_MS: '0' },
+    config: { INBOX_WEBHOOK_SECRETS: webhookSecrets(), RESPONSE_CACHE_TTL_MS: '0' },
     transport: 'http',
   });
   const metrics = async () => (await harness.fetch('/metrics')).text();
@@ -68,8 +68,9 @@ describe('the collection cache, the team budget, live events and subscriptions',
       type: 'tag.created',
       timestamp: twoSecondsAgo,
     };
-    // Whatever a sender writes as a type, the label is one of the contract's families or `other`.
-    const forged = { ...base, id: 'evt_metrics_forged', seq: base.seq + 2, type: `x${'y'.repeat(500)}.z` };
+    // Whatever a signed sender writes as a type (within the envelope's 64 characters), the label is one of
+    // the contract's families or `other`.
+    const forged = { ...base, id: 'evt_metrics_forged', seq: base.seq + 2, type: `x${'y'.repeat(60)}.z` };
     for (const event of [tagCreated, forged]) expect((await postWebhook(harness, event)).status).toBe(200);
     await until(() => subscription.payloads.length >= 2, 'both events arrived');
     const after = await metrics();

@@ -5,6 +5,7 @@ import { sha256Hex } from '../src/plugins/apq.js';
 import { signWebhook, WEBHOOK_PATH } from '../src/plugins/webhooks.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../src/simulator/index.js';
 import { TAG } from '../src/simulator/label-kinds.js';
+import { webhookSecrets } from './support/live.js';
 import {
   type Cluster,
   describeWithRedis,
@@ -21,7 +22,7 @@ const SECRET = 'whsec_replicas_caches_test';
 const LONG_TTLS = {
   COLLECTION_CACHE_TTL_MS: '600000',
   RESPONSE_CACHE_TTL_MS: '60000',
-  INBOX_WEBHOOK_SECRET: SECRET,
+  INBOX_WEBHOOK_SECRETS: webhookSecrets(SECRET),
 };
 const TAGS = '{ team { id } tags { name } }';
 

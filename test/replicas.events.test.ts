@@ -14,7 +14,7 @@ import {
   sseSubscribe,
   teamOf,
   until,
-  WEBHOOK_SECRET,
+  webhookSecrets,
   wsClient,
 } from './support/live.js';
 import {
@@ -97,7 +97,10 @@ describeWithRedis('live events across replicas', () => {
   describe('fed by webhooks', () => {
     let cluster: Cluster;
     beforeAll(async () => {
-      cluster = await startCluster(['a', 'b'], { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, LOG_LEVEL: 'debug' });
+      cluster = await startCluster(['a', 'b'], {
+        INBOX_WEBHOOK_SECRETS: webhookSecrets(),
+        LOG_LEVEL: 'debug',
+      });
     }, 60_000);
     afterAll(() => cluster?.close());
     const opened = leftAfterAll();

@@ -5,6 +5,7 @@ import { ResponseCache } from '../src/plugins/response-cache.js';
 import { signWebhook, WEBHOOK_PATH } from '../src/plugins/webhooks.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { webhookSecrets } from './support/live.js';
 
 const SECRET = 'whsec_response_cache_test';
 const PAGE = 'query Page { team { id name } tags { name } threads(first: 5) { edges { node { id done } } } }';
@@ -17,7 +18,7 @@ describe('the response cache, over real HTTP', () => {
       config: {
         RESPONSE_CACHE_TTL_MS: '60000',
         COLLECTION_CACHE_TTL_MS: '60000',
-        INBOX_WEBHOOK_SECRET: SECRET,
+        INBOX_WEBHOOK_SECRETS: webhookSecrets(SECRET),
         METRICS_OPERATION_NAMES: 'Page',
       },
     });

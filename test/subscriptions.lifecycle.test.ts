@@ -13,7 +13,7 @@ import {
   sseSubscribe,
   teamOf,
   until,
-  WEBHOOK_SECRET,
+  webhookSecrets,
 } from './support/live.js';
 
 /**
@@ -57,7 +57,7 @@ function leaveAfterEach(harness: Harness, listening: () => number) {
 }
 
 describe('in webhook mode', () => {
-  const harness = useHarness({ config: { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+  const harness = useHarness({ config: { INBOX_WEBHOOK_SECRETS: webhookSecrets() } });
   const teamId = () => teamOf(harness).team.id;
   const listening = () => harness.facade.events.bus.listening(teamId());
   const opened = leaveAfterEach(harness, listening);

@@ -11,6 +11,7 @@ import {
   type InboxEventsSubscriptionVariables,
 } from './generated/graphql.js';
 import { type Harness, useHarness } from './support/harness.js';
+import { webhookSecrets } from './support/live.js';
 
 const SECRET = 'whsec_test_0123456789';
 
@@ -81,7 +82,10 @@ async function untilListening(harness: Harness, teamId: string, count = 1) {
 
 describe('inboxEvents fed by signed webhooks', () => {
   // Real HTTP: subscriptions stream over SSE, and the Inbox posts its webhooks.
-  const harness = useHarness({ transport: 'http', config: { INBOX_WEBHOOK_SECRET: SECRET } });
+  const harness = useHarness({
+    transport: 'http',
+    config: { INBOX_WEBHOOK_SECRETS: webhookSecrets(SECRET) },
+  });
   const team = () => harness.simulator.store.teamByToken(DEMO_TOKEN);
 
   it('replays the log after afterSeq, then delivers webhooks live, each once, of the caller’s team only', async () => {

@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalID } from '../src/graphql/ids.js';
 import type { Message, Thread } from '../src/inbox/types.js';
 import { TAG } from '../src/simulator/label-kinds.js';
 import { useHarness } from './support/harness.js';
-import { lastEvent, postWebhook, sseSubscribe, teamOf, until, WEBHOOK_SECRET } from './support/live.js';
+import { lastEvent, postWebhook, sseSubscribe, teamOf, until, webhookSecrets } from './support/live.js';
 
 /**
  * `inboxChanges` over real SSE, fed by signed webhooks of events the simulator really emitted: each kind
@@ -11,7 +11,12 @@ import { lastEvent, postWebhook, sseSubscribe, teamOf, until, WEBHOOK_SECRET } f
  * carries; one per object read, shared within an event).
  */
 
-const harness = useHarness({ config: { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+const harness = useHarness({ config: { INBOX_WEBHOOK_SECRETS: webhookSecrets() } });
+
+// The team's webhook is set up and has delivered: its events come by webhook alone, it is not polled.
+beforeAll(async () => {
+  expect((await postWebhook(harness, lastEvent(harness))).status).toBe(200);
+});
 
 // Each test waits for `listening === 1`: the subscriptions a previous test left must be gone first.
 afterEach(() => until(() => harness.facade.events.bus.listening(team().team.id) === 0, 'a quiet server'));

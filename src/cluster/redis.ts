@@ -15,8 +15,14 @@ export interface SharedRedis {
   readonly client: Redis;
   /** Pub/sub needs a connection of its own. */
   readonly subscriber: Redis;
-  /** Every key and channel of this deployment starts with it (REDIS_KEY_PREFIX). */
+  /** Every key of this deployment starts with it (REDIS_KEY_PREFIX). */
   readonly prefix: string;
+  /**
+   * Every channel of this deployment starts with it: REDIS_KEY_PREFIX, then the database number when it is
+   * not 0. Pub/sub ignores databases, so two deployments apart by database alone would otherwise hear each
+   * other's events and cache changes.
+   */
+  readonly channelPrefix: string;
   /** This process, as its leases and in-flight markers name it. */
   readonly replicaId: string;
   /** Connected and answering. */
@@ -56,10 +62,12 @@ export function connectRedis({ url, prefix, logger }: RedisOptions): SharedRedis
   };
   watch(client, 'commands');
   watch(subscriber, 'pubsub');
+  const database = client.options.db ?? 0;
   return {
     client,
     subscriber,
     prefix,
+    channelPrefix: database === 0 ? prefix : `${prefix}db${database}:`,
     replicaId: randomUUID(),
     healthy: () => up && client.status === 'ready',
     async close() {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { inBackground, tracing } from '../observability/hooks.js';
 import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
 
@@ -66,6 +67,16 @@ export interface SharedRead<T> {
   expires?: number;
 }
 
+/** A change as the replicas announce it on the channel. */
+const announcedChange = z.object({
+  from: z.string().optional(),
+  teamId: z.string().max(64).nullish(),
+  collections: z.array(z.string().max(32)).max(16).optional(),
+  announcing: z.boolean().optional(),
+  /** The W3C trace context of the write that caused it, so that the invalidation links to it. */
+  traceparent: z.string().max(128).optional(),
+});
+
 export class SharedCaches {
   private readonly channel: string;
   private secretLoaded = false;
@@ -81,7 +92,7 @@ export class SharedCaches {
     private readonly redis: SharedRedis,
     private readonly options: SharedCachesOptions,
   ) {
-    this.channel = `${redis.prefix}cache-changes`;
+    this.channel = `${redis.channelPrefix}cache-changes`;
     this.suspendMs = options.suspendMs ?? 2_000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 250;
     const { client, subscriber } = redis;
@@ -269,9 +280,10 @@ export class SharedCaches {
   }
 
   private heard(message: string): void {
-    let change: CacheChange & { from?: string; traceparent?: unknown };
+    let change: z.infer<typeof announcedChange>;
     try {
-      change = JSON.parse(message);
+      // Whatever comes out of Redis is checked: a message of another shape is dropped, never thrown on.
+      change = announcedChange.parse(JSON.parse(message));
     } catch {
       return;
     }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SharedRedis } from '../cluster/redis.js';
 import type { InboxEvent } from '../inbox/types.js';
+import { admitEvent, MAX_EVENT_BYTES } from '../live/envelope.js';
 
 /**
  * Carries each team's live events to that team's subscribers. `EventTargetBus` dispatches in this process;
@@ -96,6 +97,33 @@ interface SharedMessage {
   event: InboxEvent;
 }
 
+/**
+ * A channel's message, if it is a replica's: an admitted event and who published it. Redis is hostile like
+ * any input: anything else (not JSON, another shape, an event too deep for a subscriber's serialiser) reads
+ * as `null`, never thrown on. Parsed once per message, whatever the number of listeners.
+ */
+function parseMessage(text: string): SharedMessage | null {
+  if (text.length > 2 * MAX_EVENT_BYTES) return null;
+  let detail: unknown;
+  try {
+    detail = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof detail !== 'object' || detail === null) return null;
+  const { from, event } = detail as Partial<Record<keyof SharedMessage, unknown>>;
+  if (typeof from !== 'string') return null;
+  const admission = admitEvent(event);
+  if (!('event' in admission)) return null;
+  // Only a replica marks a change it announced from its own write; webhooks and the log never can (their
+  // envelopes are admitted without the mark).
+  const announced = (event as { announced?: unknown }).announced === true;
+  const admitted: InboxEvent = announced
+    ? ({ ...admission.event, announced } as InboxEvent)
+    : admission.event;
+  return { from, event: admitted };
+}
+
 /** How long a subscriber waits for Redis to confirm its channel before it goes on with this process alone. */
 const SUBSCRIBE_TIMEOUT_MS = 1_000;
 
@@ -130,7 +158,11 @@ export class SharedEventBus implements EventBus {
       on: (event: 'message', listener: (channel: string, message: string) => void) =>
         subscriber.on(event, listener),
     } as unknown as Redis;
-    this.target = createRedisEventTarget({ publishClient: handled, subscribeClient: handled });
+    this.target = createRedisEventTarget({
+      publishClient: handled,
+      subscribeClient: handled,
+      serializer: { stringify: JSON.stringify, parse: parseMessage },
+    });
     // ioredis subscribes again to the channels it had when the connection dropped; a channel first asked for
     // during the outage was refused then, so every channel with a listener here is asked for again.
     subscriber.on('ready', () => {
@@ -151,8 +183,11 @@ export class SharedEventBus implements EventBus {
     const unsubscribeLocal = this.local.subscribe(teamId, listener);
     const channel = this.channelOf(teamId);
     const fromOthers = (message: Event) => {
-      const { from, event } = (message as CustomEvent<SharedMessage>).detail;
-      if (from !== this.redis.replicaId) listener(event);
+      const shared = (message as CustomEvent<SharedMessage | null>).detail;
+      // Only the channel's own team: an event naming another is dropped.
+      if (shared && shared.event.teamId === teamId && shared.from !== this.redis.replicaId) {
+        listener(shared.event);
+      }
     };
     this.target.addEventListener(channel, fromOthers);
     let subscribed = true;
@@ -204,7 +239,7 @@ export class SharedEventBus implements EventBus {
   }
 
   private channelOf(teamId: string): string {
-    return `${this.redis.prefix}events:${teamId}`;
+    return `${this.redis.channelPrefix}events:${teamId}`;
   }
 }
 

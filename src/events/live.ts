@@ -11,10 +11,17 @@ import {
   announcedEvent,
   isAnnounced,
 } from '../live/announced.js';
+import { admittedPage } from '../live/envelope.js';
 import { type TraceCause, tracing } from '../observability/hooks.js';
 import type { EventBus } from './bus.js';
 import { firstDelivery, LocalCoordination, RedisCoordination } from './coordination.js';
-import { type EventPage, type LogReader, type PollerMembership, TeamPollers } from './pollers.js';
+import {
+  type EventPage,
+  type LogReader,
+  type PollerMembership,
+  TeamPollers,
+  type WebhookFeed,
+} from './pollers.js';
 import { RecentIds } from './recent-ids.js';
 
 /** GET /events pages hold 1000 events at most. */
@@ -35,8 +42,10 @@ export type StreamItem = InboxEvent | StreamFailure;
 
 export interface LiveEventsOptions {
   bus: EventBus;
-  /** Without webhooks, subscribers are fed by polling GET /events this often (one poller per team). */
+  /** Teams without webhooks are fed by polling GET /events this often (one poller per team). */
   pollIntervalMs?: number;
+  /** Teams whose webhooks arrive are not polled meanwhile. */
+  webhookFeed?: WebhookFeed;
   maxSubscriptionsPerToken: number;
   logger: Logger;
   /** Shared with the other replicas: webhooks deduplicated across them, one poller per team for all. */
@@ -92,6 +101,7 @@ export class LiveEvents {
               ? new RedisCoordination(redis, () => bus.shared(), LEASE_INTERVALS * pollIntervalMs, logger)
               : new LocalCoordination(),
             redis?.replicaId,
+            options.webhookFeed,
           );
   }
 
@@ -259,8 +269,13 @@ export class LiveEvents {
         wake?.();
       });
       // A subscription outlives its request: each read gets a fresh API (new deadline, empty memo).
-      const read = (after: number | undefined) =>
-        inbox.renew().events.page({ afterSeq: after, limit: LOG_PAGE }) as Promise<EventPage>;
+      // The log is hostile like any input: only admitted events of this team are replayed or published.
+      const read = async (after: number | undefined) =>
+        admittedPage(
+          (await inbox.renew().events.page({ afterSeq: after, limit: LOG_PAGE })) as EventPage,
+          teamId,
+          (refusal) => this.options.logger.warn({ teamId, refusal }, 'dropped an event of GET /events'),
+        );
       const reader: LogReader = { read, refused: (error) => fail(new StreamFailure(error)) };
       const membership: PollerMembership | undefined = this.pollers?.join(teamId, reader, startedBy);
       const delivered = new RecentIds(RECENT_IDS);

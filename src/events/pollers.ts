@@ -26,6 +26,12 @@ export interface PollerMembership {
   leave(): void;
 }
 
+/**
+ * While a team's webhooks arrive, the `seq` of its last one (its poller pauses, taking every event up to it
+ * as delivered); `undefined` when the team must be polled.
+ */
+export type WebhookFeed = (teamId: string) => Promise<number | undefined>;
+
 /** While the replica that polls has not yet found the end of the log, a follower asks again this soon. */
 const FOLLOW_RETRY_MS = 200;
 
@@ -47,6 +53,8 @@ export class TeamPollers {
     private readonly coordination: PollCoordination = new LocalCoordination(),
     /** Names this process's leases (one per poller, so that a poller never releases its successor's). */
     private readonly replicaId = 'local',
+    /** Teams whose webhooks arrive are not polled meanwhile. */
+    private readonly webhookFeed: WebhookFeed = async () => undefined,
   ) {}
 
   /** `startedBy`: the subscription joining, to which a poller it starts links its polls' traces. */
@@ -56,6 +64,7 @@ export class TeamPollers {
       const holder = `${this.replicaId}/${++this.pollers}`;
       poller = new TeamPoller(teamId, holder, this.bus, this.intervalMs, this.logger, this.coordination);
       poller.startedBy = startedBy;
+      poller.webhookFeed = this.webhookFeed;
       this.running.set(teamId, poller);
     }
     const joined = poller;
@@ -105,6 +114,9 @@ class TeamPoller {
   readonly position: Promise<number>;
   /** Resolves once the lease is given back after `stop`. */
   released: Promise<void> = Promise.resolve();
+  webhookFeed: WebhookFeed = async () => undefined;
+  /** The team's webhooks bring its events: this poller does not read the log. */
+  private paused = false;
   private resolvePosition: (seq: number) => void = () => undefined;
   /** While looking for the end of the log: how far it has been read. */
   private scanned: number | undefined;
@@ -156,6 +168,15 @@ class TeamPoller {
     if (this.stopped || !reader) return;
     let delay = this.intervalMs;
     try {
+      const fedUpTo = await this.webhookFeed(this.teamId);
+      if (this.stopped) return;
+      if (fedUpTo !== undefined) {
+        await this.pause(fedUpTo);
+        return this.schedule(delay);
+      }
+      if (this.paused)
+        this.logger.info({ teamId: this.teamId }, 'no webhook of the team lately: polling again');
+      this.paused = false;
       const claim = await this.coordination.claim(this.teamId, this.holder);
       if (this.stopped) {
         // Stopped while the lease was being claimed: give back what the claim may have taken.
@@ -219,6 +240,24 @@ class TeamPoller {
     }
     await this.readToEnd(reader, true);
     return this.intervalMs;
+  }
+
+  /**
+   * The team's webhooks bring its events, up to `seq` at least: no read, and the lease is given back. The
+   * cursor moves up to there, for this poller and (saved) for whichever polls next, so that polling resumes
+   * from the last webhook when they stop: what came after it is published then, nothing older again.
+   */
+  private async pause(seq: number): Promise<void> {
+    if (!this.paused)
+      this.logger.info({ teamId: this.teamId }, 'the team’s webhooks arrive: its poller pauses');
+    if (this.polls) await this.coordination.release(this.teamId, this.holder);
+    this.paused = true;
+    this.polls = false;
+    this.scanned = undefined;
+    this.cursor = Math.max(this.cursor ?? seq, seq);
+    this.polledAt = Date.now();
+    this.resolvePosition(this.cursor);
+    await this.coordination.saveCursor(this.teamId, { seq: this.cursor, polledAt: this.polledAt });
   }
 
   /** Another replica polls and publishes for this one: keep its cursor, ready to take over. */

@@ -23,11 +23,11 @@ export type NodeTypeName = (typeof NODE_TYPES)[number];
 const NODE_TYPE_NAMES = new Set<string>(NODE_TYPES);
 
 /** Inbox ids are lowercase alphanumeric (cuids). */
-const INBOX_ID = /^[0-9a-z]{1,64}$/;
+export const INBOX_ID = /^[0-9a-z]{1,64}$/;
 /** X user ids are decimal strings. */
-const PLATFORM_ID = /^[0-9]{1,32}$/;
+export const PLATFORM_ID = /^[0-9]{1,32}$/;
 /** Platform names are lowercase words (`twitter`, `sandbox`). */
-const PLATFORM = /^[a-z]{1,32}$/;
+export const PLATFORM = /^[a-z]{1,32}$/;
 
 export type Parsed<T> = { value: T } | { refusal: string };
 

@@ -193,6 +193,8 @@ export class RestClient {
     const path = route.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = options.path?.[name];
       if (value === undefined) throw new Error(`missing path parameter ${name} for ${route}`);
+      // encodeURIComponent leaves dots alone: `..` would climb out of the route (`/threads/..` is `/`).
+      if (value === '' || value === '.' || value === '..') throw new Error(`invalid ${name} for ${route}`);
       return encodeURIComponent(value);
     });
     const query = options.query

@@ -1,55 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { LiveEvents } from '../events/live.js';
-import type { InboxEvent } from '../inbox/types.js';
+import { admitEvent, MAX_EVENT_BYTES } from '../live/envelope.js';
+import type { WebhookActivity } from '../live/webhook-activity.js';
+import { readSignature, signWebhook, teamIdsNamedIn, type WebhookTrust } from '../live/webhook-trust.js';
+
+export { signWebhook };
 
 export const WEBHOOK_PATH = '/webhooks/inbox';
-/** Signatures older (or newer) than this are refused, against replays (Inbox documents ~5 minutes). */
-const TOLERANCE_SECONDS = 300;
 
-const envelope = z.object({
-  id: z.string().min(1),
-  seq: z.number().int().nonnegative(),
-  teamId: z.string().min(1),
-  type: z.string().min(1),
-  timestamp: z.string(),
-  version: z.literal('1.0'),
-  data: z.unknown().optional(),
-});
-
-/**
- * `X-Inbox-Signature: t=<unix seconds>,v1=<hex>` with v1 = HMAC-SHA256(secret, "<t>.<raw body>"),
- * compared in constant time, within the tolerance.
- */
-export function verifySignature(
-  secret: string,
-  header: string | null,
-  rawBody: string,
-  nowSeconds: number,
-): boolean {
-  const parts = Object.fromEntries(
-    (header ?? '').split(',').map((part) => part.trim().split('=', 2) as [string, string | undefined]),
-  );
-  const timestamp = Number(parts.t);
-  const signature = parts.v1;
-  if (!Number.isInteger(timestamp) || !signature || !/^[0-9a-f]{64}$/i.test(signature)) return false;
-  if (Math.abs(nowSeconds - timestamp) > TOLERANCE_SECONDS) return false;
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
-}
-
-/** The header a sender computes: used by tests and by anyone replaying events into the facade. */
-export function signWebhook(secret: string, rawBody: string, nowSeconds: number): string {
-  const v1 = createHmac('sha256', secret).update(`${nowSeconds}.${rawBody}`).digest('hex');
-  return `t=${nowSeconds},v1=${v1}`;
-}
-
-/**
- * POST /webhooks/inbox: signed Inbox webhooks feed the `inboxEvents` subscription. Without
- * INBOX_WEBHOOK_SECRET the endpoint does not exist (404): unsigned events are never accepted.
- */
 /**
  * The body as text, read chunk by chunk and abandoned as soon as it passes `maxBytes` (`null` then): a chunked
  * body without Content-Length is counted as it arrives, never buffered whole.
@@ -75,13 +34,24 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
 
 type OnRequestPayload = Parameters<NonNullable<Plugin['onRequest']>>[0];
 
+/**
+ * POST /webhooks/inbox: signed Inbox webhooks feed the live events of the team their envelope names, and
+ * only when signed with one of that team's secrets (src/live/webhook-trust.ts). Without any secret the
+ * endpoint does not exist (404): unsigned events are never accepted. Refusals: 405 (not a POST), 413 (a body
+ * over MAX_BODY_BYTES), 401 (a missing, malformed or stale signature, or none by a secret of the named team),
+ * 403 (the shared secret, for a team it may not speak for), 400 (not an envelope), 413 (an envelope beyond
+ * the event bounds of src/live/envelope.ts).
+ */
 export function useInboxWebhooks({
-  secret,
+  trust,
+  activity,
   events,
   logger,
   maxBodyBytes,
 }: {
-  secret?: string;
+  trust: WebhookTrust;
+  /** Told of each verified webhook: the team's poller pauses while they arrive. */
+  activity: WebhookActivity;
   events: LiveEvents;
   logger: Logger;
   /** MAX_BODY_BYTES. */
@@ -95,23 +65,43 @@ export function useInboxWebhooks({
   async function receive({ request, endResponse, fetchAPI }: OnRequestPayload) {
     const answer = (status: number, body: Record<string, unknown>) =>
       endResponse(fetchAPI.Response.json(body, { status }));
-    if (!secret) return answer(404, { error: 'Webhooks are off: set INBOX_WEBHOOK_SECRET.' });
+    if (!trust.enabled) {
+      return answer(404, { error: 'Webhooks are off: set INBOX_WEBHOOK_SECRETS (teamId:secret,…).' });
+    }
     if (request.method !== 'POST') return answer(405, { error: 'POST only.' });
-    const rawBody = await readBodyWithin(request, maxBodyBytes);
-    if (rawBody === null) return answer(413, { error: 'Too large for an Inbox event (MAX_BODY_BYTES).' });
-    const signature = request.headers.get('x-inbox-signature');
-    if (!verifySignature(secret, signature, rawBody, Math.floor(Date.now() / 1000))) {
-      logger.warn('refused an Inbox webhook with a bad or stale signature');
-      return answer(401, { error: 'Bad or stale X-Inbox-Signature.' });
+    const rawBody = await readBodyWithin(request, Math.min(maxBodyBytes, MAX_EVENT_BYTES));
+    if (rawBody === null) return answer(413, { error: 'Too large for an Inbox event.' });
+    // The signature before anything reads the body: whoever holds no secret of the team costs a hash at most.
+    const signature = readSignature(request.headers.get('x-inbox-signature'), Math.floor(Date.now() / 1000));
+    if (!signature) return refuseSignature();
+    const signedFor = teamIdsNamedIn(rawBody).filter((teamId) => trust.verify(teamId, signature, rawBody));
+    if (signedFor.length === 0) {
+      if (!trust.signedWithSharedSecret(signature, rawBody)) return refuseSignature();
+      logger.warn('refused an Inbox webhook for a team its secret may not speak for');
+      return answer(403, {
+        error: 'This secret may not speak for the team the event names (INBOX_WEBHOOK_TEAMS).',
+      });
     }
-    let event: InboxEvent;
+    let body: unknown;
     try {
-      event = envelope.parse(JSON.parse(rawBody)) as InboxEvent;
+      body = JSON.parse(rawBody);
     } catch {
-      return answer(400, { error: 'Not an Inbox event envelope.' });
+      return answer(400, { error: 'Not an Inbox event envelope (not JSON).' });
     }
+    // Bounded before anything else reads it: an event too deep for a subscriber's serialiser never gets in.
+    const admission = admitEvent(body, Buffer.byteLength(rawBody));
+    if ('refusal' in admission) return answer(admission.tooLarge ? 413 : 400, { error: admission.refusal });
+    const { event } = admission;
+    // Signed for a team its payload names, but the envelope names another one.
+    if (!signedFor.includes(event.teamId)) return refuseSignature();
+    await activity.heard(event.teamId, event.seq);
     const delivered = await events.publish(event);
     logger.debug({ type: event.type, seq: event.seq, delivered }, 'inbox webhook');
     return answer(200, { received: true, duplicate: !delivered });
+
+    function refuseSignature() {
+      logger.warn('refused an Inbox webhook with a bad or stale signature');
+      return answer(401, { error: 'Bad or stale X-Inbox-Signature for the team the event names.' });
+    }
   }
 }

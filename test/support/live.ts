@@ -4,11 +4,19 @@ import WebSocket from 'ws';
 import type { InboxEvent } from '../../src/inbox/types.js';
 import { signWebhook, WEBHOOK_PATH } from '../../src/plugins/webhooks.js';
 import { DEMO_TOKEN } from '../../src/simulator/index.js';
+import { seedTeams } from '../../src/simulator/seed.js';
 import type { Harness } from './harness.js';
 
 /** Helpers for the live-event tests: clients of every transport, and waits that are always bounded. */
 
 export const WEBHOOK_SECRET = 'whsec_test_0123456789';
+
+/** The seeded teams' ids: the simulator's data is the same on every start. */
+export const [DEMO_TEAM_ID, SECOND_TEAM_ID] = seedTeams().map((seed) => seed.team.id) as [string, string];
+
+/** INBOX_WEBHOOK_SECRETS giving both seeded teams WEBHOOK_SECRET, or the secrets given (demo team first). */
+export const webhookSecrets = (demo = WEBHOOK_SECRET, second = demo) =>
+  `${DEMO_TEAM_ID}:${demo},${SECOND_TEAM_ID}:${second}`;
 
 /** A facade reachable over HTTP: a harness's, or a replica's (`{ server: { url } }`). */
 export interface Served {
@@ -66,12 +74,21 @@ export function wsClient(
 
 /** Posts an event to the facade's webhook endpoint, signed like the Inbox does. */
 export async function postWebhook(harness: Served, event: unknown, signature?: string) {
-  const body = JSON.stringify(event);
+  return postWebhookBody(harness, JSON.stringify(event), signature);
+}
+
+/** Posts a raw body to the webhook endpoint, signed with `secret` (or with the signature given). */
+export async function postWebhookBody(
+  harness: Served,
+  body: string,
+  signature?: string,
+  secret = WEBHOOK_SECRET,
+) {
   return fetch(`${harness.server.url}${WEBHOOK_PATH}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-inbox-signature': signature ?? signWebhook(WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000)),
+      'x-inbox-signature': signature ?? signWebhook(secret, body, Math.floor(Date.now() / 1000)),
     },
     body,
   });

@@ -56,6 +56,18 @@ export interface Cluster {
 
 const mainScript = new URL('../../src/main.ts', import.meta.url).pathname;
 
+/**
+ * One facade process of its own (`src/main.ts`), without Redis whatever the environment says, in front of
+ * `simulator`: for what must be seen from outside the process (that it survives, that it exits).
+ */
+export function startFacadeProcess(
+  name: string,
+  simulator: Pick<Simulator, 'url'>,
+  config: Record<string, string> = {},
+): Promise<Replica> {
+  return startReplica(name, { LOG_LEVEL: 'info', ...config, INBOX_API_URL: simulator.url, REDIS_URL: '' });
+}
+
 /** One facade process (`src/main.ts`) on a free loopback port, with `env` (INBOX_API_URL at least). */
 export async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { UPSTREAM_COST } from '../../graphql/cost.js';
-import { encodeGlobalID, messageNodeId } from '../../graphql/ids.js';
+import { encodeGlobalID, INBOX_ID, messageNodeId, PLATFORM, PLATFORM_ID } from '../../graphql/ids.js';
 import type { InboxEvent, Message, ProspectWithContext, Status, Tag, Thread } from '../../inbox/types.js';
 import { isAnnounced } from '../../live/announced.js';
 import { MessageObject, ProspectObject, StatusObject, TagObject, ThreadObject } from '../refs.js';
@@ -34,11 +34,25 @@ type Change =
 type ChangeOf<K extends Change['kind']> = Extract<Change, { kind: K }>;
 
 // What the payloads must hold for the objects to be built from them (the documented shapes; see
-// src/inbox/openapi.yaml, Event). A payload without them is passed on as an OtherInboxChange.
-const id = z.string().min(1);
-const thread = z.looseObject({ id, prospect: z.looseObject({ platform: id, platformId: id }) });
-const message = z.looseObject({ id, threadId: id });
-const prospect = z.looseObject({ platform: id, platformId: id, context: z.looseObject({}) });
+// src/inbox/openapi.yaml, Event). A payload without them is passed on as an OtherInboxChange. Payloads are
+// hostile like arguments (a webhook's, or the log's): every id that a field may put in a REST path, or in a
+// global id, must be an Inbox id as arguments must (src/graphql/ids.ts), else the payload is not typed.
+const id = z.string().regex(INBOX_ID);
+const optionalId = id.nullish();
+const prospectKey = {
+  platform: z.string().regex(PLATFORM),
+  platformId: z.string().regex(PLATFORM_ID),
+  externalId: optionalId,
+};
+// A prospect's threads are read by id (`Prospect.threads`).
+const context = z.looseObject({ threads: z.array(z.looseObject({ id })).nullish() });
+const thread = z.looseObject({
+  id,
+  prospect: z.looseObject({ ...prospectKey, context: context.optional() }),
+  lastMessage: z.looseObject({ campaignId: optionalId }).nullish(),
+});
+const message = z.looseObject({ id, threadId: id, campaignId: optionalId });
+const prospect = z.looseObject({ ...prospectKey, context });
 const label = z.looseObject({ id, name: z.string() });
 const payloads = {
   messageCreated: z.object({ message, thread }),
