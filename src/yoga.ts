@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -10,6 +9,7 @@ import { SharedCaches } from './cluster/shared-caches.js';
 import { TeamBudget } from './cluster/team-budget.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
+import { useCsrfPrevention } from './edge/csrf.js';
 import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
@@ -19,7 +19,7 @@ import { InboxTransport } from './inbox/rest-client.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useUpstreamBudget } from './plugins/budget.js';
-import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
+import { corsOptions } from './plugins/cors.js';
 import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
 import { useInputSizeLimits } from './plugins/input-size.js';
 import { useJit } from './plugins/jit.js';
@@ -162,7 +162,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       useInputSizeLimits(),
       ...useLimits(config),
       useRefuseSingleConnectionSSE('/graphql'),
-      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      useCsrfPrevention(),
       useInboxWebhooks({
         secret: config.INBOX_WEBHOOK_SECRET,
         events,
