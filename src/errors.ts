@@ -15,7 +15,12 @@ export type ErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
   | 'OUTCOME_UNKNOWN'
-  | 'CSRF_PREVENTED';
+  | 'CSRF_PREVENTED'
+  | 'TOO_MANY_STREAMS'
+  | 'TOO_MANY_OPERATIONS'
+  | 'SHUTTING_DOWN'
+  | 'BAD_REQUEST'
+  | 'REQUEST_ENTITY_TOO_LARGE';
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'BAD_USER_INPUT',

@@ -10,6 +10,7 @@ import { TeamBudget } from './cluster/team-budget.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { useCsrfPrevention } from './edge/csrf.js';
+import { SingleConnectionStreams } from './edge/sse-single-connection.js';
 import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
@@ -29,7 +30,6 @@ import { useMetrics } from './plugins/metrics.js';
 import { useOperationLog } from './plugins/operation-log.js';
 import { useReadiness } from './plugins/readiness.js';
 import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
-import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
 import { useTeamBudget } from './plugins/team-budget.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
@@ -54,11 +54,14 @@ export interface Facade {
   /** The Redis shared with other replicas (REDIS_URL), if any. */
   redis: SharedRedis | undefined;
   registry: Registry;
+  /** graphql-sse's single-connection streams (reserved with `PUT /graphql`) on this replica. */
+  singleConnectionStreams: SingleConnectionStreams;
   /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
   serveWebSocket(server: Server): WebSocketService;
   /**
    * The first step of a graceful shutdown: /readiness answers 503, every subscription ends with
-   * `SHUTTING_DOWN`, and the pollers give their leases back. Resolves once they have.
+   * `SHUTTING_DOWN`, and the pollers give their leases back; then graphql-sse's single-connection streams end.
+   * Resolves once they have.
    */
   shutdown(): Promise<void>;
   close(): void;
@@ -124,74 +127,83 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis,
   });
   let shuttingDown = false;
-
-  const yoga = createYoga<Record<string, never>, Context>({
-    schema,
+  // graphql-sse's single-connection mode; its operations run through this Yoga's envelop.
+  const singleConnectionStreams = new SingleConnectionStreams({
     graphqlEndpoint: '/graphql',
-    // MAX_BODY_BYTES is useBodyLimit's (src/plugins/body-limit.ts): it counts only the bodies that need it.
-    maxRequestBodySize: false,
-    healthCheckEndpoint: '/health',
-    landingPage: false,
-    context: ({ request }) =>
-      createContext(request, {
-        transport,
-        collectionCache,
-        logger,
-        maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
-        events,
-        teamBudget,
-        atMostOnce,
-      }),
-    maskedErrors: { maskError },
-    cors: corsOptions(config.CORS_ORIGINS),
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => {
-        const err = args.find((arg) => arg instanceof Error);
-        const code = callersMistake(err);
-        if (code) logger.debug({ code }, 'the upstream refused the caller’s request');
-        else logger.error({ err }, String(args[0]));
-      },
-    },
-    renderGraphiQL,
-    graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
-    plugins: [
-      useBodyLimit(config.MAX_BODY_BYTES),
-      useInputSizeLimits(),
-      ...useLimits(config),
-      useRefuseSingleConnectionSSE('/graphql'),
-      useCsrfPrevention(),
-      useInboxWebhooks({
-        secret: config.INBOX_WEBHOOK_SECRET,
-        events,
-        logger,
-        maxBodyBytes: config.MAX_BODY_BYTES,
-      }),
-      useAutomaticPersistedQueries(new PersistedQueryStore({ shared: sharedCaches })),
-      // The log line and the metrics come before the response cache, so that a cached answer has them too.
-      useOperationLog(),
-      metrics.plugin,
-      useResponseCache(responseCache),
-      useDeferStream(),
-      useJit(),
-      useReadiness(
-        {
-          upstream: () => transport.isReachable(),
-          // Degraded as long as the caches are not shared (not yet, or no longer).
-          redis: redis && (() => redis.healthy() && sharedCaches?.ready === true),
-          shuttingDown: () => shuttingDown,
-        },
-        config.READINESS_CACHE_MS,
-      ),
-      // Last, in this order: an operation over budget (its own, then its team's) stops here, before the
-      // look-ahead starts any call.
-      useUpstreamBudget(),
-      useTeamBudget(),
-      useLookAhead(),
-    ],
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    getEnveloped: (initial) => yoga.getEnveloped(initial),
+    logger,
   });
+
+  const yoga: YogaServerInstance<Record<string, never>, Context> = createYoga<Record<string, never>, Context>(
+    {
+      schema,
+      graphqlEndpoint: '/graphql',
+      // MAX_BODY_BYTES is useBodyLimit's (src/plugins/body-limit.ts): it counts only the bodies that need it.
+      maxRequestBodySize: false,
+      healthCheckEndpoint: '/health',
+      landingPage: false,
+      context: ({ request }) =>
+        createContext(request, {
+          transport,
+          collectionCache,
+          logger,
+          maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
+          events,
+          teamBudget,
+          atMostOnce,
+        }),
+      maskedErrors: { maskError },
+      cors: corsOptions(config.CORS_ORIGINS),
+      logging: {
+        debug: (...args) => logger.debug(args.map(String).join(' ')),
+        info: (...args) => logger.info(args.map(String).join(' ')),
+        warn: (...args) => logger.warn(args.map(String).join(' ')),
+        error: (...args) => {
+          const err = args.find((arg) => arg instanceof Error);
+          const code = callersMistake(err);
+          if (code) logger.debug({ code }, 'the upstream refused the caller’s request');
+          else logger.error({ err }, String(args[0]));
+        },
+      },
+      renderGraphiQL,
+      graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
+      plugins: [
+        useBodyLimit(config.MAX_BODY_BYTES),
+        useInputSizeLimits(),
+        ...useLimits(config),
+        singleConnectionStreams.plugin,
+        useCsrfPrevention(),
+        useInboxWebhooks({
+          secret: config.INBOX_WEBHOOK_SECRET,
+          events,
+          logger,
+          maxBodyBytes: config.MAX_BODY_BYTES,
+        }),
+        useAutomaticPersistedQueries(new PersistedQueryStore({ shared: sharedCaches })),
+        // The log line and the metrics come before the response cache, so that a cached answer has them too.
+        useOperationLog(),
+        metrics.plugin,
+        useResponseCache(responseCache),
+        useDeferStream(),
+        useJit(),
+        useReadiness(
+          {
+            upstream: () => transport.isReachable(),
+            // Degraded as long as the caches are not shared (not yet, or no longer).
+            redis: redis && (() => redis.healthy() && sharedCaches?.ready === true),
+            shuttingDown: () => shuttingDown,
+          },
+          config.READINESS_CACHE_MS,
+        ),
+        // Last, in this order: an operation over budget (its own, then its team's) stops here, before the
+        // look-ahead starts any call.
+        useUpstreamBudget(),
+        useTeamBudget(),
+        useLookAhead(),
+      ],
+    },
+  );
 
   return {
     yoga,
@@ -204,11 +216,14 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis,
     registry,
     serveWebSocket: (server) => serveGraphQLOverWebSocket(server, { yoga, origins: config.CORS_ORIGINS }),
-    shutdown: () => {
+    singleConnectionStreams,
+    shutdown: async () => {
       shuttingDown = true;
-      return events.shutdown();
+      await events.shutdown();
+      await singleConnectionStreams.shutdown();
     },
     close: () => {
+      singleConnectionStreams.close();
       events.close();
       sharedCaches?.close();
       transport.close();

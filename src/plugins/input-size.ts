@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { badUserInput } from '../errors.js';
 import { MAX_BATCH } from '../graphql/inputs.js';
@@ -15,11 +16,16 @@ export const MAX_LIST_ENTRIES = MAX_BATCH;
  */
 export const useInputSizeLimits = (): Plugin => ({
   onParams: ({ params, setResult }) => {
-    const refusal = oversized(params.variables, 'variables', 0);
-    if (refusal)
-      setResult({ errors: [badUserInput(`\`${refusal.field}\` ${refusal.problem}.`, refusal.field)] });
+    const refusal = variablesRefusal(params.variables);
+    if (refusal) setResult({ errors: [refusal] });
   },
 });
+
+/** The refusal of variables over the limits above, for every transport; `null` when they are within. */
+export function variablesRefusal(variables: unknown): GraphQLError | null {
+  const refusal = oversized(variables, 'variables', 0);
+  return refusal && badUserInput(`\`${refusal.field}\` ${refusal.problem}.`, refusal.field);
+}
 
 function oversized(value: unknown, field: string, depth: number): { field: string; problem: string } | null {
   if (value === null || typeof value !== 'object') return null;
