@@ -9,7 +9,9 @@ import { SharedCaches } from './cluster/shared-caches.js';
 import { TeamBudget } from './cluster/team-budget.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
+import { useResponseCompression } from './edge/compression.js';
 import { useCsrfPrevention } from './edge/csrf.js';
+import { GraphiQLAssets } from './edge/graphiql.js';
 import { SingleConnectionStreams } from './edge/sse-single-connection.js';
 import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
@@ -21,7 +23,7 @@ import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useUpstreamBudget } from './plugins/budget.js';
 import { corsOptions } from './plugins/cors.js';
-import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
+import { graphiqlOptions } from './plugins/graphiql.js';
 import { useInputSizeLimits } from './plugins/input-size.js';
 import { useJit } from './plugins/jit.js';
 import { useLimits } from './plugins/limits.js';
@@ -127,6 +129,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis,
   });
   let shuttingDown = false;
+  const graphiql = new GraphiQLAssets('/graphql');
   // graphql-sse's single-connection mode; its operations run through this Yoga's envelop.
   const singleConnectionStreams = new SingleConnectionStreams({
     graphqlEndpoint: '/graphql',
@@ -166,7 +169,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
           else logger.error({ err }, String(args[0]));
         },
       },
-      renderGraphiQL,
+      renderGraphiQL: (options) => graphiql.render(options),
       graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
       plugins: [
         useBodyLimit(config.MAX_BODY_BYTES),
@@ -201,6 +204,9 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
         useUpstreamBudget(),
         useTeamBudget(),
         useLookAhead(),
+        // Last: what they answer is final. GraphiQL's page gets its ETag before it is compressed.
+        ...(config.GRAPHIQL_ENABLED ? [graphiql.plugin] : []),
+        ...(config.COMPRESS_ANSWERS ? [useResponseCompression()] : []),
       ],
     },
   );
