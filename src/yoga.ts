@@ -12,7 +12,7 @@ import { type Context, createContext } from './context.js';
 import { useResponseCompression } from './edge/compression.js';
 import { useCsrfPrevention } from './edge/csrf.js';
 import { GraphiQLAssets } from './edge/graphiql.js';
-import { SingleConnectionStreams } from './edge/sse-single-connection.js';
+import { type Enveloped, SingleConnectionStreams } from './edge/sse-single-connection.js';
 import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
@@ -128,88 +128,86 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     logger,
     redis,
   });
-  let shuttingDown = false;
   const graphiql = new GraphiQLAssets('/graphql');
   // graphql-sse's single-connection mode; its operations run through this Yoga's envelop.
   const singleConnectionStreams = new SingleConnectionStreams({
     graphqlEndpoint: '/graphql',
     maxBodyBytes: config.MAX_BODY_BYTES,
-    getEnveloped: (initial) => yoga.getEnveloped(initial),
+    getEnveloped: (initial): Enveloped => yoga.getEnveloped(initial),
     logger,
   });
+  let shuttingDown = false;
 
-  const yoga: YogaServerInstance<Record<string, never>, Context> = createYoga<Record<string, never>, Context>(
-    {
-      schema,
-      graphqlEndpoint: '/graphql',
-      // MAX_BODY_BYTES is useBodyLimit's (src/plugins/body-limit.ts): it counts only the bodies that need it.
-      maxRequestBodySize: false,
-      healthCheckEndpoint: '/health',
-      landingPage: false,
-      context: ({ request }) =>
-        createContext(request, {
-          transport,
-          collectionCache,
-          logger,
-          maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
-          events,
-          teamBudget,
-          atMostOnce,
-        }),
-      maskedErrors: { maskError },
-      cors: corsOptions(config.CORS_ORIGINS),
-      logging: {
-        debug: (...args) => logger.debug(args.map(String).join(' ')),
-        info: (...args) => logger.info(args.map(String).join(' ')),
-        warn: (...args) => logger.warn(args.map(String).join(' ')),
-        error: (...args) => {
-          const err = args.find((arg) => arg instanceof Error);
-          const code = callersMistake(err);
-          if (code) logger.debug({ code }, 'the upstream refused the caller’s request');
-          else logger.error({ err }, String(args[0]));
-        },
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    // MAX_BODY_BYTES is useBodyLimit's (src/plugins/body-limit.ts): it counts only the bodies that need it.
+    maxRequestBodySize: false,
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    context: ({ request }) =>
+      createContext(request, {
+        transport,
+        collectionCache,
+        logger,
+        maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
+        events,
+        teamBudget,
+        atMostOnce,
+      }),
+    maskedErrors: { maskError },
+    cors: corsOptions(config.CORS_ORIGINS),
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => {
+        const err = args.find((arg) => arg instanceof Error);
+        const code = callersMistake(err);
+        if (code) logger.debug({ code }, 'the upstream refused the caller’s request');
+        else logger.error({ err }, String(args[0]));
       },
-      renderGraphiQL: (options) => graphiql.render(options),
-      graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
-      plugins: [
-        useBodyLimit(config.MAX_BODY_BYTES),
-        useInputSizeLimits(),
-        ...useLimits(config),
-        singleConnectionStreams.plugin,
-        useCsrfPrevention(),
-        useInboxWebhooks({
-          secret: config.INBOX_WEBHOOK_SECRET,
-          events,
-          logger,
-          maxBodyBytes: config.MAX_BODY_BYTES,
-        }),
-        useAutomaticPersistedQueries(new PersistedQueryStore({ shared: sharedCaches })),
-        // The log line and the metrics come before the response cache, so that a cached answer has them too.
-        useOperationLog(),
-        metrics.plugin,
-        useResponseCache(responseCache),
-        useDeferStream(),
-        useJit(),
-        useReadiness(
-          {
-            upstream: () => transport.isReachable(),
-            // Degraded as long as the caches are not shared (not yet, or no longer).
-            redis: redis && (() => redis.healthy() && sharedCaches?.ready === true),
-            shuttingDown: () => shuttingDown,
-          },
-          config.READINESS_CACHE_MS,
-        ),
-        // Last, in this order: an operation over budget (its own, then its team's) stops here, before the
-        // look-ahead starts any call.
-        useUpstreamBudget(),
-        useTeamBudget(),
-        useLookAhead(),
-        // Last: what they answer is final. GraphiQL's page gets its ETag before it is compressed.
-        ...(config.GRAPHIQL_ENABLED ? [graphiql.plugin] : []),
-        ...(config.COMPRESS_ANSWERS ? [useResponseCompression()] : []),
-      ],
     },
-  );
+    renderGraphiQL: (options) => graphiql.render(options),
+    graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
+    plugins: [
+      useBodyLimit(config.MAX_BODY_BYTES),
+      useInputSizeLimits(),
+      ...useLimits(config),
+      singleConnectionStreams.plugin,
+      useCsrfPrevention(),
+      useInboxWebhooks({
+        secret: config.INBOX_WEBHOOK_SECRET,
+        events,
+        logger,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+      }),
+      useAutomaticPersistedQueries(new PersistedQueryStore({ shared: sharedCaches })),
+      // The log line and the metrics come before the response cache, so that a cached answer has them too.
+      useOperationLog(),
+      metrics.plugin,
+      useResponseCache(responseCache),
+      useDeferStream(),
+      useJit(),
+      useReadiness(
+        {
+          upstream: () => transport.isReachable(),
+          // Degraded as long as the caches are not shared (not yet, or no longer).
+          redis: redis && (() => redis.healthy() && sharedCaches?.ready === true),
+          shuttingDown: () => shuttingDown,
+        },
+        config.READINESS_CACHE_MS,
+      ),
+      // Last, in this order: an operation over budget (its own, then its team's) stops here, before the
+      // look-ahead starts any call.
+      useUpstreamBudget(),
+      useTeamBudget(),
+      useLookAhead(),
+      // Last: what they answer is final. GraphiQL's page gets its ETag before it is compressed.
+      ...(config.GRAPHIQL_ENABLED ? [graphiql.plugin] : []),
+      ...(config.COMPRESS_ANSWERS ? [useResponseCompression()] : []),
+    ],
+  });
 
   return {
     yoga,

@@ -41,7 +41,7 @@ export const SINGLE_CONNECTION_LIMITS = {
 
 export type SingleConnectionLimits = typeof SINGLE_CONNECTION_LIMITS;
 
-type Enveloped = ReturnType<YogaServerInstance<Record<string, never>, Context>['getEnveloped']>;
+export type Enveloped = ReturnType<YogaServerInstance<Record<string, never>, Context>['getEnveloped']>;
 type OperationContext = Record<PropertyKey, unknown>;
 
 export interface SingleConnectionOptions {
