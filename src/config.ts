@@ -87,6 +87,8 @@ const environmentSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL_ENABLED: booleanFlag.default(true),
+  /** Compress GraphQL answers of 1 KiB or more as Accept-Encoding asks (off: a proxy in front does it). */
+  COMPRESS_ANSWERS: booleanFlag.default(true),
   INTROSPECTION_ENABLED: booleanFlag.default(true),
   CORS_ORIGINS: z
     .string()

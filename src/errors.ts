@@ -16,7 +16,13 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'OUTCOME_UNKNOWN'
   /** A live event no transport could serialise: its subscription ends (src/live/serializable-events.ts). */
-  | 'UNSERIALIZABLE_EVENT';
+  | 'UNSERIALIZABLE_EVENT'
+  | 'CSRF_PREVENTED'
+  | 'TOO_MANY_STREAMS'
+  | 'TOO_MANY_OPERATIONS'
+  | 'SHUTTING_DOWN'
+  | 'BAD_REQUEST'
+  | 'REQUEST_ENTITY_TOO_LARGE';
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'BAD_USER_INPUT',

@@ -12,7 +12,7 @@ import { addressKey, clientAddress } from './edge/client-address.js';
 import { rateLimitedResponse, unauthenticatedRateLimited } from './edge/unauthenticated-limit.js';
 import type { ErrorCode } from './errors.js';
 import { MissingTokenError } from './inbox/upstream-error.js';
-import { oversizedVariables } from './plugins/input-size.js';
+import { variablesRefusal } from './plugins/input-size.js';
 
 /** The socket of a client over UNAUTHENTICATED_REQUESTS_PER_MINUTE is closed with this (fatal to graphql-ws clients). */
 const RATE_LIMITED_CLOSE = { code: 4429, reason: 'Too many requests without a valid token' } as const;
@@ -140,7 +140,7 @@ export function serveGraphQLOverWebSocket(
           );
           return [unauthenticatedRateLimited(retryAfter)];
         }
-        const oversized = oversizedVariables(payload.variables);
+        const oversized = variablesRefusal(payload.variables);
         if (oversized) return [oversized];
         const params = {
           query: payload.query,

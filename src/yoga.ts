@@ -1,6 +1,5 @@
 import type { Server, ServerOptions } from 'node:http';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -12,7 +11,11 @@ import { TeamBudget } from './cluster/team-budget.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { AddressRateLimiter } from './edge/address-rate-limit.js';
+import { useResponseCompression } from './edge/compression.js';
 import { type ConnectionLimits, limitConnectionsPerAddress, serverOptions } from './edge/connections.js';
+import { useCsrfPrevention } from './edge/csrf.js';
+import { GraphiQLAssets } from './edge/graphiql.js';
+import { type Enveloped, SingleConnectionStreams } from './edge/sse-single-connection.js';
 import { useUnauthenticatedRateLimit } from './edge/unauthenticated-limit.js';
 import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
@@ -30,8 +33,8 @@ import type { Tracing } from './observability/tracing.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useUpstreamBudget } from './plugins/budget.js';
-import { CSRF_HEADERS, corsOptions } from './plugins/cors.js';
-import { graphiqlOptions, renderGraphiQL } from './plugins/graphiql.js';
+import { corsOptions } from './plugins/cors.js';
+import { graphiqlOptions } from './plugins/graphiql.js';
 import { useInputSizeLimits } from './plugins/input-size.js';
 import { useJit } from './plugins/jit.js';
 import { useLimits } from './plugins/limits.js';
@@ -40,7 +43,6 @@ import { useMetrics } from './plugins/metrics.js';
 import { useOperationLog } from './plugins/operation-log.js';
 import { useReadiness } from './plugins/readiness.js';
 import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
-import { useRefuseSingleConnectionSSE } from './plugins/sse.js';
 import { useTeamBudget } from './plugins/team-budget.js';
 import { useInboxWebhooks } from './plugins/webhooks.js';
 import { schema } from './schema/index.js';
@@ -80,11 +82,14 @@ export interface Facade {
   serverOptions: ServerOptions;
   /** Applies MAX_CONNECTIONS_PER_ADDRESS to the server's connections. */
   limitConnections(server: Server): void;
+  /** graphql-sse's single-connection streams (reserved with `PUT /graphql`) on this replica. */
+  singleConnectionStreams: SingleConnectionStreams;
   /** Serves GraphQL over WebSocket (graphql-ws) on the server's GraphQL endpoint, beside HTTP and SSE. */
   serveWebSocket(server: Server): WebSocketService;
   /**
    * The first step of a graceful shutdown: /readiness answers 503, every subscription ends with
-   * `SHUTTING_DOWN`, and the pollers give their leases back. Resolves once they have.
+   * `SHUTTING_DOWN`, and the pollers give their leases back; then graphql-sse's single-connection streams end.
+   * Resolves once they have.
    */
   shutdown(): Promise<void>;
   close(): void;
@@ -166,6 +171,14 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     logger,
     redis,
   });
+  const graphiql = new GraphiQLAssets('/graphql');
+  // graphql-sse's single-connection mode; its operations run through this Yoga's envelop.
+  const singleConnectionStreams = new SingleConnectionStreams({
+    graphqlEndpoint: '/graphql',
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    getEnveloped: (initial): Enveloped => yoga.getEnveloped(initial),
+    logger,
+  });
   let shuttingDown = false;
   const unauthenticated = new AddressRateLimiter(config.UNAUTHENTICATED_REQUESTS_PER_MINUTE);
   const connectionLimits: ConnectionLimits = {
@@ -205,7 +218,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
         else logger.error({ err }, String(args[0]));
       },
     },
-    renderGraphiQL,
+    renderGraphiQL: (options) => graphiql.render(options),
     graphiql: config.GRAPHIQL_ENABLED && graphiqlOptions(graphiqlToken),
     plugins: [
       // First: an unauthenticated client over its bound costs nothing more.
@@ -220,8 +233,8 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
       useBodyLimit(config.MAX_BODY_BYTES),
       useInputSizeLimits(),
       ...useLimits(config),
-      useRefuseSingleConnectionSSE('/graphql'),
-      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      singleConnectionStreams.plugin,
+      useCsrfPrevention(),
       useInboxWebhooks({
         trust: webhookTrust,
         activity: webhookActivity,
@@ -252,6 +265,9 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
       useUpstreamBudget(),
       useTeamBudget(),
       useLookAhead(),
+      // Last: what they answer is final. GraphiQL's page gets its ETag before it is compressed.
+      ...(config.GRAPHIQL_ENABLED ? [graphiql.plugin] : []),
+      ...(config.COMPRESS_ANSWERS ? [useResponseCompression()] : []),
     ],
   });
 
@@ -276,11 +292,14 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
         unauthenticated,
         trustedProxies: config.TRUST_PROXY,
       }),
-    shutdown: () => {
+    singleConnectionStreams,
+    shutdown: async () => {
       shuttingDown = true;
-      return events.shutdown();
+      await events.shutdown();
+      await singleConnectionStreams.shutdown();
     },
     close: () => {
+      singleConnectionStreams.close();
       events.close();
       sharedCaches?.close();
       transport.close();

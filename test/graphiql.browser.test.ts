@@ -1,11 +1,20 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import chromium from '@sparticuz/chromium';
-import { type Browser, type Locator, chromium as playwright, type Request } from 'playwright-core';
+import {
+  type Browser,
+  type Locator,
+  type Response as PlaywrightResponse,
+  chromium as playwright,
+  type Request,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { createFacade } from '../src/yoga.js';
 import { useHarness } from './support/harness.js';
+import { until } from './support/live.js';
 
 /**
  * GraphiQL as `npm run demo` serves it (simulator + facade with the demo token pre-filled), rendered by
@@ -17,12 +26,15 @@ const BROWSER_TIMEOUT = 120_000;
 const harness = useHarness({ transport: 'http', graphiqlToken: DEMO_TOKEN });
 let browser: Browser;
 
-beforeAll(async () => {
-  browser = await playwright.launch({
+const launch = async () =>
+  playwright.launch({
     executablePath: await chromium.executablePath(),
     args: [...chromium.args, '--no-sandbox'],
     headless: true,
   });
+
+beforeAll(async () => {
+  browser = await launch();
 }, BROWSER_TIMEOUT);
 
 /** The text of a Monaco editor: its rendered lines (no line numbers), with Monaco's no-break spaces as spaces. */
@@ -90,6 +102,76 @@ describe('GraphiQL in headless Chromium', () => {
   );
 });
 
+describe('GraphiQL’s weight', () => {
+  it(
+    'files are compressed and kept a year: a second visit transfers less than a tenth of the first',
+    async () => {
+      // What the server sent, headers included, counted on its sockets; and the paths it was asked for.
+      const sockets = new Set<Socket>();
+      const sentBefore = new Map<Socket, number>();
+      const paths: string[] = [];
+      const onConnection = (socket: Socket) => sockets.add(socket);
+      let inFlight = 0;
+      let lastActivity = Date.now();
+      const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+        paths.push(request.url ?? '');
+        inFlight += 1;
+        lastActivity = Date.now();
+        response.once('close', () => {
+          inFlight -= 1;
+          lastActivity = Date.now();
+        });
+      };
+      // Monaco starts its workers a while after the page is idle: a visit ends once the server has had no
+      // request for a second (else the next navigation aborts a worker's download, which is then not kept).
+      const quiet = () =>
+        until(() => inFlight === 0 && Date.now() - lastActivity > 1_000, 'no request for 1 s');
+      harness.server.server.on('connection', onConnection);
+      harness.server.server.on('request', onRequest);
+      // A browser of its own: @sparticuz/chromium runs single-process, which does not outlive a closed context.
+      const ownBrowser = await launch();
+      const context = await ownBrowser.newContext();
+      const page = await context.newPage();
+      const assets: PlaywrightResponse[] = [];
+      context.on('response', (response) => {
+        if (response.url().includes('/graphiql/assets/')) assets.push(response);
+      });
+      const visit = async () => {
+        for (const socket of sockets) sentBefore.set(socket, socket.bytesWritten);
+        paths.length = 0;
+        assets.length = 0;
+        await page.goto(`${harness.server.url}/graphql`, { waitUntil: 'networkidle' });
+        await page.getByRole('button', { name: /^Execute query/ }).waitFor();
+        await quiet();
+        let bytes = 0;
+        for (const socket of sockets) bytes += socket.bytesWritten - (sentBefore.get(socket) ?? 0);
+        return { bytes, paths: [...paths] };
+      };
+      try {
+        const first = await visit();
+        // The bundle and its styles at least (the editor's workers start as the editors need them).
+        expect(first.paths.filter((path) => path.startsWith('/graphiql/assets/')).length).toBeGreaterThan(1);
+        for (const asset of assets) {
+          const headers = await asset.allHeaders();
+          expect(headers['cache-control'], asset.url()).toBe('public, max-age=31536000, immutable');
+          expect(['br', 'gzip'], asset.url()).toContain(headers['content-encoding']);
+        }
+        const second = await visit();
+        console.info(`GraphiQL over loopback: first visit ${first.bytes} bytes sent, second ${second.bytes}`);
+        expect(second.bytes).toBeLessThan(first.bytes / 10);
+        // The page is revalidated; the files come from the browser's cache.
+        expect(second.paths.filter((path) => path.startsWith('/graphiql/assets/'))).toEqual([]);
+        expect(await page.getByRole('button', { name: /^Execute query/ }).isVisible()).toBe(true);
+      } finally {
+        harness.server.server.off('connection', onConnection);
+        harness.server.server.off('request', onRequest);
+        await ownBrowser.close();
+      }
+    },
+    BROWSER_TIMEOUT,
+  );
+});
+
 describe('GRAPHIQL_ENABLED', () => {
   const pageFor = async (environment: Record<string, string>) => {
     const config = loadConfig({ ...environment, INBOX_API_URL: harness.simulator.url, LOG_LEVEL: 'silent' });
@@ -109,7 +191,7 @@ describe('GRAPHIQL_ENABLED', () => {
       expect(served.contentType).toContain('text/html');
       expect(served.text).toContain('<title>Inbox GraphQL</title>');
       // Without the demo, the token is a placeholder to replace.
-      expect(served.text).toContain('Bearer <your Inbox API token>');
+      expect(served.text).toContain('Bearer \\u003cyour Inbox API token>');
     }
   });
 

@@ -70,10 +70,18 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
 describe('CSRF prevention', () => {
   const query = encodeURIComponent('{ __typename }');
 
-  it('refuses a GET that a browser would send without a preflight', async () => {
-    const response = await fetch(`${url()}?query=${query}`);
+  const refusal = {
+    errors: [{ message: 'Required CSRF header(s) not present', extensions: { code: 'CSRF_PREVENTED' } }],
+  };
+
+  it.each<Record<string, string>>([
+    {},
+    // A browser sends remembered HTTP credentials (Basic, Digest…) on a cross-site request by itself.
+    { authorization: 'Basic dXNlcjpwYXNz' },
+  ])('refuses, with a code, a GET that a browser would send without a preflight: %o', async (headers) => {
+    const response = await fetch(`${url()}?query=${query}`, { headers });
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Required CSRF header(s) not present' }] });
+    expect(await response.json()).toEqual(refusal);
   });
 
   it.each<Record<string, string>>([
@@ -81,6 +89,9 @@ describe('CSRF prevention', () => {
     { 'apollo-require-preflight': 'true' },
     { 'x-apollo-operation-name': 'Typename' },
     { 'content-type': 'application/json' },
+    // urql's GETs: no Content-Type, the token. A bearer token forces a preflight, whatever its case.
+    { authorization: 'Bearer some-token' },
+    { authorization: 'bearer some-token' },
   ])('accepts a GET with %o', async (headers) => {
     const response = await fetch(`${url()}?query=${query}`, { headers });
     expect(response.status).toBe(200);
@@ -94,6 +105,8 @@ describe('CSRF prevention', () => {
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(response.status).toBe(403);
+    expect(await response.json()).toEqual(refusal);
+    expect(harness.simulator.calls).toEqual([]);
   });
 });
 

@@ -1,17 +1,19 @@
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { Client, fetchExchange, gql } from '@urql/core';
 import { cacheExchange, type KeyingConfig } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
 import { getIntrospectedSchema, minifyIntrospectionQuery } from '@urql/introspection';
 import { buildSchema, isObjectType } from 'graphql';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 
 /**
- * urql with Graphcache, set up as docs/frontends.md says, against the facade at its default settings: pages
- * of the inbox and of a conversation merge through relayPagination, every object is keyed by its `id` or
- * declared a value object, and Graphcache logs no warning.
+ * urql with Graphcache, set up as docs/frontends.md says, against the facade at its default settings: pages of
+ * the inbox and of a conversation merge through relayPagination, every object is keyed by its `id` or
+ * declared a value object, and Graphcache logs no warning. Both are at their own defaults too: urql sends
+ * queries that fit in a URL as GETs without `Content-Type`, with only the `Authorization` header its user set.
  */
 const harness = useHarness();
 const sdl = await readFile(new URL('../schema/schema.graphql', import.meta.url), 'utf8');
@@ -32,7 +34,15 @@ const payloads = (name: string) => name.endsWith('Payload');
 const keys: KeyingConfig = Object.fromEntries(valueObjects.map((name) => [name, () => null]));
 
 const warnings: string[] = [];
+/** The method of every request the facade received over HTTP, as `GET /graphql`. */
+const received: string[] = [];
+const record = (request: IncomingMessage) => received.push(`${request.method} ${request.url?.split('?')[0]}`);
+beforeEach(() => {
+  received.length = 0;
+  harness.server.server.on('request', record);
+});
 afterEach(() => {
+  harness.server.server.off('request', record);
   warnings.length = 0;
 });
 
@@ -40,7 +50,6 @@ function createClient(): Client {
   return new Client({
     url: `${harness.server.url}/graphql`,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${DEMO_TOKEN}` } }),
-    preferGetMethod: false,
     exchanges: [
       cacheExchange({
         schema: minifyIntrospectionQuery(getIntrospectedSchema(sdl)),
@@ -130,11 +139,25 @@ describe('urql + Graphcache at the default settings', () => {
     expect(withoutId.sort()).toEqual([...valueObjects].sort());
   });
 
+  it('a query goes as a GET without Content-Type, with the token: answered, not refused as CSRF', async () => {
+    const client = new Client({
+      url: `${harness.server.url}/graphql`,
+      fetchOptions: () => ({ headers: { authorization: `Bearer ${DEMO_TOKEN}` } }),
+      exchanges: [fetchExchange],
+    });
+    const result = await client.query(gql`query TeamName { team { id name } }`, {}).toPromise();
+    expect(result.error).toBeUndefined();
+    expect(result.data?.team.name).toBe(harness.simulator.store.teamByToken(DEMO_TOKEN)?.team.name);
+    expect(received).toEqual(['GET /graphql']);
+  });
+
   it('the inbox page: two pages merged by relayPagination, with no warning', async () => {
     const client = createClient();
     const first = await client.query<InboxPageData>(INBOX_PAGE, { first: 3 }).toPromise();
     expect(first.error).toBeUndefined();
     expect(first.data?.threads.edges).toHaveLength(3);
+    // Graphcache's query fits in a URL: urql sends it as a GET.
+    expect(received[0]).toBe('GET /graphql');
     const second = await client
       .query<InboxPageData>(INBOX_PAGE, { first: 3, after: first.data?.threads.pageInfo.endCursor })
       .toPromise();
@@ -195,6 +218,7 @@ describe('urql + Graphcache at the default settings', () => {
       )
       .toPromise();
     expect(result.error).toBeUndefined();
+    expect(received).toEqual(['GET /graphql', 'POST /graphql']);
 
     harness.simulator.resetCalls();
     const cached = await client

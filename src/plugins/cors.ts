@@ -7,7 +7,8 @@ import type { CORSOptions } from 'graphql-yoga';
  * Preflights are cached for 10 minutes: every Apollo request is preflighted (JSON body, Authorization).
  */
 export function corsOptions(origins: string[]): (request: Request) => CORSOptions {
-  const shared = { methods: ['GET', 'POST', 'OPTIONS'], credentials: false, maxAge: 600 };
+  // PUT and DELETE: graphql-sse's single-connection mode reserves and stops its streams with them.
+  const shared = { methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], credentials: false, maxAge: 600 };
   const anyOrigin = origins.includes('*');
   return (request) => {
     const origin = request.headers.get('origin');

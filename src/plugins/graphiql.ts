@@ -1,4 +1,4 @@
-import type { GraphiQLOptions, YogaServerOptions } from 'graphql-yoga';
+import type { GraphiQLOptions } from 'graphql-yoga';
 import { EXAMPLES } from '../examples.js';
 
 /** GraphiQL opens with the example operations as tabs, and the demo token pre-filled when there is one. */
@@ -21,10 +21,3 @@ export function graphiqlOptions(token: string | undefined): GraphiQLOptions {
     shouldPersistHeaders: false,
   };
 }
-
-/**
- * GraphiQL's assets are inlined (nothing loads from a CDN) and weigh ~80 MB of memory once loaded:
- * load them on the first browser visit, not at start-up.
- */
-export const renderGraphiQL: YogaServerOptions<object, object>['renderGraphiQL'] = async (options) =>
-  (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options);

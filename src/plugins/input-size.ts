@@ -16,13 +16,13 @@ export const MAX_LIST_ENTRIES = MAX_BATCH;
  */
 export const useInputSizeLimits = (): Plugin => ({
   onParams: ({ params, setResult }) => {
-    const refusal = oversizedVariables(params.variables);
+    const refusal = variablesRefusal(params.variables);
     if (refusal) setResult({ errors: [refusal] });
   },
 });
 
-/** The refusal of variables by their shape (BAD_USER_INPUT naming the field), or null: for every transport. */
-export function oversizedVariables(variables: unknown): GraphQLError | null {
+/** The refusal of variables over the limits above, for every transport; `null` when they are within. */
+export function variablesRefusal(variables: unknown): GraphQLError | null {
   const refusal = oversized(variables, 'variables', 0);
   return refusal && badUserInput(`\`${refusal.field}\` ${refusal.problem}.`, refusal.field);
 }
