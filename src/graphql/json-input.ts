@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../errors.js';
 
 /** Free-form JSON inputs (column values, importer options) are flat records; these bounds leave room. */
 export const MAX_JSON_DEPTH = 10;
@@ -23,4 +24,4 @@ export function boundedJson(value: unknown): unknown {
 }
 
 const tooLarge = (what: string) =>
-  new GraphQLError(`A JSON value may not hold ${what}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  new GraphQLError(`A JSON value may not hold ${what}.`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });

@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { ErrorCode } from '../errors.js';
 
 export const SINGLE_CONNECTION_REFUSAL =
   'graphql-sse’s single-connection mode is not served (its reservation PUT): create the client with ' +
@@ -16,7 +17,11 @@ export const useRefuseSingleConnectionSSE = (graphqlEndpoint: string): Plugin =>
     if (request.method !== 'PUT' || url.pathname !== graphqlEndpoint) return;
     endResponse(
       fetchAPI.Response.json(
-        { errors: [{ message: SINGLE_CONNECTION_REFUSAL, extensions: { code: 'METHOD_NOT_ALLOWED' } }] },
+        {
+          errors: [
+            { message: SINGLE_CONNECTION_REFUSAL, extensions: { code: ErrorCode.METHOD_NOT_ALLOWED } },
+          ],
+        },
         { status: 405, headers: { allow: 'GET, POST' } },
       ),
     );
