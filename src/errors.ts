@@ -163,6 +163,16 @@ export function maskError(error: unknown, message: string): Error {
       extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
     });
   }
+  if (error instanceof GraphQLError && error.path !== undefined && error.extensions?.code === undefined) {
+    // A field's error with no code is none of our refusals: graphql-js's or graphql-jit's own, when an upstream
+    // value breaks the schema (null for a non-null field, a value its scalar cannot serialise). Its message may
+    // quote that value: masked like any unexpected error (Yoga keeps a GraphQLError it did not wrap).
+    return yogaMaskError(
+      new GraphQLError(error.message, { ...at, originalError: new Error(error.message) }),
+      message,
+      false,
+    );
+  }
   return yogaMaskError(error, message, false);
 }
 
