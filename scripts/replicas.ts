@@ -146,7 +146,10 @@ const balancer = createServer((request, response) => {
 });
 balancer.on('upgrade', (request, socket, head) => {
   const target = nextReplica();
-  if (!target) return socket.destroy();
+  if (!target) {
+    socket.destroy();
+    return;
+  }
   proxy.ws(request, socket, head, { target: target.url });
 });
 await new Promise<void>((resolve) => balancer.listen(proxyPort, '127.0.0.1', resolve));

@@ -3,26 +3,41 @@ import { maskError as yogaMaskError } from 'graphql-yoga';
 import { TeamBudgetExceeded } from './inbox/budget-gate.js';
 import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
 
-/** The `extensions.code` values of this API (docs/errors.md). */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR'
-  | 'OUTCOME_UNKNOWN'
+/**
+ * Every `extensions.code` the facade's own code sends. docs/errors.md has a row for each (and for those Yoga
+ * sends itself); test/error-codes.test.ts fails when either side lacks one. A new code is one more line here.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_ERROR',
+  'OUTCOME_UNKNOWN',
+  'GRAPHQL_VALIDATION_FAILED',
+  'TOO_MANY_SUBSCRIPTIONS',
+  'SHUTTING_DOWN',
+  'BAD_REQUEST',
+  'REQUEST_ENTITY_TOO_LARGE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'INTERNAL_SERVER_ERROR',
   /** A live event no transport could serialise: its subscription ends (src/live/serializable-events.ts). */
-  | 'UNSERIALIZABLE_EVENT'
-  | 'CSRF_PREVENTED'
-  | 'TOO_MANY_STREAMS'
-  | 'TOO_MANY_OPERATIONS'
-  | 'SHUTTING_DOWN'
-  | 'BAD_REQUEST'
-  | 'REQUEST_ENTITY_TOO_LARGE';
+  'UNSERIALIZABLE_EVENT',
+  'CSRF_PREVENTED',
+  'TOO_MANY_STREAMS',
+  'TOO_MANY_OPERATIONS',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Each code by its name, for code outside this file (no code is a string literal elsewhere). */
+export const ErrorCode = Object.freeze(Object.fromEntries(ERROR_CODES.map((code) => [code, code]))) as {
+  readonly [Code in ErrorCode]: Code;
+};
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'BAD_USER_INPUT',
@@ -151,6 +166,16 @@ export function maskError(error: unknown, message: string): Error {
       ...at,
       extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
     });
+  }
+  if (error instanceof GraphQLError && error.path !== undefined && error.extensions?.code === undefined) {
+    // A field's error with no code is none of our refusals: graphql-js's or graphql-jit's own, when an upstream
+    // value breaks the schema (null for a non-null field, a value its scalar cannot serialise). Its message may
+    // quote that value: masked like any unexpected error (Yoga keeps a GraphQLError it did not wrap).
+    return yogaMaskError(
+      new GraphQLError(error.message, { ...at, originalError: new Error(error.message) }),
+      message,
+      false,
+    );
   }
   return yogaMaskError(error, message, false);
 }

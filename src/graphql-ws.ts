@@ -10,7 +10,7 @@ import { bearerToken, type Context } from './context.js';
 import type { AddressRateLimiter } from './edge/address-rate-limit.js';
 import { addressKey, clientAddress } from './edge/client-address.js';
 import { rateLimitedResponse, unauthenticatedRateLimited } from './edge/unauthenticated-limit.js';
-import type { ErrorCode } from './errors.js';
+import { ErrorCode } from './errors.js';
 import { MissingTokenError } from './inbox/upstream-error.js';
 import { variablesRefusal } from './plugins/input-size.js';
 
@@ -127,7 +127,9 @@ export function serveGraphQLOverWebSocket(
           // Not run here: the closed socket makes the client send it again on a new one, to another replica.
           restart(connection.extra.socket);
           return [
-            new GraphQLError('This server is shutting down.', { extensions: { code: 'SHUTTING_DOWN' } }),
+            new GraphQLError('This server is shutting down.', {
+              extensions: { code: ErrorCode.SHUTTING_DOWN },
+            }),
           ];
         }
         const request = requestOf(connection.extra, connection.connectionParams);
@@ -159,7 +161,13 @@ export function serveGraphQLOverWebSocket(
           const errors = validate(schema, document);
           if (errors.length > 0) return errors;
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Unexpected error.')];
+          return [
+            error instanceof GraphQLError
+              ? error
+              : new GraphQLError('Unexpected error.', {
+                  extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, unexpected: true },
+                }),
+          ];
         }
         const args: ExecutionArgs = {
           schema,
@@ -246,7 +254,7 @@ const headerOf = (value: string | undefined): string | null => value ?? null;
 /** What HTTP answers an operation without a token; here before its document is even parsed. */
 const missingToken = () =>
   new GraphQLError(new MissingTokenError().message, {
-    extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode },
+    extensions: { code: ErrorCode.UNAUTHENTICATED },
   });
 
 function refuse(socket: Duplex, status: number, reason: string, headers = '', body = ''): void {

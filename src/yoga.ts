@@ -206,6 +206,8 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
         atMostOnce,
       }),
     maskedErrors: { maskError },
+    // No field takes a file: the GraphQL multipart request format is not read (a form body is refused).
+    multipart: false,
     cors: corsOptions(config.CORS_ORIGINS),
     logging: {
       debug: (...args) => logger.debug(shown(args)),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,11 +40,12 @@ const artifacts = new Map<string, unknown>();
 /** The operations each Relay environment sent, by name, in order. */
 let sent: string[] = [];
 
-async function compileComponents(): Promise<string> {
+/** Runs relay-compiler on `components` (the source of src/components.ts) in a directory of its own. */
+async function compile(components: string): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), 'relay-'));
   await mkdir(join(directory, 'src'));
   await mkdir(join(directory, '__generated__'));
-  await copyFile(new URL('./relay/components.ts', import.meta.url), join(directory, 'src', 'components.ts'));
+  await writeFile(join(directory, 'src', 'components.ts'), components);
   await copyFile(new URL('../schema/schema.graphql', import.meta.url), join(directory, 'schema.graphql'));
   await writeFile(
     join(directory, 'relay.config.json'),
@@ -55,12 +56,20 @@ async function compileComponents(): Promise<string> {
       artifactDirectory: './__generated__',
     }),
   );
-  // The npm package's own launcher, which runs the native binary it ships for this platform.
-  await execFileAsync(process.execPath, [require.resolve('relay-compiler/cli.js'), 'relay.config.json'], {
-    cwd: directory,
-  });
+  try {
+    // The npm package's own launcher, which runs the native binary it ships for this platform.
+    await execFileAsync(process.execPath, [require.resolve('relay-compiler/cli.js'), 'relay.config.json'], {
+      cwd: directory,
+    });
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
   return directory;
 }
+
+const compileComponents = async () =>
+  compile(await readFile(new URL('./relay/components.ts', import.meta.url), 'utf8'));
 
 function artifact<T>(name: string): T {
   const found = artifacts.get(name);
@@ -196,6 +205,7 @@ describe('relay-compiler 21 against schema/schema.graphql', () => {
       'EventLogPaginationQuery',
       'SendMessageMutation',
       'DeleteThreadMutation',
+      'ThreadByNodeScreenQuery',
     ]) {
       expect(query(name).params.text, name).toBeTruthy();
     }
@@ -205,6 +215,17 @@ describe('relay-compiler 21 against schema/schema.graphql', () => {
     expect(text).toContain('... on Node');
     expect(query('DeferredConversationScreenQuery').params.text).toContain('@defer(label:');
     expect(query('ConversationRefetchQuery').params.text).toMatch(/node\(id: \$id\)/);
+  });
+
+  it('refuses a Thread fragment spread under node(id:) without @alias', async () => {
+    const bare = `import { graphql } from 'relay-runtime';
+      export const item = graphql\`fragment Item_thread on Thread { id }\`;
+      export const screen = graphql\`query ItemScreenQuery($id: ID!) { node(id: $id) { ...Item_thread } }\`;`;
+    const refusal = await compile(bare).then(
+      (directory) => rm(directory, { recursive: true, force: true }).then(() => 'compiled'),
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout}${error.stderr}`,
+    );
+    expect(refusal).toMatch(/Expected `@alias` directive\. `Item_thread` is defined on `Thread`/);
   });
 });
 
@@ -271,6 +292,22 @@ describe('relay-runtime against the facade at the default settings', () => {
     expect(paged.messages.edges.length).toBeGreaterThan(3);
     expect(new Set(paged.messages.edges.map((edge) => edge.node.id)).size).toBe(paged.messages.edges.length);
     expect(sent).toEqual(['ConversationScreenQuery', 'ConversationRefetchQuery', 'ConversationRefetchQuery']);
+  });
+
+  it('a Thread fragment under node(id:) with @alias: the reference for a thread, null for another type', async () => {
+    const threadId = await aThread({});
+    const environment = createEnvironment();
+    type Screen = { node: { ThreadItem_thread: unknown } | null };
+    const screen = await load<Screen>(environment, 'ThreadByNodeScreenQuery', { id: threadId });
+    const item = read<ThreadItemData>(environment, 'ThreadItem_thread', screen.node?.ThreadItem_thread);
+    expect(item.id).toBe(threadId);
+    expect(item.prospect.displayName).toBeTruthy();
+
+    const { body } = await harness.graphql<{ tags: Array<{ id: string }> }>('{ tags { id } }');
+    const tagId = body.data?.tags[0]?.id;
+    if (!tagId) throw new Error('the seed has tags');
+    const tag = await load<Screen>(createEnvironment(), 'ThreadByNodeScreenQuery', { id: tagId });
+    expect(tag.node).toEqual({ ThreadItem_thread: null });
   });
 
   it('the compiled @defer operation runs: the thread first, its messages in a later part', async () => {

@@ -1,10 +1,10 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { CSRF_HEADERS } from '../plugins/cors.js';
 
-const CSRF_PREVENTED: ErrorCode = 'CSRF_PREVENTED';
+const CSRF_PREVENTED = ErrorCode.CSRF_PREVENTED;
 
 /**
  * A browser attaches an `Authorization` header to a request it was not told to send only for HTTP

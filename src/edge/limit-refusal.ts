@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../errors.js';
 
 /** The configuration variable behind each document limit, named in `extensions.limit` of its refusal. */
 export type DocumentLimit =
@@ -15,6 +16,6 @@ export type DocumentLimit =
  */
 export function documentLimitRefusal(limit: DocumentLimit, message: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, http: { status: 400 } },
+    extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, limit, http: { status: 400 } },
   });
 }

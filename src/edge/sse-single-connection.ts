@@ -17,7 +17,7 @@ import {
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Context } from '../context.js';
-import type { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { variablesRefusal } from '../plugins/input-size.js';
 
 /**
@@ -197,7 +197,12 @@ export class SingleConnectionStreams {
 
   private async reserve(request: Request, address: string, fetchAPI: FetchAPI): Promise<Response> {
     if (this.draining) {
-      return refusal(fetchAPI, 503, 'SHUTTING_DOWN', 'This server is shutting down: reserve a stream again.');
+      return refusal(
+        fetchAPI,
+        503,
+        ErrorCode.SHUTTING_DOWN,
+        'This server is shutting down: reserve a stream again.',
+      );
     }
     const credential = this.credentialOf(request);
     const caller = credential === '' ? `address ${address}` : `token ${credential}`;
@@ -205,7 +210,7 @@ export class SingleConnectionStreams {
       return refusal(
         fetchAPI,
         429,
-        'TOO_MANY_STREAMS',
+        ErrorCode.TOO_MANY_STREAMS,
         `At most ${this.limits.streamsPerCaller} single-connection streams per token: close one first.`,
       );
     }
@@ -213,7 +218,12 @@ export class SingleConnectionStreams {
       (this.unopenedOfAddress.get(address) ?? 0) >= this.limits.unopenedPerAddress ||
       this.unopened >= this.limits.unopenedTotal
     ) {
-      return refusal(fetchAPI, 429, 'TOO_MANY_STREAMS', 'Too many streams reserved and not opened yet.');
+      return refusal(
+        fetchAPI,
+        429,
+        ErrorCode.TOO_MANY_STREAMS,
+        'Too many streams reserved and not opened yet.',
+      );
     }
     const [body, init] = await this.handler(sseRequest(request));
     if (init.status === 201 && typeof body === 'string') {
@@ -243,7 +253,7 @@ export class SingleConnectionStreams {
   private async serve(request: Request, token: string | null, fetchAPI: FetchAPI): Promise<Response> {
     const reservation = token === null ? undefined : this.reservations.get(token);
     if (!reservation || reservation.credential !== this.credentialOf(request)) {
-      return refusal(fetchAPI, 404, 'NOT_FOUND', 'Stream not found: reserve one with PUT first.');
+      return refusal(fetchAPI, 404, ErrorCode.NOT_FOUND, 'Stream not found: reserve one with PUT first.');
     }
     const operation =
       request.method === 'POST' ||
@@ -252,17 +262,17 @@ export class SingleConnectionStreams {
       // Node's parser reads exactly Content-Length bytes: with it checked, reading the body is bounded.
       const declared = request.headers.get('content-length');
       if (declared === null || !/^\d+$/.test(declared)) {
-        return refusal(fetchAPI, 411, 'BAD_REQUEST', 'An operation needs a valid Content-Length.');
+        return refusal(fetchAPI, 411, ErrorCode.BAD_REQUEST, 'An operation needs a valid Content-Length.');
       }
       if (Number(declared) > this.options.maxBodyBytes) {
-        return refusal(fetchAPI, 413, 'REQUEST_ENTITY_TOO_LARGE', 'Request body too large');
+        return refusal(fetchAPI, 413, ErrorCode.REQUEST_ENTITY_TOO_LARGE, 'Request body too large');
       }
     }
     if (operation && reservation.running >= this.limits.operationsPerStream) {
       return refusal(
         fetchAPI,
         429,
-        'TOO_MANY_OPERATIONS',
+        ErrorCode.TOO_MANY_OPERATIONS,
         `At most ${this.limits.operationsPerStream} operations run on one stream: read its results, or stop some.`,
       );
     }

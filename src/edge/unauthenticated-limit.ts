@@ -2,17 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { bearerToken } from '../context.js';
-import type { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import type { AddressRateLimiter } from './address-rate-limit.js';
 import { addressKey, clientAddress } from './client-address.js';
-
-const RATE_LIMITED: ErrorCode = 'RATE_LIMITED';
 
 /** The refusal of a client address over UNAUTHENTICATED_REQUESTS_PER_MINUTE, on every transport. */
 export function unauthenticatedRateLimited(retryAfter: number): GraphQLError {
   return new GraphQLError(
     `Too many requests without a valid token from this address; retry in ${retryAfter} s.`,
-    { extensions: { code: RATE_LIMITED, retryAfter } },
+    { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter } },
   );
 }
 

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Repeater } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { SharedRedis } from '../cluster/redis.js';
+import { ErrorCode } from '../errors.js';
 import type { InboxApi } from '../inbox/api.js';
 import type { InboxEvent } from '../inbox/types.js';
 import {
@@ -201,7 +202,7 @@ export class LiveEvents {
       throw new GraphQLError(
         `This token already has ${open} open subscriptions, the most allowed (MAX_SUBSCRIPTIONS_PER_TOKEN). ` +
           'Close one first, or share one subscription between the views that need it.',
-        { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', maxSubscriptions: max } },
+        { extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, maxSubscriptions: max } },
       );
     }
   }
@@ -336,7 +337,7 @@ export class LiveEvents {
 
 /** The error a subscription ends with when its server shuts down: the client subscribes again elsewhere. */
 function shuttingDown(): GraphQLError {
-  return new GraphQLError(SHUTTING_DOWN_MESSAGE, { extensions: { code: 'SHUTTING_DOWN' } });
+  return new GraphQLError(SHUTTING_DOWN_MESSAGE, { extensions: { code: ErrorCode.SHUTTING_DOWN } });
 }
 
 /**

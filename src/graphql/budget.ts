@@ -20,6 +20,7 @@ import {
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
 import type { Context } from '../context.js';
+import { ErrorCode } from '../errors.js';
 import { REFERENCE_COST } from './cost.js';
 import { globalIdOf, NODE_TYPES, type NodeTypeName } from './ids.js';
 
@@ -271,6 +272,6 @@ export function overBudgetError(calls: number, limit: number): GraphQLError {
   return new GraphQLError(
     `This operation could make up to ${calls} Inbox API calls; the limit is ${limit} ` +
       '(MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.',
-    { extensions: { code: 'BAD_USER_INPUT', upstreamCalls: calls, maxUpstreamCalls: limit } },
+    { extensions: { code: ErrorCode.BAD_USER_INPUT, upstreamCalls: calls, maxUpstreamCalls: limit } },
   );
 }

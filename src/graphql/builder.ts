@@ -6,7 +6,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import type { Context } from '../context.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, ErrorCode } from '../errors.js';
 import { beforeRootFieldPlugin } from './before-root-field.js';
 import { UNKNOWN_COLLECTION_SIZE } from './cost.js';
 import { boundedJson } from './json-input.js';
@@ -132,7 +132,9 @@ const CANONICAL_DATE_TIME =
 
 function parseDateTime(value: unknown): string {
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
-  throw new GraphQLError('DateTime must be an ISO-8601 string', { extensions: { code: 'BAD_USER_INPUT' } });
+  throw new GraphQLError('DateTime must be an ISO-8601 string', {
+    extensions: { code: ErrorCode.BAD_USER_INPUT },
+  });
 }
 
 builder.scalarType('JSON', {
@@ -161,7 +163,7 @@ function parseJsonLiteral(node: ValueNode): unknown {
       return null;
     default:
       throw new GraphQLError('JSON literals cannot contain variables', {
-        extensions: { code: 'BAD_USER_INPUT' },
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
       });
   }
 }

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { ClientMutationIdReused, OutcomeUnknown } from '../cluster/at-most-once.js';
 import type { Context } from '../context.js';
-import { badUserInput, failureCode, refusedBeforeAnyEffect } from '../errors.js';
+import { badUserInput, ErrorCode, failureCode, refusedBeforeAnyEffect } from '../errors.js';
 import type { Types } from './builder.js';
 
 /**
@@ -49,7 +49,7 @@ export async function atMostOnce<T>(
   } catch (error) {
     if (error instanceof OutcomeUnknown) {
       throw new GraphQLError(error.message, {
-        extensions: { code: 'OUTCOME_UNKNOWN', reason: error.reason, clientMutationId: id },
+        extensions: { code: ErrorCode.OUTCOME_UNKNOWN, reason: error.reason, clientMutationId: id },
       });
     }
     if (error instanceof ClientMutationIdReused) throw badUserInput(error.message, 'input.clientMutationId');

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../errors.js';
 
 /** Free-form JSON inputs (column values, importer options) are flat records; these bounds leave room. */
 export const MAX_JSON_DEPTH = 10;
@@ -31,7 +32,7 @@ export function boundedJson(value: unknown): unknown {
   const beyond = beyondJsonBounds(value);
   if (beyond) {
     throw new GraphQLError(`A JSON value may not hold ${beyond}.`, {
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
     });
   }
   return value;

@@ -1,8 +1,8 @@
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 
-const UNSERIALIZABLE: ErrorCode = 'UNSERIALIZABLE_EVENT';
+const UNSERIALIZABLE = ErrorCode.UNSERIALIZABLE_EVENT;
 
 export const UNSERIALIZABLE_MESSAGE =
   'An event of this subscription could not be serialised, so the subscription ends here. Subscribe again ' +

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
 import type { SharedCaches } from '../cluster/shared-caches.js';
+import { ErrorCode } from '../errors.js';
 
 /**
  * Automatic persisted queries (Apollo's protocol): a client sends `extensions.persistedQuery
@@ -99,7 +100,7 @@ export class PersistedQueryStore {
 }
 
 /** A request-level refusal: the response status comes from `extensions.http` (Yoga drops it from the body). */
-const requestError = (message: string, code: string, status: number, field?: string) =>
+const requestError = (message: string, code: ErrorCode, status: number, field?: string) =>
   new GraphQLError(message, {
     extensions: { code, ...(field === undefined ? {} : { field }), http: { status } },
   });
@@ -115,7 +116,7 @@ export function useAutomaticPersistedQueries(store = new PersistedQueryStore()):
       if (!parsed.success) {
         throw requestError(
           'extensions.persistedQuery must be {version: 1, sha256Hash: <lowercase hex SHA-256 of the query>}.',
-          'BAD_USER_INPUT',
+          ErrorCode.BAD_USER_INPUT,
           400,
           'extensions.persistedQuery',
         );
@@ -125,7 +126,7 @@ export function useAutomaticPersistedQueries(store = new PersistedQueryStore()):
         const use = (query: string | undefined) => {
           // Apollo's link matches this message and code, then retries with the query.
           if (query === undefined)
-            throw requestError('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', 404);
+            throw requestError('PersistedQueryNotFound', ErrorCode.PERSISTED_QUERY_NOT_FOUND, 404);
           setParams({ ...params, query });
         };
         const known = store.get(sha256Hash);
@@ -134,7 +135,7 @@ export function useAutomaticPersistedQueries(store = new PersistedQueryStore()):
       if (sha256Hex(params.query) !== sha256Hash) {
         throw requestError(
           'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query.',
-          'BAD_USER_INPUT',
+          ErrorCode.BAD_USER_INPUT,
           400,
           'extensions.persistedQuery.sha256Hash',
         );

@@ -1,5 +1,6 @@
 import { createGraphQLError } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
+import { ErrorCode } from '../errors.js';
 
 /**
  * MAX_BODY_BYTES for GraphQL requests (a GET's query string too, which carries what a POST's body would), with Yoga's errors (413 REQUEST_ENTITY_TOO_LARGE, 400 for an invalid
@@ -61,10 +62,10 @@ function counted(
 
 const tooLarge = (message = 'Request body too large') =>
   createGraphQLError(message, {
-    extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' },
+    extensions: { http: { status: 413 }, code: ErrorCode.REQUEST_ENTITY_TOO_LARGE },
   });
 
 const invalidContentLength = () =>
   createGraphQLError('Content-Length header is invalid.', {
-    extensions: { http: { status: 400 }, code: 'BAD_REQUEST' },
+    extensions: { http: { status: 400 }, code: ErrorCode.BAD_REQUEST },
   });

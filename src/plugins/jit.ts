@@ -9,6 +9,8 @@ import type { Plugin } from 'graphql-yoga';
  * federation's `_entities` (a malformed reference must leave its own `null` in the list).
  */
 export function useJit(): Plugin {
+  // An Envelop plugin is typed for an empty context and Yoga's for its own; the two are invariant (through
+  // onPluginInit's plugin list), so TypeScript needs the cast although the hooks run the same.
   return useGraphQlJit(
     {},
     { enableIf: ({ document, operationName }) => compiles(document, operationName) },

@@ -44,7 +44,7 @@ export function useLimits(config: Config): Plugin[] {
       maxTokens: { n: config.MAX_TOKENS, ...refusal('MAX_TOKENS') },
       // The schema is public while introspection is on; suggestions only matter when it is off.
       blockFieldSuggestion: { enabled: !config.INTROSPECTION_ENABLED },
-    }) as Plugin,
+    }) as Plugin, // an Envelop plugin: see the cast in src/plugins/jit.ts
   ];
   if (!config.INTROSPECTION_ENABLED) {
     plugins.push(

@@ -7,7 +7,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
-import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { inboxIdOf } from '../graphql/ids.js';
 import { cursorArgument, pageSizeArgument } from '../graphql/pagination.js';
@@ -30,10 +30,9 @@ import { MESSAGE_PAGE, messagePageQuery } from '../schema/message/connection.js'
  * upstream-call budget, src/plugins/budget.ts, and once that field's arguments are valid), for what that
  * field selects.
  */
-export const useLookAhead = (): Plugin => ({
+export const useLookAhead = (): Plugin<Context> => ({
   onExecute: ({ args }) => {
-    // Yoga types the execution context as its initial one; ours was merged in by createContext.
-    const context = args.contextValue as YogaInitialContext & Context;
+    const context = args.contextValue;
     context.beforeRootField = (info) => lookAhead(info, context.inbox);
   },
 });

@@ -1,5 +1,5 @@
 import { getOperationAST } from 'graphql';
-import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { codeOf } from '../errors.js';
 import { servedFromResponseCache } from './response-cache.js';
@@ -9,10 +9,10 @@ import { servedFromResponseCache } from './response-cache.js';
  * (and `cached: true` when the response cache answered it).
  * Never the token, the variables or the data.
  */
-export const useOperationLog = (): Plugin => ({
+export const useOperationLog = (): Plugin<Context> => ({
   onExecute: ({ args }) => {
     const started = performance.now();
-    const context = args.contextValue as YogaInitialContext & Context;
+    const context = args.contextValue;
     return {
       onExecuteDone: ({ result }) => {
         if (!('errors' in result) && !('data' in result)) return; // a stream (@defer, subscription)

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
   type DocumentNode,
-  type ExecutionArgs,
   type ExecutionResult,
   type GraphQLSchema,
   Kind,
   printSchema,
   visit,
 } from 'graphql';
-import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { SharedCaches, SharedRead } from '../cluster/shared-caches.js';
 import type { Context } from '../context.js';
 import type { CollectionCache } from '../inbox/collection-cache.js';
-import { runsWithinBudget } from './budget.js';
+import { type FacadeExecutionArgs, runsWithinBudget } from './budget.js';
 
 /**
  * A short cache of whole answers, shared by the tokens of a team: the same query with the same variables,
@@ -190,8 +189,8 @@ const fingerprints = new WeakMap<GraphQLSchema, string>();
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 /** The key of an answer in Redis: the same for the same schema, query text and variables on any replica. */
-function sharedAnswerKey(args: ExecutionArgs, variables: string): string | undefined {
-  const query = (args.contextValue as YogaInitialContext).params?.query;
+function sharedAnswerKey(args: FacadeExecutionArgs, variables: string): string | undefined {
+  const query = args.contextValue.params?.query;
   if (typeof query !== 'string') return undefined;
   let schema = fingerprints.get(args.schema);
   if (schema === undefined) {
@@ -201,7 +200,7 @@ function sharedAnswerKey(args: ExecutionArgs, variables: string): string | undef
   return sha256(`${schema}\n${args.operationName ?? ''}\n${variables}\n${query}`);
 }
 
-export function useResponseCache(cache: ResponseCache): Plugin {
+export function useResponseCache(cache: ResponseCache): Plugin<Context> {
   /** The request computing a key's answer, and who waits for it (a burst asks before it is stored). */
   const leaders = new Map<string, { answer: Promise<string | undefined>; waiters: number }>();
   /** Settles a request's leadership with no answer if it never stored one (an error, a throw). */
@@ -210,7 +209,7 @@ export function useResponseCache(cache: ResponseCache): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       if (!cache.enabled) return;
-      const context = args.contextValue as YogaInitialContext & Context;
+      const context = args.contextValue;
       const id = documentId(args.document);
       if (!context.inbox.sharesAnswers || id === null) return;
       const variables = JSON.stringify(args.variableValues ?? null);

@@ -1,4 +1,4 @@
-import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { teamBudgetError } from '../errors.js';
 import { TeamBudgetExceeded } from '../inbox/budget-gate.js';
@@ -12,9 +12,9 @@ import { upstreamEstimate } from './budget.js';
  * the room meanwhile) fails its field alone with the same code. An operation estimated at no call
  * (collections, cached) is not held.
  */
-export const useTeamBudget = (): Plugin => ({
+export const useTeamBudget = (): Plugin<Context> => ({
   onExecute: async ({ args, setResultAndStopExecution }) => {
-    const context = args.contextValue as YogaInitialContext & Context;
+    const context = args.contextValue;
     const calls = upstreamEstimate(args);
     // Over MAX_UPSTREAM_CALLS: refused already (src/plugins/budget.ts runs first).
     if (calls === null || calls === 0 || calls > context.maxUpstreamCalls) return;

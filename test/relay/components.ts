@@ -99,6 +99,17 @@ export const conversationScreen = graphql`
   }
 `;
 
+// A Thread fragment read through `node(id:)`: a fragment on one type, spread where the field's type is the Node
+// interface, needs `@alias` (relay-compiler 21 refuses the bare spread). `node.ThreadItem_thread` is then the
+// fragment reference, or null when the id is another type's. docs/frontends.md shows this pattern.
+export const threadByNode = graphql`
+  query ThreadByNodeScreenQuery($id: ID!) {
+    node(id: $id) {
+      ...ThreadItem_thread @alias
+    }
+  }
+`;
+
 // The same screen with its messages deferred: the schema must declare @defer for the compiler to accept it.
 export const deferredConversationScreen = graphql`
   query DeferredConversationScreenQuery($id: ID!) {

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
+import { ErrorCode } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
 import type { ProspectKey } from '../../graphql/ids.js';
 import { inboxId, prospectKey, refusal, validateWhole, withoutNulls } from '../../graphql/inputs.js';
@@ -78,7 +79,7 @@ async function inboxIdOfProspect(key: ProspectKey, context: Context): Promise<st
   const found = await context.inbox.prospects.byPlatformId(key.platformId);
   if (!found || found.platform !== key.platform) {
     throw new GraphQLError('No such prospect in this team.', {
-      extensions: { code: 'NOT_FOUND', field: 'input.id' },
+      extensions: { code: ErrorCode.NOT_FOUND, field: 'input.id' },
     });
   }
   if (!found.externalId) {
