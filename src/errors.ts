@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
-  | 'OUTCOME_UNKNOWN';
+  | 'OUTCOME_UNKNOWN'
+  /** The operation could make more Inbox API calls than MAX_UPSTREAM_CALLS (`estimate`, `limit`). */
+  | 'UPSTREAM_BUDGET_EXCEEDED';
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'BAD_USER_INPUT',
