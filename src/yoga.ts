@@ -10,6 +10,7 @@ import { SharedCaches } from './cluster/shared-caches.js';
 import { TeamBudget } from './cluster/team-budget.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
+import { useRequestErrorStatus } from './edge/request-error-status.js';
 import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
@@ -173,6 +174,8 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       // The log line and the metrics come before the response cache, so that a cached answer has them too.
       useOperationLog(),
       metrics.plugin,
+      // Answers without `data` get a 4xx (or 5xx) status with application/graphql-response+json.
+      useRequestErrorStatus(),
       useResponseCache(responseCache),
       useDeferStream(),
       useJit(),
