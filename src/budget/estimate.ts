@@ -22,7 +22,7 @@ import {
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
 import {
-  type ObjectRead,
+  type Carried,
   REFERENCE_COST,
   type SizedCollection,
   UNKNOWN_COLLECTION_SIZE,
@@ -111,7 +111,13 @@ const COLLECTION_BITS: Record<CachedCollection, number> = {
   'statuses/colors': 128,
 };
 const TEAM_BIT = COLLECTION_BITS.team;
-const OBJECT_READ_BITS: Record<ObjectRead | 'object', number> = { thread: 1, history: 2, object: 4 };
+/** An object's own reads (counted once per object) and what it may come with. */
+const OBJECT_READ_BITS: Record<Carried | 'object', number> = {
+  thread: 1,
+  history: 2,
+  object: 4,
+  embedded: 8,
+};
 
 function bitCount(bits: number): number {
   let count = 0;
@@ -250,13 +256,18 @@ class Estimator {
     // A list that states no size repeats its selection by a bound (its items cost nothing: a test checks it).
     let multiplier =
       cost.multiplier ?? (isListType(getNullableType(field.type)) ? UNKNOWN_COLLECTION_SIZE : 1);
-    const perItem = (cost.each ?? 0) + nested.calls;
+    const each = cost.eachUnless && carried & OBJECT_READ_BITS[cost.eachUnless] ? 0 : (cost.each ?? 0);
+    const perItem = each + nested.calls;
+    let collections = nested.collections;
     if (cost.sizeOf) {
       const size = this.sizeOf(cost.sizeOf);
-      if (size === undefined && perItem > 0) this.unknownSizes.add(cost.sizeOf);
+      // The size matters only when each item costs something: then it may take a read of the collection.
+      if (perItem > 0) {
+        collections |= COLLECTION_BITS[cost.sizeOf === 'members' ? 'members' : 'account-links'];
+        if (size === undefined) this.unknownSizes.add(cost.sizeOf);
+      }
       multiplier = size ?? 0;
     }
-    let collections = nested.collections;
     for (const read of cost.reads ?? []) collections |= COLLECTION_BITS[read];
     let own = cost.field ?? 0;
     if (parent === this.schema.getMutationType()) {

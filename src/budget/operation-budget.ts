@@ -42,15 +42,26 @@ async function readCollection(context: Context, collection: SizedCollection): Pr
   return items.length;
 }
 
+const COLLECTION_NAMES: Record<SizedCollection, string> = { members: 'member', accountLinks: 'account link' };
+
 /**
  * The refusal of an operation over MAX_UPSTREAM_CALLS: UPSTREAM_BUDGET_EXCEEDED, with the estimate and the
  * limit, as the only error of an answer without `data` (HTTP 400 with application/graphql-response+json).
+ * Refused before the team's size was learnt, the estimate counted that collection empty: it says "at least".
  */
-export function overBudgetError(estimate: Pick<OperationEstimate, 'calls' | 'perEvent'>, limit: number) {
+export function overBudgetError(
+  estimate: Pick<OperationEstimate, 'calls' | 'perEvent'> & Partial<Pick<OperationEstimate, 'unknownSizes'>>,
+  limit: number,
+) {
   const what = estimate.perEvent ? 'Each event of this subscription' : 'This operation';
+  const unknown = estimate.unknownSizes ?? [];
+  const calls =
+    unknown.length === 0
+      ? `up to ${estimate.calls} Inbox API calls`
+      : `at least ${estimate.calls} Inbox API calls, and more for each of the team's ` +
+        `${unknown.map((collection) => `${COLLECTION_NAMES[collection]}s`).join(' and ')}`;
   return new GraphQLError(
-    `${what} could make up to ${estimate.calls} Inbox API calls; the limit is ${limit} ` +
-      '(MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.',
+    `${what} could make ${calls}; the limit is ${limit} (MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.`,
     { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED' satisfies ErrorCode, estimate: estimate.calls, limit } },
   );
 }

@@ -9,23 +9,26 @@ import type { NodeTypeName } from './ids.js';
  * A declaration is the plugin's `{ field, multiplier }` (the calls the field makes itself, and how many
  * times its selection repeats) with these additions:
  * - `sizeOf`: the selection repeats once per item of a team collection, whose size the estimate learns
- *   (from the cache, else by reading the collection first);
- * - `each`: calls each item may make before its selection runs (a read by id of each);
+ *   (from the cache, else by reading the collection first: one call, counted when the size matters);
+ * - `each`: calls each item may make before its selection runs (a read by id of each), none when the
+ *   object the field is on carries `eachUnless`;
  * - `reads`: team collections the field may read: one call each per operation, cached or not, so that the
  *   estimate is the same cold and warm;
  * - `read`: the field's call is a read of its object's (its thread, its history) that the object's other
  *   fields share: counted once per object, and not at all when the object came with it (`carries`);
  * - `carries`: what the objects this field returns come with (messages from their thread's page come with
- *   the thread), down through the connection's `edges` and `node`.
+ *   the thread; a prospect embedded in a thread is `embedded`), down through a connection's `edges` and
+ *   `node`.
  */
 export interface UpstreamCost {
   field?: number;
   multiplier?: number;
   sizeOf?: SizedCollection;
   each?: number;
+  eachUnless?: Carried;
   reads?: readonly CachedCollection[];
   read?: ObjectRead;
-  carries?: readonly ObjectRead[];
+  carries?: readonly Carried[];
 }
 
 /** The collections whose size an estimate may need. */
@@ -33,6 +36,9 @@ export type SizedCollection = 'members' | 'accountLinks';
 
 /** Reads of an object's own that several of its fields need. */
 export type ObjectRead = 'thread' | 'history';
+
+/** What an object may come with: a read of its own already made, or `embedded` (no lists of its own). */
+export type Carried = ObjectRead | 'embedded';
 
 /**
  * The multiplier of a list that declares no size (any list of objects without a call of their own, such
@@ -66,13 +72,21 @@ export const UPSTREAM_COST = {
   fromCollection: (...reads: CachedCollection[]): UpstreamCost => ({ reads }),
   /**
    * Every thread with a prospect: one lookup by username, and a read by id of each thread it missed (a
-   * username that changed); at most one thread per account link.
+   * username that changed), which only a prospect read on its own lists; at most one thread per account link.
    */
-  threadsOfProspect: { field: 1, sizeOf: 'accountLinks', each: 1, reads: ['account-links'] } as UpstreamCost,
+  threadsOfProspect: { field: 1, sizeOf: 'accountLinks', each: 1, eachUnless: 'embedded' } as UpstreamCost,
   /** Threads across account links (`GET /threads/lookup-by-username`): one call, one thread per link at most. */
-  threadsByUsername: { field: 1, sizeOf: 'accountLinks', reads: ['account-links'] } as UpstreamCost,
+  threadsByUsername: { field: 1, sizeOf: 'accountLinks' } as UpstreamCost,
+  /** A prospect as a thread embeds it: no call, and no list of threads of its own. */
+  embedded: { carries: ['embedded'] } as UpstreamCost,
   /** The thread of a message (`GET /threads/{id}`): shared by the message's fields that need it. */
   threadOfMessage: (...reads: CachedCollection[]): UpstreamCost => ({ read: 'thread', reads }),
+  /** The author of a message: the account link (its collection) or the prospect its thread embeds. */
+  author: (threadOfMessage: boolean): UpstreamCost => ({
+    ...(threadOfMessage && { read: 'thread' }),
+    reads: ['account-links'],
+    carries: ['embedded'],
+  }),
   /** A message's history (`GET …/history`), which is also how a message read by id is rebuilt. */
   history: { read: 'history' } as UpstreamCost,
   /** Objects that come with their thread (a page of it, an event's payload): their `thread` costs nothing. */

@@ -41,7 +41,7 @@ MessagePreviewObject.implement({
     author: t.field({
       type: MessageAuthorUnion,
       nullable: true,
-      complexity: UPSTREAM_COST.fromCollection('account-links'),
+      complexity: UPSTREAM_COST.author(false),
       description: 'Who wrote it; `null` for legacy author ids that name neither side.',
       resolve: ({ preview, thread }, _args, context) => authorOf(preview.authorId, thread, context),
     }),

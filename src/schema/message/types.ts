@@ -53,7 +53,7 @@ builder.node(MessageObject, {
     author: t.field({
       type: MessageAuthorUnion,
       nullable: true,
-      complexity: UPSTREAM_COST.threadOfMessage('account-links'),
+      complexity: UPSTREAM_COST.author(true),
       description: 'Who wrote it; `null` for legacy author ids that name neither side.',
       resolve: async (message, _args, context) =>
         authorOf(message.authorId, await context.inbox.threads.byId(message.threadId), context),

@@ -81,6 +81,7 @@ builder.node(ThreadObject, {
     }),
     prospect: t.expose('prospect', {
       type: ProspectObject,
+      complexity: UPSTREAM_COST.embedded,
       description: 'The other person, with the team’s CRM data. Embedded in the thread: no extra call.',
     }),
     lastMessage: t.field({
