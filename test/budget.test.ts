@@ -192,6 +192,29 @@ describe('the verdict is the same whatever the caches hold: a collection’s siz
     expect(harness.simulator.calls.length).toBeLessThanOrEqual(estimate);
   });
 
+  it('a root field refused for its arguments reads no collection to learn its size', async () => {
+    // A prospect read on its own lists its threads: up to one per account link, each maybe read by id.
+    const query = '{ prospect(id: "not-an-id") { threads { messages(first: 2) { edges { cursor } } } } }';
+    const { body } = await harness.graphql(query);
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(harness.simulator.calls).toEqual([]);
+  });
+
+  it('refused once the size is learnt: the refusal alone, without data, though fields had started', async () => {
+    const query = `{ team { id } ${LINK_PAGES.slice(1, -1)} }`;
+    const { status, body } = await harness.graphql(query);
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(/^This operation could make up to \d+ Inbox API calls/),
+          extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED', estimate: linkPages(), limit: 100 },
+        },
+      ],
+    });
+    expect(harness.simulator.calls.map((call) => call.path)).toEqual(['/account-links']);
+  });
+
   it('members: run cold and warm within their estimate', async () => {
     const query =
       '{ members { assignedThreads(first: 4) { edges { node { messages(first: 1) { edges { cursor } } } } } } }';

@@ -1,4 +1,4 @@
-import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import type { ExecutionArgs, GraphQLError } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import { cachedEstimate, type OperationEstimate } from '../budget/estimate.js';
 import { estimateBeforeRunning, overBudgetError } from '../budget/operation-budget.js';
@@ -70,26 +70,61 @@ export function runsWithinBudget(args: ExecutionArgs): boolean {
 /**
  * MAX_UPSTREAM_CALLS, held before execution starts, and before a subscription subscribes: an operation that
  * could make more Inbox API calls (a subscription: for each event) is answered with its refusal alone, and
- * nothing of it (look-ahead included) reaches upstream, except the read of a team collection whose size the
- * verdict depends on (src/budget/operation-budget.ts).
+ * nothing of it (look-ahead included) reaches upstream.
+ *
+ * When the verdict depends on a team collection's size that no cache knows (src/budget/operation-budget.ts),
+ * a query or mutation learns it as its first root field with valid arguments starts, before any of them
+ * resolves; a refusal then is still the answer's only error, without `data`. So a bad argument is refused
+ * without that read, as without it. A subscription learns it as it subscribes.
  */
-export const useUpstreamBudget = (): Plugin => {
-  const hold = async (args: ExecutionArgs, refuse: (result: ExecutionResult) => void): Promise<void> => {
+export const useUpstreamBudget = (): Plugin => ({
+  onExecute: ({ args, setResultAndStopExecution }) => {
+    const context = contextOf(args);
+    const { estimate } = memoOf(args);
+    const limit = context.maxUpstreamCalls;
+    if (estimate === null) return;
+    if (estimate.calls > limit) {
+      setResultAndStopExecution({ errors: [overBudgetError(estimate, limit)] });
+      return;
+    }
+    if (estimate.unknownSizes.length === 0) return;
+    let refusal: GraphQLError | undefined;
+    let verdict: Promise<void> | undefined;
+    context.rootFieldVerdict = () => {
+      verdict ??= (async () => {
+        try {
+          const settled = await estimateBeforeRunning(args, context);
+          estimates.set(context, { estimate: settled, settled: true });
+          if (settled && settled.calls > limit) refusal = overBudgetError(settled, limit);
+          // The team's window, now that the estimate is whole (src/plugins/team-budget.ts held the part
+          // known before).
+          else if (settled) await context.inbox.admit(settled.calls - settled.collectionReads);
+        } catch (error) {
+          refusal = maskError(error, 'Unexpected error.') as GraphQLError;
+        }
+        if (refusal) throw refusal;
+      })();
+      return verdict;
+    };
+    return {
+      onExecuteDone: ({ setResult }) => {
+        // Every root field failed with it, before resolving: the answer is the refusal alone.
+        if (refusal) setResult({ errors: [refusal] });
+      },
+    };
+  },
+  onSubscribe: async ({ args, setResultAndStopExecution }) => {
     const context = contextOf(args);
     let estimate: OperationEstimate | null;
     try {
       estimate = await estimateBeforeRunning(args, context);
     } catch (error) {
-      refuse({ errors: [maskError(error, 'Unexpected error.') as GraphQLError] });
+      setResultAndStopExecution({ errors: [maskError(error, 'Unexpected error.') as GraphQLError] });
       return;
     }
     estimates.set(context, { estimate, settled: true });
     if (estimate !== null && estimate.calls > context.maxUpstreamCalls) {
-      refuse({ errors: [overBudgetError(estimate, context.maxUpstreamCalls)] });
+      setResultAndStopExecution({ errors: [overBudgetError(estimate, context.maxUpstreamCalls)] });
     }
-  };
-  return {
-    onExecute: ({ args, setResultAndStopExecution }) => hold(args, setResultAndStopExecution),
-    onSubscribe: ({ args, setResultAndStopExecution }) => hold(args, setResultAndStopExecution),
-  };
-};
+  },
+});
