@@ -54,7 +54,7 @@ const environmentSchema = z.object({
   MAX_DIRECTIVES: integer(1, 1000).default(50),
   MAX_COST: integer(1, 1_000_000).default(50_000),
   MAX_TOKENS: integer(10, 1_000_000).default(5_000),
-  /** The most Inbox API calls one operation may make, estimated before it runs (src/graphql/budget.ts). */
+  /** The most Inbox API calls an operation (a subscription: each event) may make, estimated first (src/budget/). */
   MAX_UPSTREAM_CALLS: integer(1, 10_000).default(100),
   /**
    * The calls one team may make in any minute, counted by the facade for all of the team's tokens (with

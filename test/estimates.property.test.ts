@@ -71,13 +71,11 @@ beforeAll(() => {
     representations: [
       ...threads.slice(0, 10).map((thread) => ({ __typename: 'Thread', inboxId: thread.id })),
       ...messageIds.slice(0, 10).map((id) => ({ __typename: 'Message', id })),
-      ...prospects
-        .slice(0, 5)
-        .map((prospect) => ({
-          __typename: 'Prospect',
-          platform: 'TWITTER',
-          platformId: prospect.platformId,
-        })),
+      ...prospects.slice(0, 5).map((prospect) => ({
+        __typename: 'Prospect',
+        platform: 'TWITTER',
+        platformId: prospect.platformId,
+      })),
       ...acme.campaigns.map((campaign) => ({
         __typename: 'Campaign',
         id: encodeGlobalID('Campaign', campaign.campaign.id),
@@ -318,7 +316,6 @@ describe('the upstream-call estimate is never below what an operation makes, col
       fc.asyncProperty(anOperation, async (query) => {
         harness.reset();
         const cold = await run(query);
-        if (process.env.SHOW) console.log(cold.estimate, cold.calls, query);
         const again = await run(query);
         harness.reset();
         await harness.graphql(EVERY_COLLECTION);

@@ -96,7 +96,11 @@ describe('abusive operations are refused before any upstream call, as validation
     );
     // Refused before it runs: no data at all.
     expect(body.data).toBeUndefined();
-    expect(body.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_BUDGET_EXCEEDED', estimate: 42, limit: 30 });
+    expect(body.errors?.[0]?.extensions).toEqual({
+      code: 'UPSTREAM_BUDGET_EXCEEDED',
+      estimate: 42,
+      limit: 30,
+    });
     expect(harness.simulator.calls).toHaveLength(0);
   });
 
