@@ -215,6 +215,18 @@ describe('the verdict is the same whatever the caches hold: a collection’s siz
     expect(harness.simulator.calls.map((call) => call.path)).toEqual(['/account-links']);
   });
 
+  it('`_entities`, which no root-field hook wraps, learns the size before it runs', async () => {
+    const prospect = acme().threads[0]?.prospect;
+    const query = `{ _entities(representations: [{ __typename: "Prospect", platform: "TWITTER", platformId: "${prospect?.platformId}" }]) {
+      ... on Prospect { threads { messages(first: 60) { edges { node { history { versions { content } } } } } } }
+    } }`;
+    const { body } = await harness.graphql(query);
+    // The team, the prospect, its threads' lookup and the account links; per link a thread maybe read by id,
+    // its page and 60 histories.
+    expect(refusal(body)).toBe(4 + acme().accountLinks.length * 62);
+    expect(harness.simulator.calls.map((call) => call.path)).toEqual(['/account-links']);
+  });
+
   it('members: run cold and warm within their estimate', async () => {
     const query =
       '{ members { assignedThreads(first: 4) { edges { node { messages(first: 1) { edges { cursor } } } } } } }';

@@ -11,6 +11,12 @@ export type BeforeRootField = (info: GraphQLResolveInfo) => void;
  */
 export type RootFieldVerdict = () => Promise<void>;
 
+/**
+ * Root fields that the federation plugin adds to the printed schema from @apollo/subgraph's own resolvers,
+ * which no Pothos plugin wraps: they call neither hook.
+ */
+export const ROOT_FIELDS_WITHOUT_HOOKS: ReadonlySet<string> = new Set(['_entities', '_service']);
+
 interface RootFieldHooks {
   beforeRootField?: BeforeRootField;
   rootFieldVerdict?: RootFieldVerdict;

@@ -1,9 +1,18 @@
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  getOperationAST,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import { cachedEstimate, type OperationEstimate } from '../budget/estimate.js';
 import { estimateBeforeRunning, overBudgetError } from '../budget/operation-budget.js';
 import type { Context } from '../context.js';
 import { maskError } from '../errors.js';
+import { ROOT_FIELDS_WITHOUT_HOOKS } from '../graphql/before-root-field.js';
 
 interface Memo {
   estimate: OperationEstimate | null;
@@ -88,6 +97,8 @@ export const useUpstreamBudget = (): Plugin => ({
       return;
     }
     if (estimate.unknownSizes.length === 0) return;
+    // `_entities` would not wait for a verdict reached as root fields start: reach it now.
+    if (selectsRootFieldWithoutHooks(args)) return hold(args, setResultAndStopExecution);
     let refusal: GraphQLError | undefined;
     let verdict: Promise<void> | undefined;
     context.rootFieldVerdict = () => {
@@ -113,18 +124,41 @@ export const useUpstreamBudget = (): Plugin => ({
       },
     };
   },
-  onSubscribe: async ({ args, setResultAndStopExecution }) => {
-    const context = contextOf(args);
-    let estimate: OperationEstimate | null;
-    try {
-      estimate = await estimateBeforeRunning(args, context);
-    } catch (error) {
-      setResultAndStopExecution({ errors: [maskError(error, 'Unexpected error.') as GraphQLError] });
-      return;
-    }
-    estimates.set(context, { estimate, settled: true });
-    if (estimate !== null && estimate.calls > context.maxUpstreamCalls) {
-      setResultAndStopExecution({ errors: [overBudgetError(estimate, context.maxUpstreamCalls)] });
-    }
-  },
+  onSubscribe: ({ args, setResultAndStopExecution }) => hold(args, setResultAndStopExecution),
 });
+
+/** Learns the sizes the verdict needs, now, and refuses the operation over the budget. */
+async function hold(args: ExecutionArgs, refuse: (result: ExecutionResult) => void): Promise<void> {
+  const context = contextOf(args);
+  let estimate: OperationEstimate | null;
+  try {
+    estimate = await estimateBeforeRunning(args, context);
+  } catch (error) {
+    refuse({ errors: [maskError(error, 'Unexpected error.') as GraphQLError] });
+    return;
+  }
+  estimates.set(context, { estimate, settled: true });
+  if (estimate !== null && estimate.calls > context.maxUpstreamCalls) {
+    refuse({ errors: [overBudgetError(estimate, context.maxUpstreamCalls)] });
+  }
+}
+
+/** The operation selects a root field that calls no hook (ROOT_FIELDS_WITHOUT_HOOKS), directly or in a fragment. */
+function selectsRootFieldWithoutHooks(args: ExecutionArgs): boolean {
+  const operation = getOperationAST(args.document, args.operationName);
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of args.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const seen = new Set<string>();
+  const selects = (selectionSet: SelectionSetNode): boolean =>
+    selectionSet.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return ROOT_FIELDS_WITHOUT_HOOKS.has(selection.name.value);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet);
+      const fragment = fragments.get(selection.name.value);
+      if (!fragment || seen.has(fragment.name.value)) return false;
+      seen.add(fragment.name.value);
+      return selects(fragment.selectionSet);
+    });
+  return operation !== null && operation !== undefined && selects(operation.selectionSet);
+}
