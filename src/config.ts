@@ -109,7 +109,7 @@ const environmentSchema = z.object({
    * before validation: repeating a field makes validation's overlap check quadratic.
    */
   MAX_FIELDS_PER_SELECTION: integer(1, 10_000).default(100),
-  /** The most Inbox API calls one operation may make, estimated before it runs (src/graphql/budget.ts). */
+  /** The most Inbox API calls an operation (a subscription: each event) may make, estimated first (src/budget/). */
   MAX_UPSTREAM_CALLS: integer(1, 10_000).default(100),
   /**
    * The calls one team may make in any minute, counted by the facade for all of the team's tokens (with

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AtMostOnce } from './cluster/at-most-once.js';
 import type { TeamBudget } from './cluster/team-budget.js';
 import type { LiveEvents } from './events/live.js';
-import type { BeforeRootField } from './graphql/before-root-field.js';
+import type { BeforeRootField, RootFieldVerdict } from './graphql/before-root-field.js';
 import { createInboxApi, type InboxApi } from './inbox/api.js';
 import type { CollectionCache } from './inbox/collection-cache.js';
 import type { InboxTransport } from './inbox/rest-client.js';
@@ -13,7 +13,7 @@ export interface Context {
   /** The Inbox API for this caller, with named operations (src/inbox/api.ts). */
   inbox: InboxApi;
   logger: Logger;
-  /** MAX_UPSTREAM_CALLS: the budget the complexity plugin holds each operation to. */
+  /** MAX_UPSTREAM_CALLS: the most calls an operation may make, as estimated before it runs (src/budget/). */
   maxUpstreamCalls: number;
   /** The team's live events, for subscriptions (src/events/live.ts). */
   events: LiveEvents;
@@ -28,6 +28,11 @@ export interface Context {
   callerKey(): string | undefined;
   /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */
   beforeRootField?: BeforeRootField;
+  /**
+   * Set by the upstream-call budget when its verdict needs a team collection's size that no cache knows:
+   * every root field waits for it, and the first whose arguments are valid starts it.
+   */
+  rootFieldVerdict?: RootFieldVerdict;
 }
 
 // RFC 6750 b64token: anything else (stray spaces, a missing "Bearer ") is refused without an upstream call.

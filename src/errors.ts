@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'CSRF_PREVENTED',
   'TOO_MANY_STREAMS',
   'TOO_MANY_OPERATIONS',
+  /** The operation could make more Inbox API calls than MAX_UPSTREAM_CALLS (`estimate`, `limit`). */
+  'UPSTREAM_BUDGET_EXCEEDED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

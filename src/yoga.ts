@@ -15,6 +15,7 @@ import { useResponseCompression } from './edge/compression.js';
 import { type ConnectionLimits, limitConnectionsPerAddress, serverOptions } from './edge/connections.js';
 import { useCsrfPrevention } from './edge/csrf.js';
 import { GraphiQLAssets } from './edge/graphiql.js';
+import { useRequestErrorStatus } from './edge/request-error-status.js';
 import { type Enveloped, SingleConnectionStreams } from './edge/sse-single-connection.js';
 import { useUnauthenticatedRateLimit } from './edge/unauthenticated-limit.js';
 import { callersMistake, maskError } from './errors.js';
@@ -249,6 +250,8 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
       useOperationLog(),
       metrics.plugin,
       inboxMetrics.plugin,
+      // Answers without `data` get a 4xx (or 5xx) status with application/graphql-response+json.
+      useRequestErrorStatus(),
       useResponseCache(responseCache),
       useDeferStream(),
       useSubscriptionsEndOnUnserializableEvents(),

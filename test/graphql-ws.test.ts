@@ -137,16 +137,16 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
       expect(overHttp.body.errors?.[0]?.message).toBeDefined();
       expect(JSON.stringify(overWs)).toContain(overHttp.body.errors?.[0]?.message);
 
-      // 101 ids: 101 calls, over MAX_UPSTREAM_CALLS (100), refused before any call, as over HTTP.
+      // 101 ids: 101 calls (and the token's team), over MAX_UPSTREAM_CALLS (100), refused before any call.
       const ids = Array.from({ length: 101 }, (_, index) => encodeGlobalID('Thread', `thread${index}`));
       harness.simulator.resetCalls();
       const refused = await client
         .iterate({ query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids } })
         .next();
       expect((refused.value as ExecutionResult).errors?.[0]?.extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        upstreamCalls: 101,
-        maxUpstreamCalls: 100,
+        code: 'UPSTREAM_BUDGET_EXCEEDED',
+        estimate: 102,
+        limit: 100,
       });
       expect(harness.simulator.calls).toHaveLength(0);
 

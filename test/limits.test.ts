@@ -90,16 +90,16 @@ describe('abusive operations are refused before any upstream call, as validation
   });
 
   it('more Inbox API calls than MAX_UPSTREAM_CALLS, estimated from the page sizes', async () => {
-    // 1 call for the page + 1 lookup per prospect's threads: 41 for 40 threads.
+    // 1 call for the page + 1 lookup per prospect's threads: 41 for 40 threads, and the token's team.
     const { body } = await harness.graphql(
       '{ threads(first: 40) { edges { node { prospect { threads { id } } } } } }',
     );
-    // Refused when the root field starts (an execution error): the field is null, not the response.
-    expect(body.data?.threads ?? null).toBeNull();
+    // Refused before it runs: no data at all.
+    expect(body.data).toBeUndefined();
     expect(body.errors?.[0]?.extensions).toEqual({
-      code: 'BAD_USER_INPUT',
-      upstreamCalls: 41,
-      maxUpstreamCalls: 30,
+      code: 'UPSTREAM_BUDGET_EXCEEDED',
+      estimate: 42,
+      limit: 30,
     });
     expect(harness.simulator.calls).toHaveLength(0);
   });
@@ -109,7 +109,7 @@ describe('abusive operations are refused before any upstream call, as validation
     const { body } = await harness.graphql('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
       variables: { ids },
     });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstreamCalls: 31 });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_BUDGET_EXCEEDED', estimate: 32 });
     expect(harness.simulator.calls).toHaveLength(0);
   });
 

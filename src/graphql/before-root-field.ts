@@ -5,19 +5,42 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 export type BeforeRootField = (info: GraphQLResolveInfo) => void;
 
 /**
- * A Pothos plugin: each root query field calls `context.beforeRootField` before its resolver. Plugins wrap
- * resolvers inside the argument mappers, so the validation plugin has accepted the arguments by then: what
- * runs there (the look-ahead, src/plugins/look-ahead.ts) never starts a call for a refused field.
+ * Called as a root query or mutation field starts, once its arguments are valid: the verdict every root
+ * field waits for (the upstream-call budget's, when it needs a team collection's size: src/plugins/budget.ts).
+ * Memoised by its setter: the first valid field starts it, the others wait for the same one.
+ */
+export type RootFieldVerdict = () => Promise<void>;
+
+/**
+ * Root fields that the federation plugin adds to the printed schema from @apollo/subgraph's own resolvers,
+ * which no Pothos plugin wraps: they call neither hook.
+ */
+export const ROOT_FIELDS_WITHOUT_HOOKS: ReadonlySet<string> = new Set(['_entities', '_service']);
+
+interface RootFieldHooks {
+  beforeRootField?: BeforeRootField;
+  rootFieldVerdict?: RootFieldVerdict;
+}
+
+/**
+ * A Pothos plugin: each root query or mutation field waits for `context.rootFieldVerdict` (when set), then
+ * calls `context.beforeRootField` before its resolver. Plugins wrap resolvers inside the argument mappers,
+ * so the validation plugin has accepted the arguments by then: what runs there (a collection read the
+ * budget needs, the look-ahead of src/plugins/look-ahead.ts) never starts a call for a refused field.
  */
 export class BeforeRootFieldPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(
     resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
-    if (fieldConfig.kind !== 'Query') return resolver;
+    if (fieldConfig.kind !== 'Query' && fieldConfig.kind !== 'Mutation') return resolver;
     return (parent, args, context, info) => {
-      (context as { beforeRootField?: BeforeRootField }).beforeRootField?.(info);
-      return resolver(parent, args, context, info);
+      const hooks = context as RootFieldHooks;
+      const run = () => {
+        hooks.beforeRootField?.(info);
+        return resolver(parent, args, context, info);
+      };
+      return hooks.rootFieldVerdict ? hooks.rootFieldVerdict().then(run) : run();
     };
   }
 }

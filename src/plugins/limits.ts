@@ -25,8 +25,8 @@ const refusal = (limit: DocumentLimit) => ({ propagateOnRejection: false, onReje
 /**
  * Abusive documents are refused before anything runs: tokens (while parsing), fields per selection set (before
  * validation, src/edge/selection-limit.ts), depth, aliases, directives and cost (graphql-armor, during
- * validation), and introspection when it is switched off. The upstream-call budget is the complexity
- * plugin's (src/graphql/).
+ * validation), and introspection when it is switched off. The upstream-call budget is src/budget/'s, from the
+ * costs each field declares (src/graphql/cost.ts).
  *
  * Depth and cost count fields, not fragments (`flattenFragments`): the operations Relay and codegen emit
  * wrap every component in a fragment spread or an inline fragment, which must not count as a level.

@@ -7,7 +7,7 @@ import { refusal } from '../graphql/inputs.js';
  * `node` and `nodes`, Relay's refetch fields. Each id is decoded and checked as the typed arguments check ids
  * (type, shape, length) before anything is loaded; a malformed id is BAD_USER_INPUT, and inside `nodes` it
  * fails only its own item. Each type loads through its `loadOne` (the loaders: batched, de-duplicated).
- * Their cost is counted per id and per type by the upstream-call budget (src/graphql/budget.ts).
+ * Their cost is counted per distinct id and per type by the upstream-call estimate (src/budget/estimate.ts).
  */
 const NodeInterface = builder.nodeInterfaceRef();
 

@@ -60,12 +60,14 @@ export async function expectRefused(
   const { status, body } = await harness.graphql(operation as Operation<unknown, typeof variables>, {
     variables,
   });
-  expect(status).toBe(200);
   const error = body.errors?.[0];
   if (body.data === undefined) {
-    // Refused by the variables' shape before execution (an oversized list): a request error, no `data`.
+    // Refused by the variables' shape before execution (an oversized list): a request error, no `data`,
+    // answered 400 (the harness accepts application/graphql-response+json).
+    expect(status).toBe(400);
     expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `variables.${field}` });
   } else {
+    expect(status).toBe(200);
     expectEveryRootFieldNull(body);
     expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   }

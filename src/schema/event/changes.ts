@@ -180,6 +180,7 @@ changeRef('MessageCreated').implement({
     message: t.field({
       type: MessageObject,
       nullable: true,
+      complexity: UPSTREAM_COST.withThread,
       description: 'The new message (from the payload).',
       resolve: (change) => change.message,
     }),
@@ -199,10 +200,10 @@ changeRef('MessageChanged').implement({
     message: t.field({
       type: MessageObject,
       nullable: true,
-      complexity: UPSTREAM_COST.oneCall,
+      complexity: UPSTREAM_COST.reread,
       description:
         'The message as it is now. An edit carries it; after a reaction it is read again (the thread’s ' +
-        'newest page, one call). `null` if it is gone.',
+        'newest page, one call, and its history when it is older than that page). `null` if it is gone.',
       resolve: (change, _args, context) =>
         change.message ?? context.inbox.messages.reread(change.threadId, change.messageId),
     }),

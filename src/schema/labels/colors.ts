@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import type { Color } from '../../inbox/types.js';
 
 const ColorObject = builder.objectRef<Color>('Color');
@@ -23,6 +24,10 @@ builder.queryField('colors', (t) =>
   t.field({
     type: [ColorObject],
     nullable: true,
+    complexity: ({ scope }) =>
+      UPSTREAM_COST.fromCollection(
+        scope === 'tags' ? 'tags/colors' : scope === 'statuses' ? 'statuses/colors' : 'colors',
+      ),
     description: 'A color palette. One call to the palette endpoint of the scope.',
     args: {
       scope: t.arg({

@@ -2,6 +2,7 @@ import type { ObjectRef } from '@pothos/core';
 import { z } from 'zod';
 import { builder, type Types } from '../../graphql/builder.js';
 import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import { color, inboxId, refuseNulls, requirePaletteColor, validName } from '../../graphql/inputs.js';
 import type { InboxApi } from '../../inbox/api.js';
@@ -84,12 +85,14 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
     [kind]: t.field({
       type: [object],
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection(kind),
       description: `Every ${singular} of the team. One \`GET ${upstream}\`, shared by every ${singular} of the request.`,
       resolve: (_root, _args, context) => label.operations(context.inbox).all(),
     }),
     [singular]: t.field({
       type: object,
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection(kind),
       description: `A ${singular} by global or raw Inbox id; \`null\` if the team has no such ${singular}.`,
       args: {
         id: t.arg
@@ -104,6 +107,8 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
     [`create${typename}`]: t.field({
       type: Payload,
       nullable: true,
+      // A palette name is checked against the palette (`GET /colors`, cached).
+      complexity: UPSTREAM_COST.writeWithPalette,
       description: `Creates a ${singular} (\`POST ${upstream}\`). A name the team already uses gives CONFLICT.`,
       args: { input: t.arg({ type: CreateInput, required: true, description: `The ${singular}.` }) },
       resolve: async (_root, { input }, context) => {
@@ -121,6 +126,7 @@ export function defineLabelFields<T extends Label>(label: LabelDefinition<T>) {
     [`update${typename}`]: t.field({
       type: Payload,
       nullable: true,
+      complexity: UPSTREAM_COST.writeWithPalette,
       description:
         `Renames or recolors a ${singular} (\`PATCH ${upstream}/{id}\`). ` +
         'A name the team already uses gives CONFLICT.',

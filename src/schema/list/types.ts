@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { clientMutationIdEcho } from '../../graphql/client-mutation-id.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import type { components } from '../../inbox/openapi.js';
 import type { AnswerOf } from '../../inbox/rest-client.js';
@@ -91,6 +92,7 @@ UpdateListLeadPayload.implement({
     prospect: t.field({
       type: ProspectObject,
       nullable: true,
+      complexity: UPSTREAM_COST.oneCall,
       description:
         'The lead as a prospect of the team (`GET /prospects/lookup` when selected); `null` for people ' +
         'the team has never talked to.',

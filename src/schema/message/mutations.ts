@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
 import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID, inboxIdOf, messageKeyOf, messageNodeId } from '../../graphql/ids.js';
 import {
   inboxId,
@@ -32,6 +33,7 @@ MessagePayload.implement({
     message: t.field({
       type: MessageObject,
       nullable: true,
+      complexity: UPSTREAM_COST.reread,
       description:
         'The message, with its global `id`, so client caches update. Sends return it at no cost; after ' +
         'edits and reactions it is re-read (the thread’s newest page, else its history) only when selected.',
@@ -41,6 +43,7 @@ MessagePayload.implement({
     thread: t.field({
       type: ThreadObject,
       nullable: true,
+      complexity: UPSTREAM_COST.oneCall,
       description:
         'Its thread, whose preview and order the write changed (`GET /threads/{id}` when selected).',
       resolve: (payload, _args, context) => context.inbox.threads.byId(payload.threadId),

@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID, messageNodeId } from '../../graphql/ids.js';
 import type { Thread } from '../../inbox/types.js';
 import { CampaignObject, MemberObject } from '../refs.js';
@@ -40,12 +41,14 @@ MessagePreviewObject.implement({
     author: t.field({
       type: MessageAuthorUnion,
       nullable: true,
+      complexity: UPSTREAM_COST.author(false),
       description: 'Who wrote it; `null` for legacy author ids that name neither side.',
       resolve: ({ preview, thread }, _args, context) => authorOf(preview.authorId, thread, context),
     }),
     sentBy: t.field({
       type: MemberObject,
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection('members'),
       description: 'The member who sent it from Inbox, if one did (from the member collection).',
       resolve: ({ preview }, _args, context) =>
         preview.userId ? context.inbox.members.byUserId(preview.userId) : null,
@@ -53,6 +56,7 @@ MessagePreviewObject.implement({
     campaign: t.field({
       type: CampaignObject,
       nullable: true,
+      complexity: UPSTREAM_COST.oneCall,
       description: 'The campaign that sent it, if any (`GET /campaigns/{id}`, once per campaign).',
       resolve: ({ preview }, _args, context) =>
         preview.campaignId ? context.inbox.campaigns.byId(preview.campaignId) : null,

@@ -37,6 +37,7 @@ builder.node(MessageObject, {
     inboxId: t.exposeID('id', { description: 'Raw Inbox id of the message.' }),
     thread: t.field({
       type: ThreadObject,
+      complexity: UPSTREAM_COST.threadOfMessage(),
       description: 'The thread of the message.',
       resolve: (message, _args, context) => context.inbox.threads.byId(message.threadId),
     }),
@@ -44,6 +45,7 @@ builder.node(MessageObject, {
     content: t.exposeString('content', { description: 'Text of the message (the current version).' }),
     direction: t.field({
       type: MessageDirectionEnum,
+      complexity: UPSTREAM_COST.threadOfMessage(),
       description: 'Inbound or outbound: the author compared with the thread’s account link.',
       resolve: async (message, _args, context) =>
         directionOf(message.authorId, await context.inbox.threads.byId(message.threadId)),
@@ -51,6 +53,7 @@ builder.node(MessageObject, {
     author: t.field({
       type: MessageAuthorUnion,
       nullable: true,
+      complexity: UPSTREAM_COST.author(true),
       description: 'Who wrote it; `null` for legacy author ids that name neither side.',
       resolve: async (message, _args, context) =>
         authorOf(message.authorId, await context.inbox.threads.byId(message.threadId), context),
@@ -58,6 +61,7 @@ builder.node(MessageObject, {
     sentBy: t.field({
       type: MemberObject,
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection('members'),
       description:
         'The member who sent it from Inbox; `null` for the prospect’s messages and for ones typed on X.',
       resolve: (message, _args, context) =>
@@ -66,7 +70,8 @@ builder.node(MessageObject, {
     campaign: t.field({
       type: CampaignObject,
       nullable: true,
-      description: 'The campaign that sent it, if any.',
+      complexity: UPSTREAM_COST.oneCall,
+      description: 'The campaign that sent it, if any (`GET /campaigns/{id}`, once per campaign).',
       resolve: (message, _args, context) =>
         message.campaignId ? context.inbox.campaigns.byId(message.campaignId) : null,
     }),
@@ -121,7 +126,7 @@ builder.node(MessageObject, {
     history: t.field({
       type: MessageHistoryObject,
       nullable: true,
-      complexity: UPSTREAM_COST.oneCall,
+      complexity: UPSTREAM_COST.history,
       description: 'Every version and the deletion, oldest first (`GET …/history`; works after deletion).',
       resolve: (message, _args, context) => context.inbox.messages.history(message.threadId, message.id),
     }),

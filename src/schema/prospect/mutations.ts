@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { ErrorCode } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import type { ProspectKey } from '../../graphql/ids.js';
 import { inboxId, prospectKey, refusal, validateWhole, withoutNulls } from '../../graphql/inputs.js';
 import type { ProspectWithContext } from '../../inbox/types.js';
@@ -92,6 +93,7 @@ builder.mutationField('updateProspectContext', (t) =>
   t.field({
     type: ProspectPayload,
     nullable: true,
+    complexity: UPSTREAM_COST.lookupAndWrite,
     description:
       'Changes a prospect’s tags, status, notes, valuation, assignee and done state in one call ' +
       '(`PATCH /prospects/{id}/context`). `assigneeId` and `done` fan out to every thread of the prospect.',

@@ -76,12 +76,14 @@ builder.node(ProspectObject, {
     tags: t.field({
       type: [TagObject],
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection('tags'),
       description: 'The team’s tags on this prospect (from the tag collection, no extra call per tag).',
       resolve: (prospect, _args, context) => context.inbox.tags.byIds(prospect.context.tags),
     }),
     status: t.field({
       type: StatusObject,
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection('statuses'),
       description: 'The team’s pipeline status for this prospect, if set.',
       resolve: (prospect, _args, context) =>
         prospect.context.statusId ? context.inbox.statuses.byId(prospect.context.statusId) : null,
@@ -99,6 +101,7 @@ builder.node(ProspectObject, {
     assignee: t.field({
       type: MemberObject,
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection('members'),
       description: 'The member this prospect is assigned to, if any.',
       resolve: (prospect, _args, context) =>
         prospect.context.assigneeId ? context.inbox.members.byId(prospect.context.assigneeId) : null,

@@ -7,6 +7,7 @@ builder.queryFields((t) => ({
   team: t.field({
     type: TeamObject,
     nullable: true,
+    complexity: UPSTREAM_COST.fromCollection('team'),
     description: 'The team of the API token sent in `Authorization`. One call to `GET /team`.',
     resolve: (_root, _args, context) => context.inbox.team.get(),
   }),
@@ -21,6 +22,7 @@ builder.queryFields((t) => ({
   member: t.field({
     type: MemberObject,
     nullable: true,
+    complexity: UPSTREAM_COST.fromCollection('members'),
     description: 'A member by global or raw Inbox id; `null` if the team has no such member.',
     args: {
       id: t.arg
@@ -39,6 +41,7 @@ builder.queryFields((t) => ({
   accountLink: t.field({
     type: AccountLinkObject,
     nullable: true,
+    complexity: UPSTREAM_COST.fromCollection('account-links'),
     description: 'An account link by global or raw Inbox id; `null` if the team has none such.',
     args: {
       id: t.arg

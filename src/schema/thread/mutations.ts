@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
+import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import { inboxId, refuseNulls } from '../../graphql/inputs.js';
 import type { Thread, TypingResult } from '../../inbox/types.js';
@@ -19,6 +20,7 @@ ThreadPayload.implement({
     thread: t.field({
       type: ThreadObject,
       nullable: true,
+      complexity: UPSTREAM_COST.oneCall,
       description:
         'The changed thread, with its global `id`, so client caches update. It is the write’s own answer ' +
         'where the Inbox API returns the thread, else one `GET /threads/{id}`, made only when selected.',

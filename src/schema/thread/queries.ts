@@ -130,7 +130,7 @@ builder.queryFields((t) => ({
   threadsByUsername: t.field({
     type: [ThreadObject],
     nullable: true,
-    complexity: UPSTREAM_COST.threadsOfProspect,
+    complexity: UPSTREAM_COST.threadsByUsername,
     description:
       'Every thread with an X @username, across account links (`GET /threads/lookup-by-username`).',
     args: {

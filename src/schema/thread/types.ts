@@ -66,6 +66,7 @@ builder.node(ThreadObject, {
     accountLink: t.field({
       type: AccountLinkObject,
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection('account-links'),
       description:
         'The team’s X account in this conversation (from the account-link collection, no extra call).',
       resolve: (thread, _args, context) => context.inbox.accountLinks.byId(thread.accountLinkId),
@@ -73,12 +74,14 @@ builder.node(ThreadObject, {
     assignee: t.field({
       type: MemberObject,
       nullable: true,
+      complexity: UPSTREAM_COST.fromCollection('members'),
       description: 'The member assigned to the thread, if any (from the member collection).',
       resolve: (thread, _args, context) =>
         thread.assigneeId ? context.inbox.members.byId(thread.assigneeId) : null,
     }),
     prospect: t.expose('prospect', {
       type: ProspectObject,
+      complexity: UPSTREAM_COST.embedded,
       description: 'The other person, with the team’s CRM data. Embedded in the thread: no extra call.',
     }),
     lastMessage: t.field({
@@ -90,7 +93,8 @@ builder.node(ThreadObject, {
     messages: t.field({
       type: MessageConnection,
       nullable: true,
-      complexity: UPSTREAM_COST.page(MESSAGE_PAGE.default, MESSAGE_PAGE.max),
+      // A page's messages come with their thread: their `thread`, `direction` and `author` need no read.
+      complexity: UPSTREAM_COST.page(MESSAGE_PAGE.default, MESSAGE_PAGE.max, ['thread']),
       description: 'Messages, newest first. One `GET /threads/{id}/messages` per page.',
       args: messagePageArguments(t.arg),
       resolve: (thread, args, context) => messageConnection(context, thread, args),

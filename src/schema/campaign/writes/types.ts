@@ -1,6 +1,7 @@
 import type { Context } from '../../../context.js';
 import { builder } from '../../../graphql/builder.js';
 import { clientMutationIdEcho } from '../../../graphql/client-mutation-id.js';
+import { UPSTREAM_COST } from '../../../graphql/cost.js';
 import { encodeGlobalID } from '../../../graphql/ids.js';
 import type { CampaignColumn, CampaignSequence, CampaignV2 } from '../../../inbox/types.js';
 import { CampaignObject } from '../../refs.js';
@@ -18,6 +19,7 @@ const changedCampaign = (description: string) =>
   ({
     type: CampaignObject,
     nullable: true,
+    complexity: UPSTREAM_COST.oneCall,
     description: `${description} Re-read after the write (\`GET /campaigns/{id}\`) only when selected.`,
     resolve: (payload: { campaignId: string }, _args: object, context: Context) =>
       context.inbox.campaigns.byId(payload.campaignId),
