@@ -24,6 +24,8 @@ const environmentSchema = z.object({
   COLLECTION_CACHE_TTL_MS: integer(0, 3_600_000).optional(),
   /** How long a token's own GET /team proves its team, so that its team's cached data may serve it. */
   TOKEN_PROOF_TTL_MS: integer(0, 3_600_000).default(30_000),
+  /** How long a token the Inbox API refused (401) is refused again without any call; 0 = never. */
+  REJECTED_TOKEN_TTL_MS: integer(0, 3_600_000).default(60_000),
   /** How long a complete query answer is reused for the same token, query and variables; 0 = never. */
   RESPONSE_CACHE_TTL_MS: integer(0, 60_000).default(1_000),
   /** Signing secret of the Inbox webhook (dashboard, Settings → Webhooks); turns on POST /webhooks/inbox. */
@@ -70,6 +72,11 @@ const environmentSchema = z.object({
    * call budget, live events and at-most-once sends. Unset: everything stays in this process.
    */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * The secret the token HMAC and the seal of everything shared through Redis derive from (32+ characters,
+   * the same on every replica). Required with REDIS_URL; unset without Redis: random keys per process.
+   */
+  FACADE_SECRET: z.string().min(32).optional(),
   /** Prefix of every Redis key and channel: deployments sharing one Redis keep apart. */
   REDIS_KEY_PREFIX: z
     .string()
@@ -88,16 +95,24 @@ const environmentSchema = z.object({
     .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/)).max(200)),
 });
 
-const withDefaults = environmentSchema.transform(({ COLLECTION_CACHE_TTL_MS: explicit, ...environment }) => ({
-  ...environment,
-  COLLECTION_CACHE_TTL_MS: explicit ?? 30_000,
-  /**
-   * Derived, not a variable: how long tags and statuses are kept. Inbox events announce their changes, so
-   * with webhooks (which bring every event of the team) they are kept 5 minutes unless
-   * COLLECTION_CACHE_TTL_MS says otherwise. No v1 event announces the other collections' changes.
-   */
-  announcedCollectionTtlMs: explicit ?? (environment.INBOX_WEBHOOK_SECRET === undefined ? 30_000 : 300_000),
-}));
+/** Values never echoed in an error message. */
+const SECRETS = new Set(['FACADE_SECRET', 'INBOX_WEBHOOK_SECRET']);
+
+const withDefaults = environmentSchema
+  .refine((environment) => environment.REDIS_URL === undefined || environment.FACADE_SECRET !== undefined, {
+    path: ['FACADE_SECRET'],
+    message: 'required when REDIS_URL is set (the replicas derive their shared keys from it)',
+  })
+  .transform(({ COLLECTION_CACHE_TTL_MS: explicit, ...environment }) => ({
+    ...environment,
+    COLLECTION_CACHE_TTL_MS: explicit ?? 30_000,
+    /**
+     * Derived, not a variable: how long tags and statuses are kept. Inbox events announce their changes, so
+     * with webhooks (which bring every event of the team) they are kept 5 minutes unless
+     * COLLECTION_CACHE_TTL_MS says otherwise. No v1 event announces the other collections' changes.
+     */
+    announcedCollectionTtlMs: explicit ?? (environment.INBOX_WEBHOOK_SECRET === undefined ? 30_000 : 300_000),
+  }));
 
 export type Config = z.infer<typeof withDefaults>;
 
@@ -110,7 +125,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? 'environment');
-  throw new ConfigError(`Invalid ${variable}=${JSON.stringify(environment[variable])}: ${issue?.message}`);
+  const value = environment[variable];
+  const named =
+    value === undefined || value === ''
+      ? `Missing ${variable}`
+      : `Invalid ${variable}=${SECRETS.has(variable) ? '(hidden)' : JSON.stringify(value)}`;
+  throw new ConfigError(`${named}: ${issue?.message}`);
 }
 
 /** For entry points: a bad value stops the start with one line naming the variable. */

@@ -14,6 +14,7 @@ import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
 import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.js';
+import { Identity } from './identity/identity.js';
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
@@ -44,6 +45,8 @@ export interface FacadeOptions {
 export interface Facade {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   transport: InboxTransport;
+  /** Token names (HMAC), proofs of team, tokens refused lately, and the seal on what Redis holds. */
+  identity: Identity;
   collectionCache: CollectionCache;
   responseCache: ResponseCache;
   events: LiveEvents;
@@ -80,8 +83,13 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     logger,
     onAttempt: metrics.onUpstreamAttempt,
   });
+  const identity = new Identity({
+    secret: config.FACADE_SECRET,
+    proofTtlMs: Math.min(config.TOKEN_PROOF_TTL_MS, config.COLLECTION_CACHE_TTL_MS),
+    rejectedTtlMs: config.REJECTED_TOKEN_TTL_MS,
+  });
   const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS, undefined, {
-    proofTtlMs: config.TOKEN_PROOF_TTL_MS,
+    proofs: identity.proofs,
     announcedTtlMs: config.announcedCollectionTtlMs,
   });
   // With Redis, the caches have a second level there, and every replica hears of every change.
@@ -89,16 +97,18 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis &&
     new SharedCaches(redis, {
       logger,
+      seal: identity.seal,
       onChange: (change) => collectionCache.apply(change),
       onReset: () => collectionCache.clear(),
-      onSecret: (secret) => collectionCache.useSecret(secret),
     });
-  if (sharedCaches) collectionCache.shareThrough(sharedCaches);
+  if (sharedCaches) {
+    collectionCache.shareThrough(sharedCaches);
+    identity.shareThrough(sharedCaches);
+  }
   const teamBudget = new TeamBudget({ callsPerMinute: config.TEAM_CALLS_PER_MINUTE, redis, logger });
   const atMostOnce = new AtMostOnce({
     redis,
-    // Records are keyed by token HMAC: shared only once this replica uses the cluster's HMAC key.
-    keysShared: async () => sharedCaches?.ready === true,
+    seal: identity.seal,
     logger,
     // A write's answer comes within its request's upstream deadline (twice INBOX_TIMEOUT_MS); then it is recorded.
     settleWithinMs: config.INBOX_TIMEOUT_MS * 2 + 2_000,
@@ -112,11 +122,14 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   const events = new LiveEvents({
     // Every event of a team (a webhook's or its poller's), published here, makes the team's cached answers
     // and the collections it names stale, on every replica.
-    bus: notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
-      void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
-        byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
-      });
-    }),
+    bus: notifying(
+      redis ? new SharedEventBus(redis, logger, identity.seal) : new EventTargetBus(),
+      (event) => {
+        void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
+          byWebhook: config.INBOX_WEBHOOK_SECRET !== undefined,
+        });
+      },
+    ),
     // With a webhook secret, webhooks feed the bus; without, one poller per team does.
     pollIntervalMs: config.INBOX_WEBHOOK_SECRET === undefined ? config.EVENTS_POLL_INTERVAL_MS : undefined,
     maxSubscriptionsPerToken: config.MAX_SUBSCRIPTIONS_PER_TOKEN,
@@ -135,6 +148,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     context: ({ request }) =>
       createContext(request, {
         transport,
+        identity,
         collectionCache,
         logger,
         maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
@@ -196,6 +210,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
   return {
     yoga,
     transport,
+    identity,
     collectionCache,
     responseCache,
     events,

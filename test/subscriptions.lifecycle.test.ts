@@ -93,15 +93,16 @@ describe('in webhook mode', () => {
     const grown = process.memoryUsage().heapUsed - before;
     // Each subscription used to keep ~55 KB after it ended: 5 000 of them, some 270 MB.
     expect(grown).toBeLessThan(10 * 1024 * 1024);
-    expect(harness.facade.events.openFor(harness.facade.collectionCache.keyOf(DEMO_TOKEN))).toBe(0);
+    expect(harness.facade.events.openFor(harness.facade.identity.keyOf(DEMO_TOKEN))).toBe(0);
   }, 120_000);
 
   it('a client that leaves before its subscription started leaves no slot or listener behind', async () => {
-    const tokenKey = harness.facade.collectionCache.keyOf(DEMO_TOKEN);
+    const tokenKey = harness.facade.identity.keyOf(DEMO_TOKEN);
     for (let round = 0; round < 20; round++) {
       if (round % 2 === 0) {
         // The team lookup (which authenticates) takes a while upstream: leave while it is under way.
         harness.facade.collectionCache.clear();
+        harness.facade.identity.proofs.clear();
         harness.simulator.injectFault({ kind: 'slow', delayMs: 50, path: '/team' });
       }
       const hasty = Array.from({ length: 10 }, () => sseSubscribe(harness, EVENTS));

@@ -2,7 +2,9 @@ import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SharedRedis } from '../cluster/redis.js';
+import type { Seal } from '../identity/seal.js';
 import type { InboxEvent } from '../inbox/types.js';
 
 /**
@@ -84,11 +86,18 @@ export class EventTargetBus implements EventBus {
   }
 }
 
-/** What travels on a team's channel: the event, and the replica that published it. */
+/**
+ * What travels on a team's channel: the event and the replica that published it, sealed for the channel
+ * (src/identity/seal.ts). A message that does not open (not a replica's), or whose event is of another
+ * team, is dropped: whoever can publish on Redis cannot put events into a team's streams.
+ */
 interface SharedMessage {
-  from: string;
-  event: InboxEvent;
+  sealed: string;
 }
+const sharedMessageShape = z.object({
+  from: z.string(),
+  event: z.looseObject({ id: z.string(), seq: z.number(), teamId: z.string(), type: z.string() }),
+});
 
 /** How long a subscriber waits for Redis to confirm its channel before it goes on with this process alone. */
 const SUBSCRIBE_TIMEOUT_MS = 1_000;
@@ -107,6 +116,7 @@ export class SharedEventBus implements EventBus {
   constructor(
     private readonly redis: SharedRedis,
     logger: Logger,
+    private readonly seal: Seal,
   ) {
     const failed = (command: string) => (error: Error) =>
       logger.debug(
@@ -137,16 +147,19 @@ export class SharedEventBus implements EventBus {
   publish(event: InboxEvent): void {
     this.local.publish(event);
     if (!this.redis.healthy()) return;
-    const detail: SharedMessage = { from: this.redis.replicaId, event };
-    this.target.dispatchEvent(new CustomEvent(this.channelOf(event.teamId), { detail }));
+    const channel = this.channelOf(event.teamId);
+    const detail: SharedMessage = { sealed: this.seal.seal({ from: this.redis.replicaId, event }, channel) };
+    this.target.dispatchEvent(new CustomEvent(channel, { detail }));
   }
 
   subscribe(teamId: string, listener: (event: InboxEvent) => void): () => void {
     const unsubscribeLocal = this.local.subscribe(teamId, listener);
     const channel = this.channelOf(teamId);
     const fromOthers = (message: Event) => {
-      const { from, event } = (message as CustomEvent<SharedMessage>).detail;
-      if (from !== this.redis.replicaId) listener(event);
+      const detail = (message as CustomEvent<Partial<SharedMessage> | null>).detail;
+      const opened = this.seal.open(detail?.sealed, channel, sharedMessageShape);
+      if (opened === undefined || opened.event.teamId !== teamId) return;
+      if (opened.from !== this.redis.replicaId) listener(opened.event as InboxEvent);
     };
     this.target.addEventListener(channel, fromOthers);
     let subscribed = true;
