@@ -92,6 +92,8 @@ export class SharedCaches {
   private readonly channel: string;
   private readonly seal: Seal;
   private listening = false;
+  /** The barrier the requests of this tick share (`changesHeard`). */
+  private nextPing: Promise<void> | undefined;
   /** Messages on the channel that did not open, since the last warning about them. */
   private unsealed = 0;
   private unsealedWarnedAt = 0;
@@ -297,6 +299,29 @@ export class SharedCaches {
       return transaction.publish(this.channel, message).exec();
     });
     if (done === undefined) this.queue(change);
+  }
+
+  /**
+   * Resolves once every change announced before this call has been applied here: a PING on the subscriber
+   * connection, which Redis answers after every message published before it (one connection is answered in
+   * order, messages included). A writer's answer leaves after its change is published (`announce`), so a
+   * request that awaits this before reading a cache here sees every write answered before it started, on
+   * any replica. One round trip, shared by the requests that ask in the same tick; `undefined` while Redis
+   * is not shared (then the caches are local and short-lived, as `ready` says).
+   */
+  changesHeard(): Promise<void> | undefined {
+    if (!this.ready) return undefined;
+    this.nextPing ??= Promise.resolve().then(() => {
+      this.nextPing = undefined;
+      return this.bounded(this.redis.subscriber.ping()).then(
+        () => undefined,
+        (error: unknown) => {
+          // Too slow: Redis is left alone for a while, and the caches here are dropped (`suspend`).
+          if (error instanceof RedisCommandTimeout) this.suspend();
+        },
+      );
+    });
+    return this.nextPing;
   }
 
   close(): void {

@@ -56,7 +56,20 @@ export function createInboxApi({ transport, token, logger, identity, cache, budg
     proofs && tokenKey !== undefined
       ? identityGate({ tokenKey, proofs, proveTeam: () => session.loaders.team(), inner: teamGate })
       : teamGate;
-  const session: Session = new Session(transport.client(token, logger, gate), cache, tokenKey, proofs);
+  /** Asked once per request, lazily: a request that reads no cache makes no Redis round trip for it. */
+  let heard: { barrier: Promise<void> | undefined } | undefined;
+  const changesHeard = () => {
+    // A token refused lately reads nothing: no round trip for it.
+    heard ??= { barrier: tokenKey && proofs?.rejected.has(tokenKey) ? undefined : cache?.changesHeard() };
+    return heard.barrier;
+  };
+  const session: Session = new Session(
+    transport.client(token, logger, gate),
+    cache,
+    tokenKey,
+    proofs,
+    changesHeard,
+  );
   // Each area is built when first used: most operations touch one or two, and every request pays for what
   // it builds (an answer served from the cache builds none).
   const teamAreas = once(() => teamOperations(session));
@@ -111,6 +124,12 @@ export function createInboxApi({ transport, token, logger, identity, cache, budg
     sharesAnswers: tokenKey !== undefined && cache !== undefined,
     /** The caller's token as a keyed hash (never the token). */
     tokenKey,
+    /**
+     * Before serving anything cached in this process: resolves once every write answered before this
+     * request started, on any replica, has been applied to the caches here (`undefined`: nothing to wait
+     * for). One Redis round trip per request at most (CollectionCache.changesHeard).
+     */
+    changesHeard,
     /**
      * The team the caller's token was proven to belong to by its own `GET /team`, in this request or
      * within the proof's lifetime (TOKEN_PROOF_TTL_MS, on any replica); `undefined` if not (yet) proven.

@@ -110,6 +110,15 @@ export class CollectionCache {
   }
 
   /**
+   * Resolves once every change announced by any replica before this call has been applied here (one Redis
+   * round trip, SharedCaches.changesHeard); `undefined` when there is nothing to wait for (no Redis, or
+   * Redis not shared right now). A request awaits it once, before it reads anything cached here.
+   */
+  changesHeard(): Promise<void> | undefined {
+    return this.enabled ? this.shared?.changesHeard() : undefined;
+  }
+
+  /**
    * How long an entry of the collection lives. While Redis is configured but cannot tell this replica of
    * the other replicas' changes, OUTAGE_TTL_MS at most.
    */

@@ -97,6 +97,8 @@ export function createLoaders(
   sharedCache?: CollectionCache,
   tokenKey?: string,
   proofs?: TeamProofs,
+  /** The request's barrier before reading the cross-request cache (InboxApi.changesHeard). */
+  changesHeard?: () => Promise<void> | undefined,
 ): Loaders {
   /** The team of the token, as its own `GET /team` proves it: this request's read, or its cached answer. */
   let teamRead: Promise<Team> | undefined;
@@ -112,8 +114,14 @@ export function createLoaders(
   const cached = <T>(collection: CachedCollection, load: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
     const get = () => {
-      pending ??=
-        sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load, teamProof) : load();
+      if (pending) return pending;
+      if (!sharedCache || !tokenKey) {
+        pending = load();
+        return pending;
+      }
+      const read = () => sharedCache.getOrLoad(tokenKey, collection, load, teamProof);
+      const barrier = changesHeard?.();
+      pending = barrier ? barrier.then(read) : read();
       return pending;
     };
     return Object.assign(get, {

@@ -16,6 +16,7 @@ export class Session {
     private readonly cache: CollectionCache | undefined,
     private readonly tokenKey: string | undefined,
     private readonly proofs?: TeamProofs,
+    private readonly changesHeard?: () => Promise<void> | undefined,
   ) {}
 
   /**
@@ -23,7 +24,7 @@ export class Session {
    * most of what a request's context costs.
    */
   get loaders(): Loaders {
-    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey, this.proofs);
+    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey, this.proofs, this.changesHeard);
     return this.#loaders;
   }
 
