@@ -24,7 +24,7 @@ describeWithOwnRedis('at-most-once sends when Redis loses its data', () => {
 
   beforeAll(async () => {
     redis = await startOwnRedis();
-    cluster = await startCluster(['a', 'b'], {}, {}, { redisUrl: redis.url });
+    cluster = await startCluster(['a', 'b'], {}, {}, redis.url);
     [a] = cluster.replicas as [Replica, Replica];
     team = cluster.simulator.store.teamByToken(DEMO_TOKEN) as TeamState;
   }, 60_000);

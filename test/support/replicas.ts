@@ -109,14 +109,14 @@ async function startReplica(name: string, env: Record<string, string>): Promise<
 
 /**
  * One simulator, one Redis prefix, and `names.length` replicas. `config` is every replica's environment
- * (LOG_LEVEL defaults to info so that tests can read the operation lines). `redisUrl`: a Redis of the
- * test's own (test/support/own-redis.ts) instead of REDIS_URL.
+ * (LOG_LEVEL defaults to info so that tests can read the operation lines). `redisUrl`: REDIS_URL, unless
+ * the suite runs a Redis of its own.
  */
 export async function startCluster(
   names: string[],
   config: Record<string, string> = {},
   simulatorOptions: Parameters<typeof startSimulator>[0] = {},
-  { redisUrl = REDIS_URL }: { redisUrl?: string } = {},
+  redisUrl = REDIS_URL,
 ): Promise<Cluster> {
   if (!redisUrl) throw new Error('REDIS_URL is not set');
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...simulatorOptions });
