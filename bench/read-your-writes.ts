@@ -67,8 +67,8 @@ async function contender(title: string, environment: Record<string, string>, bar
   const facade = createFacade({ config, logger: pino({ level: 'error' }) });
   if (!barrier) facade.collectionCache.changesHeard = () => undefined;
   const server = await listen(facade, 0, '127.0.0.1');
-  const contender: Contender = { title, facade, server, latencies: [], calls: 0, pings: 0 };
-  return contender;
+  const made: Contender = { title, facade, server, latencies: [], calls: 0, pings: 0 };
+  return made;
 }
 
 async function page(server: RunningServer): Promise<void> {
