@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RejectedTokens } from '../src/identity/rejected-tokens.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { type Harness, useHarness } from './support/harness.js';
+import { sseSubscribe } from './support/live.js';
 import { type Cluster, describeWithRedis, type Replica, startCluster } from './support/replicas.js';
 
 /**
@@ -71,6 +72,16 @@ describe('a token the Inbox API refuses', () => {
     expect(harness.facade.identity.rejected.size).toBe(100);
     for (const token of tokens) await harness.graphql(PAGE, { token });
     expect(refusedCalls(harness)).toHaveLength(100);
+  });
+
+  it('over SSE too: its subscriptions end with UNAUTHENTICATED, and they cost one call in all', async () => {
+    const token = randomToken();
+    for (let round = 0; round < 5; round++) {
+      const subscription = sseSubscribe(harness, 'subscription { inboxEvents { inboxId } }', { token });
+      await subscription.done;
+      expect(subscription.payloads[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    expect(refusedCalls(harness)).toHaveLength(1);
   });
 
   it('a token the facade knew, revoked: its first 401 makes it refused without any call', async () => {

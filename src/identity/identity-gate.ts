@@ -1,6 +1,6 @@
 import type { CallGate, GateTicket } from '../inbox/rest-client.js';
 import { UpstreamError } from '../inbox/upstream-error.js';
-import { RejectedTokenError } from './rejected-tokens.js';
+import { rejectedTokenError } from './rejected-tokens.js';
 import type { TeamProofs } from './team-proof.js';
 
 export interface IdentityGateOptions {
@@ -27,7 +27,7 @@ export function identityGate({ tokenKey, proofs, proveTeam, inner }: IdentityGat
     admit: (calls) => inner?.admit(calls) ?? Promise.resolve(),
 
     async before(call): Promise<GateTicket> {
-      if (proofs.rejected.has(tokenKey)) throw new RejectedTokenError();
+      if (proofs.rejected.has(tokenKey)) throw rejectedTokenError(call);
       if (!isTeamRead(call) && (await proofs.teamOf(tokenKey)) === undefined) {
         await proveTeam().catch((error: unknown) => {
           // The proof's failure, marked as this call's not having been sent.

@@ -1,16 +1,19 @@
-import { MissingTokenError } from '../inbox/upstream-error.js';
+import { UpstreamError } from '../inbox/upstream-error.js';
 
 /**
- * The caller's token was refused by the Inbox API (401) within REJECTED_TOKEN_TTL_MS: it is refused again
- * without any upstream call, as a missing token is (UNAUTHENTICATED).
+ * The Inbox API refused the caller's token (401) within REJECTED_TOKEN_TTL_MS: the call is refused as that
+ * 401 was (UNAUTHENTICATED; a subscription polling with it ends, as after any 401), and is not sent.
  */
-export class RejectedTokenError extends MissingTokenError {
-  constructor() {
-    super();
-    this.message =
-      'The Inbox API refused this token lately; send a valid token as `Authorization: Bearer <token>`';
-    this.name = 'RejectedTokenError';
-  }
+export function rejectedTokenError(call: { method: string; route: string }): UpstreamError {
+  return new UpstreamError({
+    kind: 'http',
+    method: call.method,
+    path: call.route,
+    status: 401,
+    code: 'UNAUTHORIZED',
+    message: 'The Inbox API refused this token lately; it is refused without a call for a while.',
+    unsent: true,
+  });
 }
 
 export interface RejectedTokensOptions {

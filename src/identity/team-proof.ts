@@ -1,5 +1,7 @@
 import { OUTAGE_TTL_MS, type SharedCaches } from '../cluster/shared-caches.js';
-import { RejectedTokenError, type RejectedTokens } from './rejected-tokens.js';
+import { type RejectedTokens, rejectedTokenError } from './rejected-tokens.js';
+
+const TEAM_READ = { method: 'GET', route: '/team' };
 
 export interface TeamProofsOptions {
   /**
@@ -59,7 +61,7 @@ export class TeamProofs {
    * token is refused.
    */
   prove<T extends { id: string }>(tokenKey: string, load: () => Promise<T>): Promise<T> {
-    if (this.rejected.has(tokenKey)) return Promise.reject(new RejectedTokenError());
+    if (this.rejected.has(tokenKey)) return Promise.reject(rejectedTokenError(TEAM_READ));
     const now = Date.now();
     const held = this.proofs.get(tokenKey);
     if (held && (held.teamId === undefined || held.expires > now)) {
@@ -73,7 +75,7 @@ export class TeamProofs {
       const remote = await this.shared?.readProof<T>(tokenKey);
       if (remote?.rejectedUntil !== undefined) {
         this.rejected.add(tokenKey, remote.rejectedUntil);
-        throw new RejectedTokenError();
+        throw rejectedTokenError(TEAM_READ);
       }
       if (remote?.proof && lifetime > 0) {
         proof.expires = Math.min(proof.expires, remote.proof.expires);
