@@ -24,12 +24,9 @@ export class Identity {
   readonly seal: Seal;
   readonly rejected: RejectedTokens;
   readonly proofs: TeamProofs;
-  /** The keys derive from FACADE_SECRET: other processes with the same secret name tokens alike. */
-  readonly keysConfigured: boolean;
 
   constructor({ secret, proofTtlMs, rejectedTtlMs }: IdentityOptions) {
     const keys = keyMaterial(secret);
-    this.keysConfigured = keys.configured;
     this.tokens = new TokenKeys(keys.tokenKey);
     this.seal = new Seal(keys.sealKey);
     this.rejected = new RejectedTokens({ ttlMs: rejectedTtlMs });
