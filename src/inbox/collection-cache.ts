@@ -134,9 +134,9 @@ export class CollectionCache {
   }
 
   /**
-   * The collection for this token (the team itself is its proof: TeamProofs.prove): its own cached copy;
-   * else, once `teamOf` (the token's own `GET /team`)
-   * has proven its team, that team's copy, loaded by another token of the team (here, else in Redis);
+   * The collection for this token (not the team: that is its proof, TeamProofs.prove): its own cached copy;
+   * else, once `teamOf` (the token's own `GET /team`) has proven its team, that team's copy, loaded by
+   * another token of the team (here, else in Redis);
    * else `load()` with the token itself. Waiting for the proof costs a round trip, so the load waits only
    * while some team's copy of this collection may be cached (else it starts at once, and is shared once
    * the team is proven).
