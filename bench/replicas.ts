@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -68,7 +68,14 @@ async function run(redis: boolean, upstreamLimit: number | null): Promise<Run> {
   const env = {
     INBOX_API_URL: simulator.url,
     TEAM_CALLS_PER_MINUTE: String(TEAM_CALLS_PER_MINUTE),
-    ...(redis ? { REDIS_URL: settings.REDIS_URL, REDIS_KEY_PREFIX: prefix } : { REDIS_URL: '' }),
+    ...(redis
+      ? {
+          REDIS_URL: settings.REDIS_URL,
+          REDIS_KEY_PREFIX: prefix,
+          // Shared by the replicas of a run: their token keys and seals derive from it.
+          FACADE_SECRET: randomBytes(32).toString('base64url'),
+        }
+      : { REDIS_URL: '' }),
   };
   const replicas: Array<Child<{ url: string }>> = [];
   for (let index = 0; index < 2; index++) {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
@@ -105,12 +106,15 @@ function startReplica(
 
 const simulatorOptions = simulatorOptionsFromEnv(environment, 0);
 const redis = await redisFor();
+// The replicas must share FACADE_SECRET (their token keys and seals derive from it): this run's own if unset.
+const secret = environment.FACADE_SECRET || randomBytes(32).toString('base64url');
 const simulator = await startSimulator(simulatorOptions);
 const replicas = await Promise.all(
   Array.from({ length: replicaCount }, (_, index) =>
     startReplica(`r${index + 1}`, proxyPort + index + 1, {
       INBOX_API_URL: simulator.url,
       REDIS_URL: redis.url,
+      FACADE_SECRET: secret,
     }),
   ),
 );

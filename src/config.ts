@@ -43,7 +43,7 @@ const secretsByTeam = list.transform((entries, context) => {
   return byTeam as ReadonlyMap<string, readonly string[]>;
 });
 /** Variables whose values are never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['INBOX_WEBHOOK_SECRET', 'INBOX_WEBHOOK_SECRETS']);
+const SECRET_VARIABLES = new Set(['FACADE_SECRET', 'INBOX_WEBHOOK_SECRET', 'INBOX_WEBHOOK_SECRETS']);
 
 const environmentSchema = z.object({
   PORT: integer(0, 65_535).default(4000),
@@ -63,6 +63,8 @@ const environmentSchema = z.object({
   COLLECTION_CACHE_TTL_MS: integer(0, 3_600_000).optional(),
   /** How long a token's own GET /team proves its team, so that its team's cached data may serve it. */
   TOKEN_PROOF_TTL_MS: integer(0, 3_600_000).default(30_000),
+  /** How long a token the Inbox API refused (401) is refused again without any call; 0 = never. */
+  REJECTED_TOKEN_TTL_MS: integer(0, 3_600_000).default(60_000),
   /** How long a complete query answer is reused for the same token, query and variables; 0 = never. */
   RESPONSE_CACHE_TTL_MS: integer(0, 60_000).default(1_000),
   /**
@@ -144,6 +146,11 @@ const environmentSchema = z.object({
    * call budget, live events and at-most-once sends. Unset: everything stays in this process.
    */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * The secret the token HMAC and the seal of everything shared through Redis derive from (32+ characters,
+   * the same on every replica). Required with REDIS_URL; unset without Redis: random keys per process.
+   */
+  FACADE_SECRET: z.string().min(32).optional(),
   /** Prefix of every Redis key and channel: deployments sharing one Redis keep apart. */
   REDIS_KEY_PREFIX: z
     .string()
@@ -174,6 +181,10 @@ const environmentSchema = z.object({
 });
 
 const withDefaults = environmentSchema
+  .refine((environment) => environment.REDIS_URL === undefined || environment.FACADE_SECRET !== undefined, {
+    path: ['FACADE_SECRET'],
+    message: 'required when REDIS_URL is set (the replicas derive their shared keys from it)',
+  })
   .refine((environment) => environment.HEADERS_TIMEOUT_MS <= environment.REQUEST_TIMEOUT_MS, {
     path: ['HEADERS_TIMEOUT_MS'],
     message: 'must not exceed REQUEST_TIMEOUT_MS',
@@ -220,8 +231,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? 'environment');
-  const shown = SECRET_VARIABLES.has(variable) ? '(hidden)' : JSON.stringify(environment[variable]);
-  throw new ConfigError(`Invalid ${variable}=${shown}: ${issue?.message}`);
+  const value = environment[variable];
+  const named =
+    value === undefined || value === ''
+      ? `Missing ${variable}`
+      : `Invalid ${variable}=${SECRET_VARIABLES.has(variable) ? '(hidden)' : JSON.stringify(value)}`;
+  throw new ConfigError(`${named}: ${issue?.message}`);
 }
 
 /** For entry points: a bad value stops the start with one line naming the variable. */

@@ -4,6 +4,7 @@ import type { AtMostOnce } from './cluster/at-most-once.js';
 import type { TeamBudget } from './cluster/team-budget.js';
 import type { LiveEvents } from './events/live.js';
 import type { BeforeRootField, RootFieldVerdict } from './graphql/before-root-field.js';
+import type { Identity } from './identity/identity.js';
 import { createInboxApi, type InboxApi } from './inbox/api.js';
 import type { CollectionCache } from './inbox/collection-cache.js';
 import type { InboxTransport } from './inbox/rest-client.js';
@@ -21,10 +22,7 @@ export interface Context {
   tokenKey: string | undefined;
   /** The record of writes sent with a `clientMutationId` (src/graphql/client-mutation-id.ts). */
   atMostOnce: AtMostOnce;
-  /**
-   * `tokenKey` as it is now: a replica's key changes once, when it learns the key the replicas share
-   * (src/cluster/shared-caches.ts).
-   */
+  /** `tokenKey`, for the records of writes (src/cluster/at-most-once.ts). */
   callerKey(): string | undefined;
   /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */
   beforeRootField?: BeforeRootField;
@@ -44,6 +42,7 @@ export function bearerToken(header: string | null): string | null {
 
 export interface ContextDependencies {
   transport: InboxTransport;
+  identity: Identity;
   collectionCache: CollectionCache;
   logger: Logger;
   maxUpstreamCalls: number;
@@ -56,6 +55,7 @@ export function createContext(
   request: Request,
   {
     transport,
+    identity,
     collectionCache,
     logger,
     maxUpstreamCalls,
@@ -70,6 +70,7 @@ export function createContext(
     transport,
     token,
     logger: requestLogger,
+    identity,
     cache: collectionCache,
     budget: teamBudget,
   });
@@ -80,6 +81,6 @@ export function createContext(
     events,
     tokenKey: inbox.tokenKey, // one HMAC per request (about 4 µs each)
     atMostOnce,
-    callerKey: () => (token === null ? undefined : collectionCache.keyOf(token)),
+    callerKey: () => inbox.tokenKey,
   };
 }

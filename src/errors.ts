@@ -212,14 +212,14 @@ export async function nullIfNotFound<T>(load: Promise<T>): Promise<T | null> {
 
 /**
  * A write that failed without any effect upstream, so that sending it again is safe: an upstream 4xx (the
- * Inbox API refused it), or a refusal of the facade's own before anything was sent (bad input, no token, the
- * team's call budget). A timeout, a lost connection, a 5xx or an unreadable answer may come after the write
+ * Inbox API refused it, or refused the token lately), or a refusal of the facade's own before anything was
+ * sent (bad input, no token, the team's call budget, a failed proof of the token's team). A timeout, a lost connection, a 5xx or an unreadable answer may come after the write
  * was applied.
  */
 export function refusedBeforeAnyEffect(error: unknown): boolean {
   if (error instanceof UpstreamError) {
-    const { kind, status = 0 } = error.details;
-    return kind === 'http' && status >= 400 && status < 500;
+    const { kind, status = 0, unsent } = error.details;
+    return unsent === true || (kind === 'http' && status >= 400 && status < 500);
   }
   return (
     error instanceof TeamBudgetExceeded || error instanceof MissingTokenError || error instanceof GraphQLError

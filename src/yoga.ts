@@ -22,6 +22,7 @@ import { callersMistake, maskError } from './errors.js';
 import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
 import { LiveEvents } from './events/live.js';
 import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.js';
+import { Identity } from './identity/identity.js';
 import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
 import { InboxTransport } from './inbox/rest-client.js';
 import { isAnnounced } from './live/announced.js';
@@ -67,6 +68,8 @@ export interface FacadeOptions {
 export interface Facade {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   transport: InboxTransport;
+  /** Token names (HMAC), proofs of team, tokens refused lately, and the seal on what Redis holds. */
+  identity: Identity;
   collectionCache: CollectionCache;
   responseCache: ResponseCache;
   events: LiveEvents;
@@ -114,8 +117,13 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     onAttempt: metrics.onUpstreamAttempt,
     telemetry: inboxMetrics,
   });
+  const identity = new Identity({
+    secret: config.FACADE_SECRET,
+    proofTtlMs: Math.min(config.TOKEN_PROOF_TTL_MS, config.COLLECTION_CACHE_TTL_MS),
+    rejectedTtlMs: config.REJECTED_TOKEN_TTL_MS,
+  });
   const collectionCache = new CollectionCache(config.COLLECTION_CACHE_TTL_MS, undefined, {
-    proofTtlMs: config.TOKEN_PROOF_TTL_MS,
+    proofs: identity.proofs,
     announcedTtlMs: config.announcedCollectionTtlMs,
   });
   // With Redis, the caches have a second level there, and every replica hears of every change.
@@ -123,16 +131,18 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     redis &&
     new SharedCaches(redis, {
       logger,
+      seal: identity.seal,
       onChange: (change) => collectionCache.apply(change),
       onReset: () => collectionCache.clear(),
-      onSecret: (secret) => collectionCache.useSecret(secret),
     });
-  if (sharedCaches) collectionCache.shareThrough(sharedCaches);
+  if (sharedCaches) {
+    collectionCache.shareThrough(sharedCaches);
+    identity.shareThrough(sharedCaches);
+  }
   const teamBudget = new TeamBudget({ callsPerMinute: config.TEAM_CALLS_PER_MINUTE, redis, logger });
   const atMostOnce = new AtMostOnce({
     redis,
-    // Records are keyed by token HMAC: shared only once this replica uses the cluster's HMAC key.
-    keysShared: async () => sharedCaches?.ready === true,
+    seal: identity.seal,
     logger,
     // A write's answer comes within its request's upstream deadline (twice INBOX_TIMEOUT_MS); then it is recorded.
     settleWithinMs: config.INBOX_TIMEOUT_MS * 2 + 2_000,
@@ -157,7 +167,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     // that write has made them stale already). Only a team whose own webhooks arrive has its tags and
     // statuses kept longer (they announce every change of them).
     bus: observedBus(
-      notifying(redis ? new SharedEventBus(redis, logger) : new EventTargetBus(), (event) => {
+      notifying(redis ? new SharedEventBus(redis, logger, identity.seal) : new EventTargetBus(), (event) => {
         if (isAnnounced(event)) return;
         void collectionCache.teamChanged(event.teamId, collectionsChangedBy(event.type), {
           byWebhook: webhookActivity.heardRecently(event.teamId),
@@ -199,6 +209,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     context: ({ request }) =>
       createContext(request, {
         transport,
+        identity,
         collectionCache,
         logger,
         maxUpstreamCalls: config.MAX_UPSTREAM_CALLS,
@@ -279,6 +290,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
   return {
     yoga,
     transport,
+    identity,
     collectionCache,
     responseCache,
     events,

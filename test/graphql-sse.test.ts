@@ -47,7 +47,7 @@ async function firstResult<T>(client: Client, query: string): Promise<ExecutionR
 async function receivesAnEvent(client: Client): Promise<void> {
   const events = client.iterate<Events>({ query: EVENTS });
   const first = events.next();
-  const tokenKey = harness.facade.collectionCache.keyOf(DEMO_TOKEN);
+  const tokenKey = harness.facade.identity.keyOf(DEMO_TOKEN);
   await until(() => harness.facade.events.openFor(tokenKey) === 1, 'the subscription is open');
   const poller = () => harness.facade.events.pollers?.polling(teamOf(harness).team.id) ?? false;
   await until(() => poller() && eventReads(harness) > 0, 'the team poller found the end of the log');
@@ -120,7 +120,7 @@ describe('single connection mode: reservations', () => {
 
   it('one stream carries several operations, and is freed when the client leaves', async () => {
     const client = sseClient(true);
-    const tokenKey = harness.facade.collectionCache.keyOf(DEMO_TOKEN);
+    const tokenKey = harness.facade.identity.keyOf(DEMO_TOKEN);
     const events = client.iterate<Events>({ query: EVENTS });
     // Disposing the client fails the subscription's own DELETE: its result is that error.
     const pending = events.next().catch((error: unknown) => error);
@@ -211,7 +211,7 @@ describe('single connection mode: what a client that does not read or open its s
 
   it('a reservation never opened is dropped after its TTL, with the subscription sent to it', async () => {
     const { streams, send, reserve, operation } = streamsWith({ unopenedTtlMs: 300 });
-    const tokenKey = harness.facade.collectionCache.keyOf(DEMO_TOKEN);
+    const tokenKey = harness.facade.identity.keyOf(DEMO_TOKEN);
     const token = await reserve();
     expect((await operation(token, 'events', EVENTS)).status).toBe(202);
     await until(() => harness.facade.events.openFor(tokenKey) === 1, 'the subscription runs');
@@ -271,7 +271,7 @@ describe('single connection mode: graceful shutdown', () => {
       singleConnection: true,
     });
     clients.push(client);
-    const tokenKey = draining.facade.collectionCache.keyOf(DEMO_TOKEN);
+    const tokenKey = draining.facade.identity.keyOf(DEMO_TOKEN);
     const results = client.iterate({ query: EVENTS });
     const first = results.next();
     await until(() => draining.facade.events.openFor(tokenKey) === 1, 'the subscription is open');

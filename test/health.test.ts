@@ -37,7 +37,11 @@ it('an unreachable Redis degrades, never fails: queries answer and /readiness sa
   // Nothing listens on port 9 (discard): a Redis that is down from the start.
   const harness = await startHarness({
     transport: 'http',
-    config: { READINESS_CACHE_MS: '0', REDIS_URL: 'redis://127.0.0.1:9' },
+    config: {
+      READINESS_CACHE_MS: '0',
+      REDIS_URL: 'redis://127.0.0.1:9',
+      FACADE_SECRET: 'a-secret-for-this-test-only-32-chars-long',
+    },
   });
   try {
     const readiness = await harness.fetch('/readiness');

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import type { ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxEvent } from '../src/inbox/types.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { type Harness, useHarness } from './support/harness.js';
 import {
   eventReads,
@@ -93,15 +93,16 @@ describe('in webhook mode', () => {
     const grown = process.memoryUsage().heapUsed - before;
     // Each subscription used to keep ~55 KB after it ended: 5 000 of them, some 270 MB.
     expect(grown).toBeLessThan(10 * 1024 * 1024);
-    expect(harness.facade.events.openFor(harness.facade.collectionCache.keyOf(DEMO_TOKEN))).toBe(0);
+    expect(harness.facade.events.openFor(harness.facade.identity.keyOf(DEMO_TOKEN))).toBe(0);
   }, 120_000);
 
   it('a client that leaves before its subscription started leaves no slot or listener behind', async () => {
-    const tokenKey = harness.facade.collectionCache.keyOf(DEMO_TOKEN);
+    const tokenKey = harness.facade.identity.keyOf(DEMO_TOKEN);
     for (let round = 0; round < 20; round++) {
       if (round % 2 === 0) {
         // The team lookup (which authenticates) takes a while upstream: leave while it is under way.
         harness.facade.collectionCache.clear();
+        harness.facade.identity.proofs.clear();
         harness.simulator.injectFault({ kind: 'slow', delayMs: 50, path: '/team' });
       }
       const hasty = Array.from({ length: 10 }, () => sseSubscribe(harness, EVENTS));
@@ -260,12 +261,13 @@ describe('in polling mode', () => {
     await sleep(INTERVAL_MS + 100);
     const refused = opened(sseSubscribe(harness, EVENTS));
     await until(() => polling() && listening() === 1, 'the first subscriber polls');
-    const other = opened(sseSubscribe(harness, EVENTS));
+    // Another token of the team: the refused one is refused on all its subscriptions (REJECTED_TOKEN_TTL_MS).
+    const other = opened(sseSubscribe(harness, EVENTS, { token: DEMO_ALT_TOKEN }));
     await until(() => listening() === 2, 'the second subscriber listens');
     harness.simulator.injectFault({ kind: 'status', status: 401, path: '/events', times: 1 });
     await until(() => refused.ended(), 'the refused subscription ended', 4 * INTERVAL_MS);
     expect(refused.payloads[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    await newTag('After a refusal');
+    await newTag('After a refusal', DEMO_ALT_TOKEN);
     await until(() => other.payloads.length === 1, 'the other subscriber got the event', 4 * INTERVAL_MS);
     other.leave();
     await until(() => !polling(), 'the poller stopped');

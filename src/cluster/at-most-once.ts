@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Seal } from '../identity/seal.js';
 import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
 
 /**
@@ -17,14 +19,17 @@ import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
  *   expires.
  * - A definite refusal (nothing was applied: an upstream 4xx, the facade's own refusals) is not recorded:
  *   the same id may be retried, and then runs again.
- * - With Redis (while it answers and the replicas share their token keys), records live there, claimed with
- *   one atomic script; otherwise in this process's memory (bounded: least recently used first out). A
- *   replica always keeps its own records in memory too.
+ * - With Redis (while it answers), records live there, claimed with one atomic script; otherwise in this
+ *   process's memory (bounded: least recently used first out). A replica always keeps its own records in
+ *   memory too, under the same key (the token's HMAC, from FACADE_SECRET): a Redis that loses its data
+ *   loses the records of other replicas, never a replica's own.
+ * - Each record in Redis bears a seal (src/identity/seal.ts): one that does not open (written by someone
+ *   else) reads as absent, so a Redis writer can make a retry run again on another replica, but never have a
+ *   write answered with a result it did not have, nor held back.
  */
 
 /** Who asks (the HMAC key of the token, never the token), which mutation, and the client's id. */
 export interface OnceKey {
-  /** Read once Redis is known to be shared or not: a replica's keys change when it learns the shared key. */
   caller: () => string;
   mutation: string;
   id: string;
@@ -56,8 +61,8 @@ export class ClientMutationIdReused extends Error {
 
 export interface AtMostOnceOptions {
   redis?: SharedRedis;
-  /** The replicas key tokens alike (their HMAC key is shared): only then are records kept in Redis. */
-  keysShared?: () => Promise<boolean>;
+  /** Seals the records kept in Redis (required with `redis`). */
+  seal?: Seal;
   logger: Logger;
   /** How long a record is kept (24 h). */
   ttlMs?: number;
@@ -100,45 +105,47 @@ const DAY_MS = 86_400_000;
 /** The reason of an outcome that is unknown because the first attempt did not record one in time. */
 const NOT_SETTLED = 'NOT_SETTLED';
 
-// KEYS[1]: the record (a hash). ARGV: owner, input, settle-by (ms), ttl (ms).
+// A record is a hash: `owner` (for the scripts) and `sealed`, the record itself, sealed by its owner for its
+// key. Readers trust `sealed` alone.
+
+// KEYS[1]: the record. ARGV: owner, sealed record, ttl (ms).
 // Claims it when free (answers nil), else answers the record as it is.
 const CLAIM_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
-redis.call('HSET', KEYS[1], 'state', 'pending', 'owner', ARGV[1], 'input', ARGV[2], 'settleBy', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'sealed', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return false
 `;
 
-// KEYS[1]: the record. ARGV: owner, state (done | unknown | released), value, ttl (ms), input.
+// KEYS[1]: the record. ARGV: owner, state (done | unknown | released), sealed record, ttl (ms).
 // Only its owner settles a record (or anyone, if it is gone: a claim made while Redis was out of reach).
 const SETTLE_SCRIPT = `
 local owner = redis.call('HGET', KEYS[1], 'owner')
 if owner and owner ~= ARGV[1] then return 0 end
-if ARGV[2] == 'released' then
-  redis.call('DEL', KEYS[1])
-  return 1
-end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'owner', ARGV[1], 'input', ARGV[5], 'value', ARGV[3])
+if ARGV[2] == 'released' then return 1 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'sealed', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 `;
 
+/** A record as its owner sealed it. */
+const recordShape = z.object({
+  state: z.enum(['pending', 'done', 'unknown']),
+  input: z.string(),
+  settleBy: z.number().optional(),
+  value: z.string().optional(),
+});
+type StoredRecord = z.infer<typeof recordShape>;
+
 interface OnceCommands {
-  atMostOnceClaim(
-    key: string,
-    owner: string,
-    input: string,
-    settleBy: number,
-    ttlMs: number,
-  ): Promise<string[] | null>;
+  atMostOnceClaim(key: string, owner: string, sealed: string, ttlMs: number): Promise<string[] | null>;
   atMostOnceSettle(
     key: string,
     owner: string,
     state: Outcome['state'],
-    value: string,
+    sealed: string,
     ttlMs: number,
-    input: string,
   ): Promise<number>;
 }
 
@@ -178,14 +185,20 @@ export class AtMostOnce {
       const mine = this.claimLocally(name, attempt.input);
       const owner = `${this.options.redis?.replicaId ?? 'local'}:${randomUUID()}`;
       const settleBy = Date.now() + this.options.settleWithinMs;
+      const pending = this.sealed(name, { state: 'pending', input: attempt.input, settleBy });
       const claim = await this.onRedis((commands) =>
-        commands.atMostOnceClaim(name, owner, attempt.input, settleBy, this.ttlMs),
+        commands.atMostOnceClaim(name, owner, pending, this.ttlMs),
       );
-      if (claim !== undefined && claim !== null) {
+      const held = claim ? this.opened(name, claim) : undefined;
+      if (claim && !held) {
+        // A record this replica cannot open (not a replica's): as if absent, the write runs, recorded here.
+        this.options.logger.warn('at-most-once: a record without a valid seal was ignored');
+      }
+      if (held) {
         // Another attempt holds it (on another replica, or in an earlier life of this one).
         let outcome: Outcome;
         try {
-          outcome = await this.follow(name, attempt.input, toRecord(claim));
+          outcome = await this.follow(name, attempt.input, held);
         } catch (error) {
           mine.settle({ state: 'released' });
           throw error;
@@ -223,14 +236,16 @@ export class AtMostOnce {
         : { state: 'unknown', reason: attempt.codeOf(error) };
     }
     mine.settle(outcome);
-    const value =
-      outcome.state === 'done'
-        ? JSON.stringify(outcome.result ?? null)
-        : outcome.state === 'unknown'
-          ? outcome.reason
-          : '';
+    const sealed =
+      outcome.state === 'released'
+        ? ''
+        : this.sealed(name, {
+            state: outcome.state,
+            input: attempt.input,
+            value: outcome.state === 'done' ? JSON.stringify(outcome.result ?? null) : outcome.reason,
+          });
     const stored = await this.onRedis((commands) =>
-      commands.atMostOnceSettle(name, owner, outcome.state, value, this.ttlMs, attempt.input),
+      commands.atMostOnceSettle(name, owner, outcome.state, sealed, this.ttlMs),
     );
     if (stored === undefined && outcome.state !== 'released' && this.options.redis) {
       // Recorded in this process only: a retry on another replica finds the claim pending, and after
@@ -245,7 +260,10 @@ export class AtMostOnce {
     return outcome.result as T;
   }
 
-  /** Waits for another attempt's outcome (polling its record), at most until it must have settled. */
+  /**
+   * Waits for another attempt's outcome (polling its record), at most until it must have settled. A record
+   * gone, or replaced by one that does not open, is released: whoever waits may run the write.
+   */
   private async follow(name: string, input: string, record: StoredRecord): Promise<Outcome> {
     for (let current: StoredRecord | null | undefined = record; ; ) {
       if (current === undefined) return { state: 'unknown', reason: NOT_SETTLED }; // Redis is out of reach
@@ -256,7 +274,7 @@ export class AtMostOnce {
       if (Date.now() >= (current.settleBy ?? 0)) return { state: 'unknown', reason: NOT_SETTLED };
       await sleep(this.pollMs);
       const fields = await this.onRedis((_, client) => client.hgetall(name));
-      current = fields === undefined ? undefined : Object.keys(fields).length === 0 ? null : toRecord(fields);
+      current = fields === undefined ? undefined : (this.opened(name, fields) ?? null);
     }
   }
 
@@ -294,11 +312,19 @@ export class AtMostOnce {
     return `${this.options.redis?.prefix ?? ''}once:${caller()}:${mutation}:${id}`;
   }
 
-  /** Redis answers, and the replicas key tokens alike. */
+  /** Redis, while it answers (and records can be sealed). */
   private async shared(): Promise<SharedRedis | undefined> {
     const redis = this.options.redis;
-    if (!redis?.healthy()) return undefined;
-    return !this.options.keysShared || (await this.options.keysShared()) ? redis : undefined;
+    return redis?.healthy() && this.options.seal ? redis : undefined;
+  }
+
+  private sealed(name: string, record: StoredRecord): string {
+    return this.options.seal?.seal(record, name) ?? '';
+  }
+
+  /** The record as its owner sealed it; `undefined` for anything else (absent, unsealed, altered). */
+  private opened(name: string, fields: string[] | Record<string, string>): StoredRecord | undefined {
+    return this.options.seal?.open(fieldsOf(fields).sealed, name, recordShape);
   }
 
   /** A command on Redis while it is shared; `undefined` when it is not, fails or hangs. */
@@ -321,28 +347,14 @@ export class AtMostOnce {
   }
 }
 
-interface StoredRecord {
-  state: 'pending' | 'done' | 'unknown';
-  input: string;
-  settleBy?: number;
-  value?: string;
-}
-
-function toRecord(fields: string[] | Record<string, string>): StoredRecord {
+/** A hash's fields, from HGETALL's answer (an object) or a script's (a flat list). */
+function fieldsOf(fields: string[] | Record<string, string>): Record<string, string> {
+  if (!Array.isArray(fields)) return fields;
   const entries: Record<string, string> = {};
-  if (Array.isArray(fields)) {
-    for (let index = 0; index + 1 < fields.length; index += 2) {
-      entries[fields[index] as string] = fields[index + 1] as string;
-    }
-  } else {
-    Object.assign(entries, fields);
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    entries[fields[index] as string] = fields[index + 1] as string;
   }
-  return {
-    state: entries.state === 'done' || entries.state === 'unknown' ? entries.state : 'pending',
-    input: entries.input ?? '',
-    settleBy: entries.settleBy === undefined ? undefined : Number(entries.settleBy),
-    value: entries.value,
-  };
+  return entries;
 }
 
 function answer(outcome: Exclude<Outcome, { state: 'released' }>): unknown {

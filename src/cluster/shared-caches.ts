@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Seal } from '../identity/seal.js';
 import { inBackground, tracing } from '../observability/hooks.js';
 import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
 
@@ -9,12 +9,15 @@ import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
  * The cross-request caches as the replicas share them through Redis (REDIS_URL): a second level behind each
  * replica's in-memory caches, and the channel that keeps those in-memory copies fresh.
  *
- * - `hmac-secret`: the key of the token HMAC (`CollectionCache.keyOf`), made once by whichever replica
- *   comes first (SET NX), so that every replica names a token alike. Never the token itself.
+ * Every value and message is sealed (src/identity/seal.ts) for the key or channel it is written to, with a
+ * key derived from FACADE_SECRET that Redis never holds: what does not open, or has not the expected shape,
+ * reads as absent. Tokens are named by their HMAC (src/identity/token-key.ts), never themselves.
+ *
  * - `token:<hmac>`: a token's own `GET /team` answer, for the proof's lifetime (TOKEN_PROOF_TTL_MS): a
  *   replica that never saw the token trusts it within that time, as the replica that made the call does.
  *   `token-team:<hmac>`: the team id alone, for a day (a token never changes team), to know whose caches
  *   a write makes stale and, for the upstream-call budget, whose calls a token spends.
+ *   `rejected:<hmac>`: the upstream refused the token (401), for REJECTED_TOKEN_TTL_MS.
  * - `team:<id>`: a hash of the team's collections (`tags`, `members`...), each stored with the version it
  *   was read at, and the versions: `gen` for whole answers, `gen:<collection>` for each collection.
  *   `answer:<team id>:<sha256>`: a whole answer of a query, for RESPONSE_CACHE_TTL_MS.
@@ -41,12 +44,12 @@ export interface CacheChange {
 
 export interface SharedCachesOptions {
   logger: Logger;
+  /** Seals what is written, opens what is read (a key derived from FACADE_SECRET). */
+  seal: Seal;
   /** A change announced by another replica: drop the in-memory copies it makes stale. */
   onChange(change: CacheChange): void;
-  /** The replica may have missed changes (or the HMAC key changed): drop every in-memory copy. */
+  /** The replica may have missed changes: drop every in-memory copy. */
   onReset(): void;
-  /** The HMAC key shared by the replicas, when first known and whenever it changes. */
-  onSecret(secret: Buffer): void;
   /** How long a cut-off replica holds nothing from Redis after a command took too long. */
   suspendMs?: number;
   /** Longest wait for one Redis command; past it, the command reads as failed. */
@@ -67,20 +70,36 @@ export interface SharedRead<T> {
   expires?: number;
 }
 
-/** A change as the replicas announce it on the channel. */
-const announcedChange = z.object({
-  from: z.string().optional(),
-  teamId: z.string().max(64).nullish(),
-  collections: z.array(z.string().max(32)).max(16).optional(),
-  announcing: z.boolean().optional(),
+/** What a replica writes, as it must read back: anything else from Redis reads as absent. */
+const collectionShape = z.object({ version: z.string(), expires: z.number(), value: z.unknown() });
+const proofShape = z.object({ value: z.looseObject({ id: z.string() }), expires: z.number() });
+const tokenTeamShape = z.object({ teamId: z.string() });
+const rejectedShape = z.object({ until: z.number() });
+const changeShape = z.object({
+  from: z.string(),
+  teamId: z.string().max(64).nullable(),
+  collections: z.array(z.string().max(32)).max(100),
+  announcing: z.literal(true).optional(),
   /** The W3C trace context of the write that caused it, so that the invalidation links to it. */
   traceparent: z.string().max(128).optional(),
 });
 
+/** A token's proof of team, or its refusal, as read from Redis. */
+export interface SharedProof<T> {
+  proof?: { value: T; expires: number };
+  /** The upstream refused the token until then. */
+  rejectedUntil?: number;
+}
+
 export class SharedCaches {
   private readonly channel: string;
-  private secretLoaded = false;
+  private readonly seal: Seal;
   private listening = false;
+  /** The barrier the requests of this tick share (`changesHeard`). */
+  private nextPing: Promise<void> | undefined;
+  /** Messages on the channel that did not open, since the last warning about them. */
+  private unsealed = 0;
+  private unsealedWarnedAt = 0;
   private suspendedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
   /** Changes made while Redis could not hear them: announced once it can. */
@@ -93,6 +112,7 @@ export class SharedCaches {
     private readonly options: SharedCachesOptions,
   ) {
     this.channel = `${redis.channelPrefix}cache-changes`;
+    this.seal = options.seal;
     this.suspendMs = options.suspendMs ?? 2_000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 250;
     const { client, subscriber } = redis;
@@ -106,9 +126,9 @@ export class SharedCaches {
     if (client.status === 'ready' && subscriber.status === 'ready') void this.connected();
   }
 
-  /** Redis is shared right now: connected both ways, the HMAC key known, no command left hanging. */
+  /** Redis is shared right now: connected both ways, no command left hanging. */
   get ready(): boolean {
-    return this.secretLoaded && this.listening && this.redis.healthy() && Date.now() >= this.suspendedUntil;
+    return this.listening && this.redis.healthy() && Date.now() >= this.suspendedUntil;
   }
 
   // ------------------------------------------------------------------ collections and proofs
@@ -124,9 +144,9 @@ export class SharedCaches {
     const [every, fields] = results(read) as [string | null, [string | null, string | null]];
     if (!fields) return undefined;
     const version = `${every ?? 0}:${fields[0] ?? 0}`;
-    const stored = parsed<{ version: string; expires: number; value: T }>(fields[1]);
+    const stored = this.seal.open(fields[1], this.fieldContext(teamId, collection), collectionShape);
     return stored?.version === version && stored.expires > Date.now()
-      ? { version, value: stored.value, expires: stored.expires }
+      ? { version, value: stored.value as T, expires: stored.expires }
       : { version };
   }
 
@@ -140,7 +160,10 @@ export class SharedCaches {
   ): void {
     const ttlMs = expires - Date.now();
     if (ttlMs <= 0) return;
-    const packed = JSON.stringify({ version: read.version, expires, value });
+    const packed = this.seal.seal(
+      { version: read.version, expires, value },
+      this.fieldContext(teamId, collection),
+    );
     const team = this.teamKey(teamId);
     void this.run((client) => {
       const transaction = client.multi().hset(team, collection, packed);
@@ -148,30 +171,53 @@ export class SharedCaches {
     });
   }
 
-  /** A token's own `GET /team` answer, proven on some replica within the proof's lifetime, with its expiry. */
-  async readProof<T>(tokenKey: string): Promise<{ value: T; expires: number } | undefined> {
-    const raw = await this.run((client) => client.get(this.key(`token:${tokenKey}`)));
-    const proof = parsed<{ value: T; expires: number }>(raw);
-    return proof && proof.expires > Date.now() ? proof : undefined;
+  /**
+   * A token's own `GET /team` answer, proven on some replica within the proof's lifetime, with its expiry;
+   * or the upstream's refusal of the token, within REJECTED_TOKEN_TTL_MS. One round trip.
+   */
+  async readProof<T extends { id: string }>(tokenKey: string): Promise<SharedProof<T>> {
+    const proofKey = this.key(`token:${tokenKey}`);
+    const rejectedKey = this.key(`rejected:${tokenKey}`);
+    const read = await this.run((client) => client.multi().get(proofKey).get(rejectedKey).exec());
+    const [rawProof, rawRejected] = results(read);
+    const now = Date.now();
+    const proof = this.seal.open(rawProof, proofKey, proofShape);
+    const rejected = this.seal.open(rawRejected, rejectedKey, rejectedShape);
+    return {
+      ...(proof && proof.expires > now && { proof: { value: proof.value as T, expires: proof.expires } }),
+      ...(rejected && rejected.until > now && { rejectedUntil: rejected.until }),
+    };
   }
 
   writeProof(tokenKey: string, teamId: string, value: unknown, expires: number): void {
     const ttlMs = expires - Date.now();
     if (ttlMs <= 0) return;
-    const packed = JSON.stringify({ value, expires });
+    const proofKey = this.key(`token:${tokenKey}`);
+    const teamKey = this.key(`token-team:${tokenKey}`);
+    const proof = this.seal.seal({ value, expires }, proofKey);
+    const team = this.seal.seal({ teamId }, teamKey);
     void this.run((client) =>
-      client
-        .multi()
-        .set(this.key(`token:${tokenKey}`), packed, 'PX', ttlMs)
-        .set(this.key(`token-team:${tokenKey}`), teamId, 'PX', PROOF_FOR_DAYS_MS)
-        .exec(),
+      client.multi().set(proofKey, proof, 'PX', ttlMs).set(teamKey, team, 'PX', PROOF_FOR_DAYS_MS).exec(),
     );
+  }
+
+  /** The upstream refused the token: no replica trusts its proof any more, and each refuses it until `until`. */
+  writeRejected(tokenKey: string, until: number): void {
+    const ttlMs = until - Date.now();
+    const rejectedKey = this.key(`rejected:${tokenKey}`);
+    const rejected = this.seal.seal({ until }, rejectedKey);
+    void this.run((client) => {
+      const transaction = client.multi().del(this.key(`token:${tokenKey}`));
+      if (ttlMs > 0) transaction.set(rejectedKey, rejected, 'PX', ttlMs);
+      return transaction.exec();
+    });
   }
 
   /** The team a token belongs to, as any replica learnt it from the token's `GET /team` (within a day). */
   async teamOf(tokenKey: string): Promise<string | undefined> {
-    const teamId = await this.run((client) => client.get(this.key(`token-team:${tokenKey}`)));
-    return typeof teamId === 'string' ? teamId : undefined;
+    const teamKey = this.key(`token-team:${tokenKey}`);
+    const raw = await this.run((client) => client.get(teamKey));
+    return this.seal.open(raw, teamKey, tokenTeamShape)?.teamId;
   }
 
   // ------------------------------------------------------------------ whole answers
@@ -188,8 +234,9 @@ export class SharedCaches {
     if (read === undefined) return undefined;
     const [every, gen, raw] = results(read) as [string | null, string | null, string | null];
     const version = `${every ?? 0}:${gen ?? 0}`;
-    // `<version>\n<expires>\n<body>`: the body as it is, not escaped into another JSON string.
-    const [storedVersion, expires, body] = splitTwice(raw ?? '');
+    // `<version>\n<expires>\n<body>`, sealed: the body as it is, not escaped into another JSON string.
+    const opened = this.seal.openText(raw, this.key(`answer:${teamId}:${answerKey}`));
+    const [storedVersion, expires, body] = splitTwice(opened ?? '');
     const until = Number(expires);
     return storedVersion === version && until > Date.now() && body !== undefined
       ? { version, value: body, expires: until }
@@ -206,14 +253,9 @@ export class SharedCaches {
   ): void {
     const ttlMs = expires - Date.now();
     if (ttlMs <= 0) return;
-    void this.run((client) =>
-      client.set(
-        this.key(`answer:${teamId}:${answerKey}`),
-        `${read.version}\n${expires}\n${body}`,
-        'PX',
-        ttlMs,
-      ),
-    );
+    const key = this.key(`answer:${teamId}:${answerKey}`);
+    const sealed = this.seal.sealText(`${read.version}\n${expires}\n${body}`, key);
+    void this.run((client) => client.set(key, sealed, 'PX', ttlMs));
   }
 
   // ------------------------------------------------------------------ persisted queries
@@ -240,11 +282,16 @@ export class SharedCaches {
     if (!this.ready) return this.queue(change);
     // The announcing request's trace travels along: each replica's invalidation links to it.
     const traceparent = tracing.current?.traceparent();
-    const message = JSON.stringify({
-      from: this.redis.replicaId,
-      ...change,
-      ...(traceparent && { traceparent }),
-    });
+    const message = this.seal.seal(
+      {
+        from: this.redis.replicaId,
+        teamId: change.teamId,
+        collections: change.collections,
+        ...(change.announcing && { announcing: true }),
+        ...(traceparent && { traceparent }),
+      },
+      this.channel,
+    );
     const done = await this.run((client) => {
       const transaction = client.multi();
       if (change.teamId === null) {
@@ -258,6 +305,29 @@ export class SharedCaches {
       return transaction.publish(this.channel, message).exec();
     });
     if (done === undefined) this.queue(change);
+  }
+
+  /**
+   * Resolves once every change announced before this call has been applied here: a PING on the subscriber
+   * connection, which Redis answers after every message published before it (one connection is answered in
+   * order, messages included). A writer's answer leaves after its change is published (`announce`), so a
+   * request that awaits this before reading a cache here sees every write answered before it started, on
+   * any replica. One round trip, shared by the requests that ask in the same tick; `undefined` while Redis
+   * is not shared (then the caches are local and short-lived, as `ready` says).
+   */
+  changesHeard(): Promise<void> | undefined {
+    if (!this.ready) return undefined;
+    this.nextPing ??= Promise.resolve().then(() => {
+      this.nextPing = undefined;
+      return this.bounded(this.redis.subscriber.ping()).then(
+        () => undefined,
+        (error: unknown) => {
+          // Too slow: Redis is left alone for a while, and the caches here are dropped (`suspend`).
+          if (error instanceof RedisCommandTimeout) this.suspend();
+        },
+      );
+    });
+    return this.nextPing;
   }
 
   close(): void {
@@ -279,19 +349,27 @@ export class SharedCaches {
     this.pending.set(change.teamId, collections);
   }
 
+  /** A change announced on the channel: one that does not open (forged, altered, replayed elsewhere) is ignored. */
   private heard(message: string): void {
-    let change: z.infer<typeof announcedChange>;
-    try {
-      // Whatever comes out of Redis is checked: a message of another shape is dropped, never thrown on.
-      change = announcedChange.parse(JSON.parse(message));
-    } catch {
+    const change = this.seal.open(message, this.channel, changeShape);
+    if (change === undefined) {
+      this.unsealed++;
+      // Once a minute at most: whoever writes to Redis must not be able to flood the logs.
+      if (Date.now() - this.unsealedWarnedAt >= 60_000) {
+        this.unsealedWarnedAt = Date.now();
+        this.options.logger.warn(
+          { ignored: this.unsealed },
+          'redis: cache changes without a valid seal were ignored (another writer, or another FACADE_SECRET)',
+        );
+        this.unsealed = 0;
+      }
       return;
     }
     if (change.from === this.redis.replicaId) return; // applied here before it was announced
     const heard: CacheChange = {
-      teamId: change.teamId ?? null,
-      collections: change.collections ?? [],
-      ...(change.announcing === true && { announcing: true }),
+      teamId: change.teamId,
+      collections: change.collections,
+      ...(change.announcing && { announcing: true }),
     };
     const cause = tracing.current?.causeFrom(change.traceparent);
     inBackground('inbox.cache.invalidate', { 'inbox.team.id': String(heard.teamId) }, [cause], () =>
@@ -299,19 +377,13 @@ export class SharedCaches {
     );
   }
 
-  /** Both connections up: (re)subscribe, learn the HMAC key, drop what may have been missed, catch up. */
+  /** Both connections up: (re)subscribe, drop what may have been missed, catch up. */
   private async connected(): Promise<void> {
     const { client, subscriber } = this.redis;
     if (client.status !== 'ready' || subscriber.status !== 'ready') return;
     try {
       await this.bounded(subscriber.subscribe(this.channel));
-      const candidate = randomBytes(32).toString('base64');
-      const secretKey = this.key('hmac-secret');
-      await this.bounded(client.set(secretKey, candidate, 'NX'));
-      const secret = await this.bounded(client.get(secretKey));
-      if (typeof secret !== 'string') throw new Error('no HMAC key in Redis');
       if (client.status !== 'ready' || subscriber.status !== 'ready') return;
-      this.options.onSecret(Buffer.from(secret, 'base64'));
     } catch (error) {
       // A slow handshake (a busy Redis or a stalled event loop) is tried again: no 'ready' event would
       // come to retry it, and the replica would stay alone until Redis reconnected.
@@ -321,7 +393,6 @@ export class SharedCaches {
       this.resumeTimer.unref();
       return;
     }
-    this.secretLoaded = true;
     this.listening = true;
     this.suspendedUntil = 0;
     this.options.onReset();
@@ -382,6 +453,11 @@ export class SharedCaches {
   private teamKey(teamId: string): string {
     return this.key(`team:${teamId}`);
   }
+
+  /** What a field of the team's hash is sealed for: the hash and the field. */
+  private fieldContext(teamId: string, collection: string): string {
+    return `${this.teamKey(teamId)}#${collection}`;
+  }
 }
 
 /**
@@ -404,14 +480,4 @@ function splitTwice(text: string): [string, string, string | undefined] {
   const second = first < 0 ? -1 : text.indexOf('\n', first + 1);
   if (second < 0) return ['', '', undefined];
   return [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
-}
-
-/** JSON written by a replica; anything else (a stranger's key under our prefix) reads as a miss. */
-function parsed<T>(raw: unknown): T | undefined {
-  if (typeof raw !== 'string') return undefined;
-  try {
-    return JSON.parse(raw) as T;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,7 +2,9 @@ import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SharedRedis } from '../cluster/redis.js';
+import type { Seal } from '../identity/seal.js';
 import type { InboxEvent } from '../inbox/types.js';
 import { admitEvent, MAX_EVENT_BYTES } from '../live/envelope.js';
 
@@ -91,37 +93,42 @@ export class EventTargetBus implements EventBus {
   }
 }
 
-/** What travels on a team's channel: the event, and the replica that published it. */
+/**
+ * What travels on a team's channel: the event and the replica that published it, sealed for the channel
+ * (src/identity/seal.ts). A message that does not open (not a replica's), or whose event is of another
+ * team, is dropped: whoever can publish on Redis cannot put events into a team's streams.
+ */
 interface SharedMessage {
-  from: string;
-  event: InboxEvent;
+  sealed: string;
 }
+const sharedMessageShape = z.object({
+  from: z.string(),
+  event: z.looseObject({ id: z.string(), seq: z.number(), teamId: z.string(), type: z.string() }),
+});
 
 /**
- * A channel's message, if it is a replica's: an admitted event and who published it. Redis is hostile like
- * any input: anything else (not JSON, another shape, an event too deep for a subscriber's serialiser) reads
- * as `null`, never thrown on. Parsed once per message, whatever the number of listeners.
+ * A channel's message as it arrives: its sealed text, or `null` for anything else (not JSON, too large).
+ * Redis is hostile like any input: nothing here throws. Parsed once per message, whatever the listeners.
  */
 function parseMessage(text: string): SharedMessage | null {
-  if (text.length > 2 * MAX_EVENT_BYTES) return null;
-  let detail: unknown;
+  if (text.length > 3 * MAX_EVENT_BYTES) return null;
   try {
-    detail = JSON.parse(text);
+    const { sealed } = JSON.parse(text) as Partial<SharedMessage>;
+    return typeof sealed === 'string' ? { sealed } : null;
   } catch {
     return null;
   }
-  if (typeof detail !== 'object' || detail === null) return null;
-  const { from, event } = detail as Partial<Record<keyof SharedMessage, unknown>>;
-  if (typeof from !== 'string') return null;
+}
+
+/**
+ * The event of an opened message, admitted as a webhook's would be (an event too deep for a subscriber's
+ * serialiser is dropped). Only a replica marks a change it announced from its own write; webhooks and the
+ * log never can (their envelopes are admitted without the mark).
+ */
+function admittedShared(event: Record<string, unknown>): InboxEvent | undefined {
   const admission = admitEvent(event);
-  if (!('event' in admission)) return null;
-  // Only a replica marks a change it announced from its own write; webhooks and the log never can (their
-  // envelopes are admitted without the mark).
-  const announced = (event as { announced?: unknown }).announced === true;
-  const admitted: InboxEvent = announced
-    ? ({ ...admission.event, announced } as InboxEvent)
-    : admission.event;
-  return { from, event: admitted };
+  if (!('event' in admission)) return undefined;
+  return event.announced === true ? ({ ...admission.event, announced: true } as InboxEvent) : admission.event;
 }
 
 /** How long a subscriber waits for Redis to confirm its channel before it goes on with this process alone. */
@@ -141,6 +148,7 @@ export class SharedEventBus implements EventBus {
   constructor(
     private readonly redis: SharedRedis,
     logger: Logger,
+    private readonly seal: Seal,
   ) {
     const failed = (command: string) => (error: Error) =>
       logger.debug(
@@ -175,19 +183,22 @@ export class SharedEventBus implements EventBus {
   publish(event: InboxEvent): void {
     this.local.publish(event);
     if (!this.redis.healthy()) return;
-    const detail: SharedMessage = { from: this.redis.replicaId, event };
-    this.target.dispatchEvent(new CustomEvent(this.channelOf(event.teamId), { detail }));
+    const channel = this.channelOf(event.teamId);
+    const detail: SharedMessage = { sealed: this.seal.seal({ from: this.redis.replicaId, event }, channel) };
+    this.target.dispatchEvent(new CustomEvent(channel, { detail }));
   }
 
   subscribe(teamId: string, listener: (event: InboxEvent) => void): () => void {
     const unsubscribeLocal = this.local.subscribe(teamId, listener);
     const channel = this.channelOf(teamId);
     const fromOthers = (message: Event) => {
-      const shared = (message as CustomEvent<SharedMessage | null>).detail;
+      const detail = (message as CustomEvent<Partial<SharedMessage> | null>).detail;
+      const opened = this.seal.open(detail?.sealed, channel, sharedMessageShape);
       // Only the channel's own team: an event naming another is dropped.
-      if (shared && shared.event.teamId === teamId && shared.from !== this.redis.replicaId) {
-        listener(shared.event);
-      }
+      if (opened === undefined || opened.event.teamId !== teamId || opened.from === this.redis.replicaId)
+        return;
+      const event = admittedShared(opened.event);
+      if (event) listener(event);
     };
     this.target.addEventListener(channel, fromOthers);
     let subscribed = true;

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { TeamBudget } from '../cluster/team-budget.js';
+import type { Identity } from '../identity/identity.js';
+import { identityGate } from '../identity/identity-gate.js';
 import { budgetGate, TeamBudgetExceeded } from './budget-gate.js';
 import type { CollectionCache } from './collection-cache.js';
 import { campaignOperations } from './operations/campaigns.js';
@@ -21,9 +23,11 @@ export interface InboxApiOptions {
   /** The caller's token; `null` when it sent none (every call then fails with UNAUTHENTICATED, unsent). */
   token: string | null;
   logger: Logger;
+  /** Names tokens, proves their teams, refuses those the upstream refused lately; none: no token is named. */
+  identity?: Identity;
   /** The cross-request collection cache, if any. */
   cache?: CollectionCache;
-  /** The team's call budget (TEAM_CALLS_PER_MINUTE), if any; the cache tells each token's team. */
+  /** The team's call budget (TEAM_CALLS_PER_MINUTE), if any; the identity tells each token's team. */
   budget?: TeamBudget;
 }
 
@@ -33,13 +37,14 @@ export interface InboxApiOptions {
  * REST verbs (private to src/inbox/), the request's loaders (batching, priming, de-duplication), the
  * cross-request collection cache, and freshness after writes.
  */
-export function createInboxApi({ transport, token, logger, cache, budget }: InboxApiOptions) {
-  const tokenKey = token === null || cache === undefined ? undefined : cache.keyOf(token);
-  const gate =
-    budget && cache && tokenKey !== undefined
+export function createInboxApi({ transport, token, logger, identity, cache, budget }: InboxApiOptions) {
+  const tokenKey = token === null || identity === undefined ? undefined : identity.keyOf(token);
+  const proofs = identity?.proofs;
+  const teamGate =
+    budget && proofs && tokenKey !== undefined
       ? budgetGate({
           budget,
-          teamOf: () => cache.teamOf(tokenKey),
+          teamOf: () => proofs.teamOf(tokenKey),
           proveTeam: () =>
             session.loaders.team().then(
               (team) => team.id,
@@ -47,7 +52,24 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
             ),
         })
       : undefined;
-  const session: Session = new Session(transport.client(token, logger, gate), cache, tokenKey);
+  const gate =
+    proofs && tokenKey !== undefined
+      ? identityGate({ tokenKey, proofs, proveTeam: () => session.loaders.team(), inner: teamGate })
+      : teamGate;
+  /** Asked once per request, lazily: a request that reads no cache makes no Redis round trip for it. */
+  let heard: { barrier: Promise<void> | undefined } | undefined;
+  const changesHeard = () => {
+    // A token refused lately reads nothing: no round trip for it.
+    heard ??= { barrier: tokenKey && proofs?.rejected.has(tokenKey) ? undefined : cache?.changesHeard() };
+    return heard.barrier;
+  };
+  const session: Session = new Session(
+    transport.client(token, logger, gate),
+    cache,
+    tokenKey,
+    proofs,
+    changesHeard,
+  );
   // Each area is built when first used: most operations touch one or two, and every request pays for what
   // it builds (an answer served from the cache builds none).
   const teamAreas = once(() => teamOperations(session));
@@ -99,9 +121,15 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
      * Whether answers may be shared across requests (src/plugins/response-cache.ts): the caller sent a
      * token and a cross-request cache is on. Answers are then shared by the token's team, once proven.
      */
-    sharesAnswers: tokenKey !== undefined,
-    /** The caller's token as a keyed hash (never the token), when a cross-request cache is on. */
+    sharesAnswers: tokenKey !== undefined && cache !== undefined,
+    /** The caller's token as a keyed hash (never the token). */
     tokenKey,
+    /**
+     * Before serving anything cached in this process: resolves once every write answered before this
+     * request started, on any replica, has been applied to the caches here (`undefined`: nothing to wait
+     * for). One Redis round trip per request at most (CollectionCache.changesHeard).
+     */
+    changesHeard,
     /**
      * The team the caller's token was proven to belong to by its own `GET /team`, in this request or
      * within the proof's lifetime (TOKEN_PROOF_TTL_MS, on any replica); `undefined` if not (yet) proven.
@@ -109,7 +137,7 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
     provenTeam(): string | undefined {
       return (
         session.loadersInUse?.provenTeam() ??
-        (tokenKey === undefined ? undefined : cache?.provenTeam(tokenKey))
+        (tokenKey === undefined ? undefined : proofs?.provenTeam(tokenKey))
       );
     },
     /**
@@ -157,7 +185,7 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
       for (const collection of collections) session.loaders[collection].all().catch(() => undefined);
     },
     /** A fresh API for the same caller (new deadline, empty memo), for long-lived subscriptions. */
-    renew: () => createInboxApi({ transport, token, logger, cache, budget }),
+    renew: () => createInboxApi({ transport, token, logger, identity, cache, budget }),
   };
 }
 

@@ -1,10 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import {
   type CacheChange,
   OUTAGE_TTL_MS,
   type SharedCaches,
   type SharedRead,
 } from '../cluster/shared-caches.js';
+import { RejectedTokens } from '../identity/rejected-tokens.js';
+import { TeamProofs } from '../identity/team-proof.js';
 
 /** The team-wide collections this cache holds (each one `GET` of the Inbox API). */
 export type CachedCollection =
@@ -36,8 +37,8 @@ export function collectionsChangedBy(eventType: string): CachedCollection[] {
 }
 
 export interface CollectionCacheOptions {
-  /** TOKEN_PROOF_TTL_MS: how long a token's own `GET /team` proves its team (never longer than the TTL). */
-  proofTtlMs?: number;
+  /** Which team each token belongs to (src/identity/team-proof.ts); one of its own by default. */
+  proofs?: TeamProofs;
   /**
    * How long a team's tags and statuses are kept while its webhooks announce their changes (an event of the
    * team arrived by webhook within ANNOUNCING_FOR_MS); default the TTL.
@@ -51,14 +52,13 @@ const ANNOUNCED: ReadonlySet<CachedCollection> = new Set(['tags', 'statuses']);
 export const ANNOUNCING_FOR_MS = 3_600_000;
 
 /**
- * The one cache that outlives a request: small, whole collections (team, members, account links, tags,
+ * The one cache that outlives a request: small, whole collections (members, account links, tags,
  * statuses, colors) that every screen needs and that rarely change. Each team would otherwise spend a
  * call on each of them in every request, out of 300 a minute.
  *
- * - Keyed by an HMAC of the token under a key made at start-up (with Redis, shared by the replicas):
- *   never the token, and not guessable offline.
- * - A token's own `GET /team` answer is its proof of team, for the proof's lifetime (`proofTtlMs`). Once
- *   proven, a token is served what any token of its team loaded (Inbox tokens are team-level keys).
+ * - Keyed by the token's HMAC (src/identity/token-key.ts): never the token, and not guessable offline.
+ * - Once its own `GET /team` has proven a token's team (src/identity/team-proof.ts, which also keeps that
+ *   answer), the token is served what any token of its team loaded (Inbox tokens are team-level keys).
  * - Bounded (least recently used entries go first) and with a TTL; a TTL of 0 turns it off.
  * - Changes (the facade's writes, through any token; Inbox events) drop what they change for the whole
  *   team at once, and bump the team's generation, which whole answers cached on top of this one
@@ -72,9 +72,7 @@ export class CollectionCache {
   private readonly entries = new Map<string, CacheEntry>();
   /** `teamId:collection` → a copy loaded by a token of that team, proven by the token's own `GET /team`. */
   private readonly teamCopies = new Map<string, CacheEntry>();
-  /** Token key → team id. A token never changes team, so this only needs bounding. */
-  private readonly teamOfToken = new Map<string, string>();
-  private secret: Buffer = randomBytes(32);
+  readonly proofs: TeamProofs;
   private shared: SharedCaches | undefined;
   /**
    * Generations, for caches of whole answers built on this one: a team's goes up with each change of its
@@ -87,7 +85,6 @@ export class CollectionCache {
   writes = 0;
   /** Goes up with every change of a collection: a load that saw one may be stale and is not shared. */
   private collectionChanges = 0;
-  private readonly proofTtlMs: number;
   private readonly announcedTtlMs: number;
   /** Team id → until when its webhooks are taken to announce its changes. */
   private readonly announcing = new Map<string, number>();
@@ -95,9 +92,11 @@ export class CollectionCache {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
-    { proofTtlMs = 30_000, announcedTtlMs = ttlMs }: CollectionCacheOptions = {},
+    { proofs, announcedTtlMs = ttlMs }: CollectionCacheOptions = {},
   ) {
-    this.proofTtlMs = Math.min(proofTtlMs, ttlMs);
+    this.proofs =
+      proofs ??
+      new TeamProofs({ proofTtlMs: Math.min(30_000, ttlMs), rejected: new RejectedTokens({ ttlMs: 0 }) });
     this.announcedTtlMs = ttlMs > 0 ? announcedTtlMs : 0;
   }
 
@@ -110,16 +109,13 @@ export class CollectionCache {
     this.shared = shared;
   }
 
-  /** The HMAC key the replicas share: tokens keyed under another key are forgotten. */
-  useSecret(secret: Buffer): void {
-    if (secret.equals(this.secret)) return;
-    this.secret = secret;
-    this.clear();
-  }
-
-  /** A stable, non-reversible key for a token. */
-  keyOf(token: string): string {
-    return createHmac('sha256', this.secret).update(token).digest('base64url');
+  /**
+   * Resolves once every change announced by any replica before this call has been applied here (one Redis
+   * round trip, SharedCaches.changesHeard); `undefined` when there is nothing to wait for (no Redis, or
+   * Redis not shared right now). A request awaits it once, before it reads anything cached here.
+   */
+  changesHeard(): Promise<void> | undefined {
+    return this.enabled ? this.shared?.changesHeard() : undefined;
   }
 
   /**
@@ -128,8 +124,7 @@ export class CollectionCache {
    */
   private ttl(collection: CachedCollection, teamId?: string): number {
     let base = this.ttlMs;
-    if (collection === 'team') base = this.proofTtlMs;
-    else if (ANNOUNCED.has(collection) && teamId !== undefined && this.announces(teamId))
+    if (ANNOUNCED.has(collection) && teamId !== undefined && this.announces(teamId))
       base = this.announcedTtlMs;
     return this.shared && !this.shared.ready ? Math.min(base, OUTAGE_TTL_MS) : base;
   }
@@ -139,8 +134,9 @@ export class CollectionCache {
   }
 
   /**
-   * The collection for this token: its own cached copy; else, once `teamOf` (the token's own `GET /team`)
-   * has proven its team, that team's copy, loaded by another token of the team (here, else in Redis);
+   * The collection for this token (not the team: that is its proof, TeamProofs.prove): its own cached copy;
+   * else, once `teamOf` (the token's own `GET /team`) has proven its team, that team's copy, loaded by
+   * another token of the team (here, else in Redis);
    * else `load()` with the token itself. Waiting for the proof costs a round trip, so the load waits only
    * while some team's copy of this collection may be cached (else it starts at once, and is shared once
    * the team is proven).
@@ -160,7 +156,6 @@ export class CollectionCache {
       this.entries.set(key, hit);
       return hit.value as Promise<T>;
     }
-    if (collection === 'team') return this.loadProof(tokenKey, load);
     const proof = teamOf?.();
     if (proof === undefined) return this.loadOwn(key, load);
     if (!this.shared?.ready && !this.copiedAnywhere(collection, now)) {
@@ -212,17 +207,17 @@ export class CollectionCache {
         if (changedSince(changesBefore)) return;
         if (!share) {
           // The token's team, as a replica learnt it from its `GET /team`: the team's changes reach this copy.
-          if (this.shared === undefined || this.teamOfToken.has(tokenKey)) return;
+          if (this.shared === undefined || this.proofs.knownTeam(tokenKey) !== undefined) return;
           const asked = this.collectionChanges;
-          void this.shared.teamOf(tokenKey).then((teamId) => {
-            if (teamId !== undefined && !changedSince(asked)) this.noteTeam(tokenKey, teamId);
+          void this.proofs.teamOf(tokenKey).then((teamId) => {
+            if (teamId !== undefined) changedSince(asked);
           });
           return;
         }
         void share.teamId.then((teamId) => {
           if (teamId === undefined || changedSince(changesBefore)) return;
           // The token's team is known: the team's changes reach this entry, which may live longer then.
-          this.noteTeam(tokenKey, teamId);
+          this.proofs.noteTeam(tokenKey, teamId);
           entry.expires = started + this.ttl(share.collection, teamId);
           if (entry.expires <= Date.now()) return;
           this.keepTeamCopy(teamId, share.collection, entry);
@@ -233,45 +228,6 @@ export class CollectionCache {
       },
       () => {
         if (this.entries.get(key)?.value === value) this.entries.delete(key);
-      },
-    );
-    this.bound(this.entries);
-    return value;
-  }
-
-  /**
-   * The token's own `GET /team`: its proof of team. Another replica's proof of the same token (in Redis,
-   * within its lifetime) serves too; else the token makes the call itself.
-   */
-  private loadProof<T>(tokenKey: string, load: () => Promise<T>): Promise<T> {
-    const lifetime = this.ttl('team');
-    const proven = (team: T) => {
-      const teamId = (team as { id?: unknown }).id;
-      if (typeof teamId === 'string') this.noteTeam(tokenKey, teamId);
-      return team;
-    };
-    if (lifetime <= 0) return load().then(proven);
-    const key = `${tokenKey}:team`;
-    const entry: CacheEntry = { expires: Date.now() + lifetime, value: Promise.resolve() };
-    const value = (async () => {
-      const remote = await this.shared?.readProof<T>(tokenKey);
-      if (remote) {
-        entry.expires = Math.min(entry.expires, remote.expires);
-        return remote.value;
-      }
-      const team = await load();
-      const teamId = (team as { id?: unknown }).id;
-      if (typeof teamId === 'string') this.shared?.writeProof(tokenKey, teamId, team, entry.expires);
-      return team;
-    })();
-    entry.value = value;
-    this.entries.set(key, entry);
-    value.then(
-      (team) => {
-        entry.settled = { value: proven(team) };
-      },
-      () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
       },
     );
     this.bound(this.entries);
@@ -301,38 +257,13 @@ export class CollectionCache {
     return false;
   }
 
-  /** Records which team a token belongs to, so that a write through one token refreshes the others. */
-  noteTeam(tokenKey: string, teamId: string): void {
-    this.teamOfToken.delete(tokenKey);
-    this.teamOfToken.set(tokenKey, teamId);
-    this.bound(this.teamOfToken);
-  }
-
-  /**
-   * The team this token's own `GET /team` answered, while that answer is cached (within the proof's
-   * lifetime), or `undefined`. A revoked token stops being proven when its cached answer expires.
-   */
-  provenTeam(tokenKey: string): string | undefined {
-    const entry = this.entries.get(`${tokenKey}:team`);
-    if (!entry?.settled || entry.expires <= Date.now()) return undefined;
-    return (entry.settled.value as { id?: string }).id;
-  }
-
-  /**
-   * The team a token belongs to, as learnt from its `GET /team` (here, else by any replica, within a day),
-   * or `undefined`. Grants nothing: it says whose caches a token's writes change, and whose calls it spends.
-   */
-  async teamOf(tokenKey: string): Promise<string | undefined> {
-    return this.teamOfToken.get(tokenKey) ?? (await this.shared?.teamOf(tokenKey));
-  }
-
   /**
    * How many items a cached collection held when it was read (the token's own copy, else its team's), for
    * the upstream-call estimate; `undefined` unless cached and loaded.
    */
   sizeOf(tokenKey: string, collection: CachedCollection): number | undefined {
     const now = Date.now();
-    const teamId = this.teamOfToken.get(tokenKey);
+    const teamId = this.proofs.knownTeam(tokenKey);
     for (const entry of [
       this.entries.get(`${tokenKey}:${collection}`),
       this.teamCopies.get(`${teamId}:${collection}`),
@@ -351,12 +282,14 @@ export class CollectionCache {
 
   /**
    * A write went upstream through this token (or may have: it failed or timed out): what its team reads
-   * may have changed, `collections` among it. When the writer's team is unknown, every team's. Resolves
-   * once every replica has been told (or, Redis being out of reach, once it is queued for its return).
+   * may have changed, `collections` among it. Only the team its token was proven to belong to: a write is
+   * never sent for a token whose team no replica knows (src/identity/identity-gate.ts), so a token without
+   * one changed nothing. Resolves once every replica has been told (or, Redis being out of reach, once it is
+   * queued for its return).
    */
   async noteWrite(tokenKey: string, collections: readonly CachedCollection[] = []): Promise<void> {
-    const teamId = await this.teamOf(tokenKey);
-    await this.changed({ teamId: teamId ?? null, collections });
+    const teamId = await this.proofs.teamOf(tokenKey);
+    if (teamId !== undefined) await this.changed({ teamId, collections });
   }
 
   /**
@@ -396,7 +329,7 @@ export class CollectionCache {
     }
     this.teamGenerations.set(teamId, (this.teamGenerations.get(teamId) ?? 0) + 1);
     if (collections.length === 0) return;
-    const tokens = [...this.teamOfToken].filter(([, team]) => team === teamId).map(([key]) => key);
+    const tokens = this.proofs.tokensOf(teamId);
     for (const collection of collections) {
       this.teamCopies.delete(`${teamId}:${collection}`);
       for (const tokenKey of tokens) this.entries.delete(`${tokenKey}:${collection}`);
@@ -406,7 +339,6 @@ export class CollectionCache {
   clear(): void {
     this.entries.clear();
     this.teamCopies.clear();
-    this.teamOfToken.clear();
     this.everyTeam++;
     this.writes++;
     this.collectionChanges++;

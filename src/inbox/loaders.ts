@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { TeamProofs } from '../identity/team-proof.js';
 import type { CachedCollection, CollectionCache } from './collection-cache.js';
 import type { QueryOf, RestClient } from './rest-client.js';
 import type {
@@ -91,7 +92,14 @@ function inOrder<T>(index: ReadonlyMap<string, T>, ids: readonly string[]): T[] 
 /** The one key format of a message in the loaders: v1 names a message by its thread and its id. */
 export const messageKey = (threadId: string, messageId: string) => `${threadId}:${messageId}`;
 
-export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, tokenKey?: string): Loaders {
+export function createLoaders(
+  inbox: RestClient,
+  sharedCache?: CollectionCache,
+  tokenKey?: string,
+  proofs?: TeamProofs,
+  /** The request's barrier before reading the cross-request cache (InboxApi.changesHeard). */
+  changesHeard?: () => Promise<void> | undefined,
+): Loaders {
   /** The team of the token, as its own `GET /team` proves it: this request's read, or its cached answer. */
   let teamRead: Promise<Team> | undefined;
   const teamProof = (): Promise<string | undefined> | undefined => {
@@ -100,7 +108,7 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
         (found) => found.id,
         () => undefined,
       );
-    const proven = tokenKey ? sharedCache?.provenTeam(tokenKey) : undefined;
+    const proven = tokenKey ? proofs?.provenTeam(tokenKey) : undefined;
     return proven === undefined ? undefined : Promise.resolve(proven);
   };
   /** The cache's answer; once settled, whether this request had to call for it (metrics, traces). */
@@ -127,7 +135,14 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
   const cached = <T>(collection: CachedCollection, load: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
     const get = () => {
-      pending ??= sharedCache && tokenKey ? throughCache(sharedCache, tokenKey, collection, load) : load();
+      if (pending) return pending;
+      if (!sharedCache || !tokenKey) {
+        pending = load();
+        return pending;
+      }
+      const read = () => throughCache(sharedCache, tokenKey, collection, load);
+      const barrier = changesHeard?.();
+      pending = barrier ? barrier.then(read) : read();
       return pending;
     };
     return Object.assign(get, {
@@ -168,11 +183,11 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
     } satisfies Collection<T> & { reset(): void };
   };
 
-  const teamOfToken = cached('team', async () => {
-    const found = await inbox.get('/team');
-    if (tokenKey) sharedCache?.noteTeam(tokenKey, found.id);
-    return found;
-  });
+  /** The token's own `GET /team`: its proof of team, kept and shared by TeamProofs. */
+  const teamOfToken = () => {
+    const load = () => inbox.get('/team');
+    return proofs && tokenKey ? proofs.prove(tokenKey, load) : load();
+  };
   let provenTeamId: string | undefined;
   const team = async () => {
     teamRead ??= teamOfToken();

@@ -227,7 +227,7 @@ export class RestClient {
       try {
         return await this.attempt(target, body, attempt, retryReason);
       } catch (error) {
-        if (!(error instanceof UpstreamError) || !retryable) throw error;
+        if (!(error instanceof UpstreamError) || !retryable || error.details.unsent) throw error;
         const { kind, status, retryAfter } = error.details;
         let delayMs: number | undefined;
         if (status === 429) {

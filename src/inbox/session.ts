@@ -1,3 +1,5 @@
+import { refusedBeforeAnyEffect } from '../errors.js';
+import type { TeamProofs } from '../identity/team-proof.js';
 import type { CachedCollection, CollectionCache } from './collection-cache.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { RestClient } from './rest-client.js';
@@ -13,6 +15,8 @@ export class Session {
     readonly rest: RestClient,
     private readonly cache: CollectionCache | undefined,
     private readonly tokenKey: string | undefined,
+    private readonly proofs?: TeamProofs,
+    private readonly changesHeard?: () => Promise<void> | undefined,
   ) {}
 
   /**
@@ -20,7 +24,7 @@ export class Session {
    * most of what a request's context costs.
    */
   get loaders(): Loaders {
-    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey);
+    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey, this.proofs, this.changesHeard);
     return this.#loaders;
   }
 
@@ -37,18 +41,25 @@ export class Session {
   /**
    * Runs one upstream write, then makes every later read fresh: in this request (the loaders forget what they
    * saw) and in later ones, on every replica (the team's cached answers, and the cached collections the
-   * write changes, are dropped for the whole team before the write's answer leaves).
-   * Also after a failure: a write that timed out may still have been applied upstream.
+   * write changes, are dropped for the writer's team before the write's answer leaves).
+   * Also after a failure that may have come after the write was applied (a timeout, a 5xx); not after a
+   * refusal (a 4xx, a token refused, nothing sent), which changed nothing anyone reads.
    */
   async write<T>(
     call: (rest: RestClient) => Promise<T>,
     changes: readonly CachedCollection[] = [],
   ): Promise<T> {
+    let mayHaveApplied = true;
     try {
       return await call(this.rest);
+    } catch (error) {
+      mayHaveApplied = !refusedBeforeAnyEffect(error);
+      throw error;
     } finally {
       this.#loaders?.clearAll();
-      if (this.cache && this.tokenKey !== undefined) await this.cache.noteWrite(this.tokenKey, changes);
+      if (mayHaveApplied && this.cache && this.tokenKey !== undefined) {
+        await this.cache.noteWrite(this.tokenKey, changes);
+      }
     }
   }
 }

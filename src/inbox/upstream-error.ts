@@ -12,6 +12,11 @@ export interface UpstreamErrorDetails {
   message?: string;
   /** Seconds, from the Retry-After header of a 429. */
   retryAfter?: number;
+  /**
+   * The failure is of an earlier call this one waited for (the token's proof of team): this one was never
+   * sent, so it had no effect and is not retried.
+   */
+  unsent?: true;
 }
 
 export class UpstreamError extends Error {

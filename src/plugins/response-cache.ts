@@ -34,7 +34,9 @@ import { type FacadeExecutionArgs, runsWithinBudget } from './budget.js';
  * - A burst is computed once: requests that arrive while the same answer is being computed wait for it
  *   and are served it if it can be stored (else each runs on its own).
  * - A hit still runs the plugins before this one: limits, the operation log line and the metrics.
- * - With Redis, a replica that misses looks in Redis before running the query (src/cluster/shared-caches.ts).
+ * - With Redis, a replica that misses looks in Redis before running the query (src/cluster/shared-caches.ts),
+ *   and a request reads this cache only once every change announced before it started has been applied
+ *   here (InboxApi.changesHeard): a write answered by any replica is never followed by an older answer.
  *
  * What can be stale: changes made outside the facade (the Inbox app, X) show after the TTL at most.
  */
@@ -238,6 +240,11 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
         .then((teamId) => (teamId === undefined ? execute(undefined) : lookUp(teamId)));
 
       function lookUp(teamId: string) {
+        const barrier = context.inbox.changesHeard();
+        return barrier ? barrier.then(() => lookUpHere(teamId)) : lookUpHere(teamId);
+      }
+
+      function lookUpHere(teamId: string) {
         const key = `${teamId}\n${query}`;
         const now = Date.now();
         cache.noteAsked(query, now);

@@ -33,7 +33,7 @@ export interface HarnessOptions {
    */
   transport?: 'in-process' | 'http';
   /**
-   * The facade has met the simulator's tokens before: it knows their teams (CollectionCache.noteTeam, as
+   * The facade has met the simulator's tokens before: it knows their teams (TeamProofs.noteTeam, as
    * after a token's first `GET /team`), so the calls a test counts are those of every later request.
    * Default true; `false` shows what a token new to the facade costs (its `GET /team`, once).
    */
@@ -71,8 +71,9 @@ export interface Harness {
     options?: OperationOptions<TVariables>,
   ): Promise<OperationResult<TData>>;
   /**
-   * Empties the collection cache, as its TTL would: the tokens the facade has met stay known (a token's team,
-   * learnt once, does not expire), unless the harness was started with `tokensKnown: false`.
+   * Empties the collection cache and the proofs of team, as their TTLs would: the tokens the facade has met
+   * stay known (a token's team, learnt once, does not expire), unless the harness was started with
+   * `tokensKnown: false`.
    */
   clearCollectionCache(): void;
   /** A request to the facade (`/health`, `/metrics`…) through the harness's transport. */
@@ -113,7 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (options.tokensKnown === false) return;
     for (const token of [DEMO_TOKEN, DEMO_ALT_TOKEN, SECOND_TEAM_TOKEN]) {
       const teamId = simulator.store.teamByToken(token)?.team.id;
-      if (teamId) facade.collectionCache.noteTeam(facade.collectionCache.keyOf(token), teamId);
+      if (teamId) facade.identity.proofs.noteTeam(facade.identity.keyOf(token), teamId);
     }
   };
   knowTokens();
@@ -150,6 +151,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     fetch: send,
     clearCollectionCache() {
       facade.collectionCache.clear();
+      facade.identity.proofs.clear();
       knowTokens();
     },
     reset() {
@@ -157,6 +159,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       simulator.resetCalls();
       simulator.resetRateLimits();
       facade.collectionCache.clear();
+      facade.identity.proofs.clear();
       facade.responseCache.clear();
       facade.teamBudget.clear();
       facade.atMostOnce.clear();

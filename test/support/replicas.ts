@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe } from 'vitest';
 import { DEMO_TOKEN, type Simulator, startSimulator } from '../../src/simulator/index.js';
@@ -48,6 +48,8 @@ export interface Cluster {
   redis: Redis;
   /** This cluster's keys and channels (a fresh prefix per cluster: clusters never see each other). */
   prefix: string;
+  /** FACADE_SECRET, the same on every replica of the cluster (fresh per cluster). */
+  secret: string;
   replicas: Replica[];
   /** Starts one more replica with the cluster's settings (plus `config`). */
   start(name: string, config?: Record<string, string>): Promise<Replica>;
@@ -132,7 +134,9 @@ export async function startCluster(
   if (!redisUrl) throw new Error('REDIS_URL is not set');
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...simulatorOptions });
   const prefix = `test-${randomUUID()}:`;
+  const secret = randomBytes(32).toString('base64url');
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined); // a test's own Redis may restart: the client reconnects by itself
   await redis.ping(); // fails the suite when REDIS_URL names no running Redis
   const env = {
     LOG_LEVEL: 'info',
@@ -140,11 +144,13 @@ export async function startCluster(
     INBOX_API_URL: simulator.url,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: prefix,
+    FACADE_SECRET: secret,
   };
   const cluster: Cluster = {
     simulator,
     redis,
     prefix,
+    secret,
     replicas: [],
     async start(name, extra = {}) {
       const replica = await startReplica(name, { ...env, ...extra });
