@@ -1,6 +1,6 @@
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
-import type { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import type { SizedCollection } from '../graphql/cost.js';
 import { cachedEstimate, type OperationEstimate, type SizeOf } from './estimate.js';
 
@@ -62,6 +62,6 @@ export function overBudgetError(
         `${unknown.map((collection) => `${COLLECTION_NAMES[collection]}s`).join(' and ')}`;
   return new GraphQLError(
     `${what} could make ${calls}; the limit is ${limit} (MAX_UPSTREAM_CALLS). Ask for smaller pages, or split it.`,
-    { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED' satisfies ErrorCode, estimate: estimate.calls, limit } },
+    { extensions: { code: ErrorCode.UPSTREAM_BUDGET_EXCEEDED, estimate: estimate.calls, limit } },
   );
 }

@@ -27,6 +27,8 @@ export async function startFacadeProcess(env: Record<string, string>): Promise<F
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_') && name !== 'NODE_DEBUG'),
   );
+  // One process alone: the suite's REDIS_URL (the multi-replica suites') is not for it.
+  inherited.REDIS_URL = '';
   const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
     env: { ...inherited, LOG_LEVEL: 'info', ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
