@@ -4,6 +4,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { useCostExtension } from './budget/cost-extension.js';
 import { AtMostOnce } from './cluster/at-most-once.js';
 import { connectRedis, type SharedRedis } from './cluster/redis.js';
 import { SharedCaches } from './cluster/shared-caches.js';
@@ -124,6 +125,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     redis,
   });
   let shuttingDown = false;
+  const cost = useCostExtension();
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -173,7 +175,11 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
       // The log line and the metrics come before the response cache, so that a cached answer has them too.
       useOperationLog(),
       metrics.plugin,
+      // `extensions.cost` around the response cache: its answers are priced as served, the others once
+      // it has kept their bare answer (src/budget/cost-extension.ts).
+      cost.beforeAnswerCache,
       useResponseCache(responseCache),
+      cost.afterAnswerCache,
       useDeferStream(),
       useJit(),
       useReadiness(
@@ -210,6 +216,7 @@ export function createFacade({ config, logger, graphiqlToken }: FacadeOptions): 
     },
     close: () => {
       events.close();
+      teamBudget.close();
       sharedCaches?.close();
       transport.close();
       void redis?.close();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { TeamBudget } from '../cluster/team-budget.js';
+import { BudgetMeter } from '../budget/meter.js';
+import type { BudgetStatus, TeamBudget } from '../cluster/team-budget.js';
 import { budgetGate } from './budget-gate.js';
 import type { CollectionCache } from './collection-cache.js';
 import { campaignOperations } from './operations/campaigns.js';
@@ -35,6 +36,7 @@ export interface InboxApiOptions {
  */
 export function createInboxApi({ transport, token, logger, cache, budget }: InboxApiOptions) {
   const tokenKey = token === null || cache === undefined ? undefined : cache.keyOf(token);
+  const meter = new BudgetMeter();
   const gate =
     budget && cache && tokenKey !== undefined
       ? budgetGate({
@@ -45,9 +47,13 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
               (team) => team.id,
               () => undefined,
             ),
+          knownTeam: () => cache.knownTeamOf(tokenKey),
+          meter,
         })
       : undefined;
-  const session: Session = new Session(transport.client(token, logger, gate), cache, tokenKey);
+  const session: Session = new Session(transport.client(token, logger, gate), cache, tokenKey, () => {
+    meter.cacheHits++;
+  });
   // Each area is built when first used: most operations touch one or two, and every request pays for what
   // it builds (an answer served from the cache builds none).
   const teamAreas = once(() => teamOperations(session));
@@ -132,6 +138,17 @@ export function createInboxApi({ transport, token, logger, cache, budget }: Inbo
     /** HTTP attempts sent upstream so far (retries included), for the operation log. */
     get upstreamCalls(): number {
       return session.rest.attempts;
+    },
+    /** Collection reads the cross-request cache answered so far, without a call. */
+    get cacheHits(): number {
+      return meter.cacheHits;
+    },
+    /**
+     * The team's call budget (TEAM_CALLS_PER_MINUTE) as it stands once this request's calls are counted;
+     * `undefined` while the token's team is unknown (or there is no budget).
+     */
+    budgetStatus(): BudgetStatus | Promise<BudgetStatus> | undefined {
+      return gate?.status();
     },
     /**
      * How many items a team collection holds, when a cross-request cache knows it (for the upstream-call

@@ -326,6 +326,11 @@ export class CollectionCache {
     return this.teamOfToken.get(tokenKey) ?? (await this.shared?.teamOf(tokenKey));
   }
 
+  /** The token's team if this process has learnt it, without asking Redis (for the cost of an answer). */
+  knownTeamOf(tokenKey: string): string | undefined {
+    return this.teamOfToken.get(tokenKey);
+  }
+
   /**
    * How many items a cached collection held when it was read (the token's own copy, else its team's), for
    * the upstream-call estimate; `undefined` unless cached and loaded.

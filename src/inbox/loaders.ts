@@ -91,7 +91,13 @@ function inOrder<T>(index: ReadonlyMap<string, T>, ids: readonly string[]): T[] 
 /** The one key format of a message in the loaders: v1 names a message by its thread and its id. */
 export const messageKey = (threadId: string, messageId: string) => `${threadId}:${messageId}`;
 
-export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, tokenKey?: string): Loaders {
+export function createLoaders(
+  inbox: RestClient,
+  sharedCache?: CollectionCache,
+  tokenKey?: string,
+  /** Called once per collection read the cross-request cache answered without a call. */
+  onCacheHit?: () => void,
+): Loaders {
   /** The team of the token, as its own `GET /team` proves it: this request's read, or its cached answer. */
   let teamRead: Promise<Team> | undefined;
   const teamProof = (): Promise<string | undefined> | undefined => {
@@ -106,8 +112,25 @@ export function createLoaders(inbox: RestClient, sharedCache?: CollectionCache, 
   const cached = <T>(collection: CachedCollection, load: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
     const get = () => {
-      pending ??=
-        sharedCache && tokenKey ? sharedCache.getOrLoad(tokenKey, collection, load, teamProof) : load();
+      if (pending) return pending;
+      if (!sharedCache || !tokenKey) {
+        pending = load();
+        return pending;
+      }
+      let loaded = false;
+      const loading = () => {
+        loaded = true;
+        return load();
+      };
+      pending = sharedCache.getOrLoad(tokenKey, collection, loading, teamProof);
+      if (onCacheHit) {
+        pending.then(
+          () => {
+            if (!loaded) onCacheHit();
+          },
+          () => undefined,
+        );
+      }
       return pending;
     };
     return Object.assign(get, {

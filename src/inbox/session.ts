@@ -13,6 +13,8 @@ export class Session {
     readonly rest: RestClient,
     private readonly cache: CollectionCache | undefined,
     private readonly tokenKey: string | undefined,
+    /** Counts the collection reads the cross-request cache answers (for the cost of the answer). */
+    private readonly onCacheHit?: () => void,
   ) {}
 
   /**
@@ -20,7 +22,7 @@ export class Session {
    * most of what a request's context costs.
    */
   get loaders(): Loaders {
-    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey);
+    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey, this.onCacheHit);
     return this.#loaders;
   }
 

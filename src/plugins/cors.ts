@@ -1,4 +1,5 @@
 import type { CORSOptions } from 'graphql-yoga';
+import { RATE_LIMIT_HEADERS } from '../budget/cost-extension.js';
 
 /**
  * CORS for browser apps on the origins of CORS_ORIGINS (`*`: any). Callers authenticate with a bearer
@@ -7,7 +8,13 @@ import type { CORSOptions } from 'graphql-yoga';
  * Preflights are cached for 10 minutes: every Apollo request is preflighted (JSON body, Authorization).
  */
 export function corsOptions(origins: string[]): (request: Request) => CORSOptions {
-  const shared = { methods: ['GET', 'POST', 'OPTIONS'], credentials: false, maxAge: 600 };
+  const shared = {
+    methods: ['GET', 'POST', 'OPTIONS'],
+    credentials: false,
+    maxAge: 600,
+    // A browser app may read the team's budget and a refusal's wait from the headers too.
+    exposedHeaders: RATE_LIMIT_HEADERS,
+  };
   const anyOrigin = origins.includes('*');
   return (request) => {
     const origin = request.headers.get('origin');
