@@ -11,9 +11,10 @@ import { RedisCommandTimeout, type SharedRedis, withinMs } from './redis.js';
  * - Only Redis's own slowness counts as Redis being slow: a reply that came in time is read even when the
  *   event loop was held up past the bound (src/cluster/redis.ts, `withinMs`).
  * - While Redis is configured but out of reach (down, or too slow for `suspendMs`), a replica spends at most
- *   its share: the limit divided by the replicas it last saw, minus its share of the calls the shared window
- *   held when it last heard from it. The calls it makes meanwhile are added to the shared window when Redis
- *   answers again (with their age), so that the minute that follows counts them.
+ *   its share: the limit divided by the replicas it last saw. Its own calls of the last minute count
+ *   against it, and so does its share of the calls the shared window held when it last heard from it. The
+ *   calls it makes meanwhile are added to the shared window when Redis answers again (with their age), so
+ *   that the minute that follows counts them.
  * - Without Redis, one process is the deployment: it counts its calls in memory, with the whole limit.
  * - The upstream's own count is followed when it sends one (`X-RateLimit-Remaining`/`-Reset`): once the
  *   calls sent after an answer reach the `Remaining` it gave, the team waits for its `Reset`. Its count
@@ -465,12 +466,11 @@ class LocalWindow {
   }
 
   status(now: number, rule: LocalRule): BudgetStatus {
-    const own = this.ownSince(now, rule.since);
-    const carried = now < rule.since + WINDOW_MS ? rule.carried : 0;
-    let remaining = rule.limit - own - carried;
+    const { all, after, carried } = this.usage(now, rule);
+    let remaining = rule.limit - Math.max(all, after + carried);
     // Remaining grows when the oldest own call leaves, or when the carried ones do.
-    let resetAt = own > 0 ? (this.hits[this.hits.length - own] as number) + WINDOW_MS : now;
-    if (carried > 0) resetAt = own > 0 ? Math.min(resetAt, rule.since + WINDOW_MS) : rule.since + WINDOW_MS;
+    let resetAt = all > 0 ? (this.hits[this.head] as number) + WINDOW_MS : now;
+    if (carried > 0) resetAt = Math.min(all > 0 ? resetAt : Number.POSITIVE_INFINITY, rule.since + WINDOW_MS);
     const upstream = this.upstream;
     if (upstream && upstream.resetAt > now) {
       const left = upstream.remaining - this.countAfter(upstream.since);
@@ -515,32 +515,34 @@ class LocalWindow {
   }
 
   /**
-   * How long until `need` more calls fit the rule: its own calls since `since` must leave the window, or the
-   * carried ones must (all at once, a window after `since`).
+   * What counts against the rule: this replica's calls in the window (`all`), and, while Redis is away, those
+   * made since it last heard from it (`after`) plus its share of the window Redis then held (`carried`,
+   * until those calls leave it). The rule holds both `all` and `after + carried` within its limit: the first
+   * keeps each replica to its share of what they all made, the second to its share of what the others made
+   * that it knows of.
    */
-  private waitFor(now: number, need: number, rule: LocalRule): number {
-    const own = this.ownSince(now, rule.since);
+  private usage(now: number, rule: LocalRule) {
+    const all = this.prune(now);
+    if (rule.since === Number.NEGATIVE_INFINITY) return { all, after: all, carried: 0 };
     const carried = now < rule.since + WINDOW_MS ? rule.carried : 0;
-    const first = this.hits.length - own;
-    /** When the k oldest own calls will have left. */
-    const leaving = (k: number) =>
-      k <= 0
-        ? 0
-        : k <= own
-          ? (this.hits[first + k - 1] as number) + WINDOW_MS - now
-          : Number.POSITIVE_INFINITY;
-    const over = own + carried + need - rule.limit;
-    if (over <= 0) return 0;
-    const ownLeave = leaving(over);
-    if (carried === 0) return ownLeave;
-    const carriedLeave = Math.max(rule.since + WINDOW_MS - now, leaving(own + need - rule.limit));
-    return Math.min(ownLeave, carriedLeave);
+    return { all, after: this.countAfter(rule.since), carried };
   }
 
-  /** The calls within the window made after `since`. */
-  private ownSince(now: number, since: number): number {
-    this.prune(now);
-    return since === Number.NEGATIVE_INFINITY ? this.hits.length - this.head : this.countAfter(since);
+  /** How long until `need` more calls fit the rule (ms; 0: they fit now). */
+  private waitFor(now: number, need: number, rule: LocalRule): number {
+    const { all, after, carried } = this.usage(now, rule);
+    /** When the `k` oldest of the last `of` calls will have left the window. */
+    const leaving = (k: number, of: number) =>
+      k <= 0
+        ? 0
+        : k <= of
+          ? (this.hits[this.hits.length - of + k - 1] as number) + WINDOW_MS - now
+          : Number.POSITIVE_INFINITY;
+    const mine = leaving(all + need - rule.limit, all);
+    const known = after + carried + need - rule.limit;
+    // Fits once enough of the calls since leave, or once the carried ones have.
+    const shared = known <= 0 ? 0 : Math.min(leaving(known, after), rule.since + WINDOW_MS - now);
+    return Math.max(mine, shared);
   }
 
   /** Drops the calls older than the window; answers how many remain. */

@@ -107,23 +107,25 @@ async function startReplica(name: string, env: Record<string, string>): Promise<
 
 /**
  * One simulator, one Redis prefix, and `names.length` replicas. `config` is every replica's environment
- * (LOG_LEVEL defaults to info so that tests can read the operation lines).
+ * (LOG_LEVEL defaults to info so that tests can read the operation lines); its REDIS_URL, if any, names a
+ * Redis of the test's own instead of the shared one.
  */
 export async function startCluster(
   names: string[],
   config: Record<string, string> = {},
   simulatorOptions: Parameters<typeof startSimulator>[0] = {},
 ): Promise<Cluster> {
-  if (!REDIS_URL) throw new Error('REDIS_URL is not set');
+  const redisUrl = config.REDIS_URL ?? REDIS_URL;
+  if (!redisUrl) throw new Error('REDIS_URL is not set');
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...simulatorOptions });
   const prefix = `test-${randomUUID()}:`;
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   await redis.ping(); // fails the suite when REDIS_URL names no running Redis
   const env = {
     LOG_LEVEL: 'info',
     ...config,
     INBOX_API_URL: simulator.url,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: prefix,
   };
   const cluster: Cluster = {
