@@ -73,7 +73,10 @@ describe('CSRF prevention', () => {
   it('refuses a GET that a browser would send without a preflight', async () => {
     const response = await fetch(`${url()}?query=${query}`);
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Required CSRF header(s) not present' }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Required CSRF header(s) not present' }],
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 0 }) },
+    });
   });
 
   it.each<Record<string, string>>([
@@ -84,7 +87,10 @@ describe('CSRF prevention', () => {
   ])('accepts a GET with %o', async (headers) => {
     const response = await fetch(`${url()}?query=${query}`, { headers });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await response.json()).toEqual({
+      data: { __typename: 'Query' },
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 0 }) },
+    });
   });
 
   it('refuses a simple-content-type POST (a form post from another site)', async () => {
