@@ -31,14 +31,24 @@ export interface AnswerCost {
 
 /** What the HTTP headers of a request's answer say, gathered while it ran. */
 interface HeaderFacts {
-  calls: number;
   status: BudgetStatus | undefined;
   retryAfter: number | undefined;
 }
 
 type Result = ExecutionResult & { stringify?: (result: ExecutionResult) => string };
-type SetResult = (result: Result) => void;
 type RequestContext = YogaInitialContext & Context;
+
+/** A result being priced. */
+interface Answer {
+  context: RequestContext;
+  args: ExecutionArgs;
+  result: Result;
+  setResult(result: Result): void;
+  /** Served by the response cache. */
+  fromCache: boolean;
+  calls: number;
+  cacheHits: number;
+}
 
 const NOTHING_RAN: AnswerCost = Object.freeze({
   requestedQueryCost: null,
@@ -57,50 +67,66 @@ export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCach
   const headerFacts = new WeakMap<Request, HeaderFacts>();
 
   /** Adds the cost to a single result; returns a promise only when the budget must be read from Redis. */
-  const price = (
-    context: RequestContext,
-    args: ExecutionArgs,
-    result: Result,
-    setResult: SetResult,
-    answerFromCache: boolean,
-    counted: { calls: number; hits: number } = {
-      calls: context.inbox.upstreamCalls,
-      hits: context.inbox.cacheHits,
-    },
-    canWait = true,
-  ): void | Promise<void> => {
-    const finish = (status: BudgetStatus | undefined) => {
-      const cost: AnswerCost = {
-        requestedQueryCost: upstreamEstimate(args),
-        actualQueryCost: counted.calls,
-        servedFromCache: { answer: answerFromCache, collections: counted.hits },
-        teamBudget: status
-          ? {
-              limit: status.limit,
-              remaining: status.remaining,
-              resetAt: new Date(status.resetAt).toISOString(),
-              shared: status.shared,
-            }
-          : null,
-      };
-      setResult(answerFromCache ? cachedWithCost(result, cost) : withCost(result, cost));
-      const request = context.request as Request | undefined;
-      if (request) {
-        headerFacts.set(request, { calls: counted.calls, status, retryAfter: retryAfterIn(result.errors) });
-      }
-    };
-    const status = context.inbox.budgetStatus();
-    if (!(status instanceof Promise)) return finish(status);
+  const price = (answer: Answer, canWait = true): void | Promise<void> => {
+    const status = answer.context.inbox.budgetStatus();
+    if (!(status instanceof Promise)) return settle(answer, status);
     // A refused subscription is answered at once: it has no budget to report then.
-    if (!canWait) return finish(undefined);
-    return status.then(finish, () => finish(undefined));
+    if (!canWait) return settle(answer, undefined);
+    return status.then(
+      (known) => settle(answer, known),
+      () => settle(answer, undefined),
+    );
+  };
+
+  const settle = (answer: Answer, status: BudgetStatus | undefined): void => {
+    const { context, result, calls } = answer;
+    const cost: AnswerCost = {
+      requestedQueryCost: upstreamEstimate(answer.args),
+      actualQueryCost: calls,
+      servedFromCache: { answer: answer.fromCache, collections: answer.cacheHits },
+      teamBudget: status
+        ? {
+            limit: status.limit,
+            remaining: status.remaining,
+            resetAt: isoDate(status.resetAt),
+            shared: status.shared,
+          }
+        : null,
+    };
+    answer.setResult(answer.fromCache ? cachedWithCost(result, cost) : withCost(result, cost));
+    const retryAfter = retryAfterIn(result.errors);
+    const request = context.request as Request | undefined;
+    // Only the answers that spent or were refused calls carry the headers.
+    if (request && (calls > 0 || retryAfter !== undefined)) {
+      headerFacts.set(request, { status, retryAfter });
+    }
+  };
+
+  /** An answer as it leaves execution, with what it cost (by default, what its request counted so far). */
+  const answerOf = (
+    args: ExecutionArgs,
+    result: unknown,
+    setResult: (result: Result) => void,
+    fromCache: boolean,
+    counted?: { calls: number; hits: number },
+  ): Answer => {
+    const context = args.contextValue as RequestContext;
+    return {
+      context,
+      args,
+      result: result as Result,
+      setResult,
+      fromCache,
+      calls: counted?.calls ?? context.inbox.upstreamCalls,
+      cacheHits: counted?.hits ?? context.inbox.cacheHits,
+    };
   };
 
   const beforeAnswerCache: Plugin = {
     onExecute: ({ args }) => ({
       onExecuteDone: ({ result, setResult }) => {
         if (!servedFromResponseCache(result)) return;
-        return price(args.contextValue as RequestContext, args, result as Result, setResult, true);
+        return price(answerOf(args, result, setResult, true));
       },
     }),
   };
@@ -108,12 +134,10 @@ export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCach
   const afterAnswerCache: Plugin = {
     onExecute: ({ args }) => ({
       onExecuteDone: ({ result, setResult }) => {
-        const context = args.contextValue as RequestContext;
-        if (!isAsyncIterable(result)) return price(context, args, result as Result, setResult, false);
+        if (!isAsyncIterable(result)) return price(answerOf(args, result, setResult, false));
         // `@defer`/`@stream`: each part carries the totals so far, the last one the answer's.
         return {
-          onNext: ({ result: part, setResult: setPart }) =>
-            price(context, args, part as Result, setPart as SetResult, false),
+          onNext: ({ result: part, setResult: setPart }) => price(answerOf(args, part, setPart, false)),
         };
       },
     }),
@@ -121,7 +145,7 @@ export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCach
       onSubscribeResult: ({ result, setResult }) => {
         const context = args.contextValue as RequestContext;
         if (!isAsyncIterable(result)) {
-          price(context, args, result as Result, setResult, false, undefined, false);
+          price(answerOf(args, result, setResult, false), false);
           return;
         }
         // Each event is priced alone: the calls and cache hits since the previous one. An event that
@@ -133,7 +157,7 @@ export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCach
             if (inbox !== last.inbox) last = { inbox, calls: 0, hits: 0 };
             const counted = { calls: inbox.upstreamCalls - last.calls, hits: inbox.cacheHits - last.hits };
             last = { inbox, calls: inbox.upstreamCalls, hits: inbox.cacheHits };
-            return price(context, args, event as Result, setEvent as SetResult, false, counted);
+            return price(answerOf(args, event, setEvent, false, counted));
           },
         };
       },
@@ -146,7 +170,7 @@ export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCach
     },
     onResponse: ({ request, response }) => {
       const facts = headerFacts.get(request);
-      if (!facts || (facts.calls === 0 && facts.retryAfter === undefined)) return;
+      if (!facts) return;
       if (facts.status) {
         response.headers.set('X-RateLimit-Limit', String(facts.status.limit));
         response.headers.set('X-RateLimit-Remaining', String(facts.status.remaining));
@@ -184,9 +208,16 @@ function cachedWithCost(result: Result, cost: AnswerCost): Result {
     extensions,
     stringify: () => {
       const body = result.stringify ? result.stringify(result) : JSON.stringify(result);
-      return `${body.slice(0, body.lastIndexOf('}'))},"extensions":${JSON.stringify(extensions)}}`;
+      return `${body.slice(0, -1)},"extensions":${JSON.stringify(extensions)}}`;
     },
   };
+}
+
+/** A time as ISO 8601; the last one is kept (the answers of a moment share their team's reset). */
+let lastIso = { ms: Number.NaN, text: '' };
+function isoDate(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
 }
 
 /** The longest wait among the answer's RATE_LIMITED errors. */
