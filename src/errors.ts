@@ -226,6 +226,20 @@ export function refusedBeforeAnyEffect(error: unknown): boolean {
   );
 }
 
+/**
+ * The seconds a RATE_LIMITED error tells the caller to wait (the facade's refusal, or the upstream's 429),
+ * before or after masking; `undefined` for any other error, or a 429 that said nothing.
+ */
+export function retryAfterOf(error: GraphQLError): number | undefined {
+  const original = error.originalError;
+  if (original instanceof TeamBudgetExceeded) return original.retryAfter;
+  if (original instanceof UpstreamError) {
+    return codeFor(original.details) === 'RATE_LIMITED' ? original.details.retryAfter : undefined;
+  }
+  const { code, retryAfter } = error.extensions ?? {};
+  return code === 'RATE_LIMITED' && typeof retryAfter === 'number' ? retryAfter : undefined;
+}
+
 /** The code a failure is reported with, before masking (for records of writes). */
 export function failureCode(error: unknown): string {
   if (error instanceof UpstreamError) return codeFor(error.details);

@@ -4,6 +4,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { useCostExtension } from './budget/cost-extension.js';
 import { AtMostOnce } from './cluster/at-most-once.js';
 import { connectRedis, type SharedRedis } from './cluster/redis.js';
 import { SharedCaches } from './cluster/shared-caches.js';
@@ -198,6 +199,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
     trustedProxies: config.TRUST_PROXY,
   };
+  const cost = useCostExtension();
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -263,7 +265,11 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
       inboxMetrics.plugin,
       // Answers without `data` get a 4xx (or 5xx) status with application/graphql-response+json.
       useRequestErrorStatus(),
+      // `extensions.cost` around the response cache: its answers are priced as served, the others once
+      // it has kept their bare answer (src/budget/cost-extension.ts).
+      cost.beforeAnswerCache,
       useResponseCache(responseCache),
+      cost.afterAnswerCache,
       useDeferStream(),
       useSubscriptionsEndOnUnserializableEvents(),
       useJit(),
@@ -318,6 +324,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     close: () => {
       singleConnectionStreams.close();
       events.close();
+      teamBudget.close();
       sharedCaches?.close();
       transport.close();
       void redis?.close();

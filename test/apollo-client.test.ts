@@ -366,3 +366,29 @@ describe('errors reach Apollo Client as GraphQL errors, not network errors', () 
     },
   );
 });
+
+describe('extensions.cost next to the data', () => {
+  it('is on the wire, stays out of the normalised cache, and a repeated query is still served from the cache', async () => {
+    const answers: Array<{ extensions?: Record<string, unknown> }> = [];
+    const client = new ApolloClient({
+      link: new HttpLink({
+        uri: `${harness.server.url}/graphql`,
+        headers: { authorization: `Bearer ${DEMO_TOKEN}` },
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          answers.push(await response.clone().json());
+          return response;
+        },
+      }),
+      cache: new InMemoryCache(cacheConfig()),
+    });
+    const first = await client.query({ query: ThreadListDocument, variables: { first: 3 } });
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.extensions?.cost).toMatchObject({ actualQueryCost: expect.any(Number) });
+    // cache-first, the default: the same query again is answered from the cache, with no request.
+    const again = await client.query({ query: ThreadListDocument, variables: { first: 3 } });
+    expect(answers).toHaveLength(1);
+    expect(again.data).toEqual(first.data);
+    expect(JSON.stringify(client.cache.extract())).not.toMatch(/"(cost|extensions)"/);
+  });
+});

@@ -48,15 +48,22 @@ describe('automatic persisted queries over real HTTP', () => {
     expect(miss.status).toBe(404);
     expect(miss.body).toEqual({
       errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }],
+      extensions: { cost: expect.any(Object) },
     });
     expect(harness.simulator.calls).toHaveLength(0);
 
     const registered = await post({ query, extensions: persistedQuery(query) });
-    expect(registered.body).toEqual({ data: { team: { name: teamName() } } });
+    expect(registered.body).toEqual({
+      data: { team: { name: teamName() } },
+      extensions: { cost: expect.any(Object) },
+    });
 
     const hit = await send({ extensions: persistedQuery(query) });
     expect(hit.status).toBe(200);
-    expect(hit.body).toEqual({ data: { team: { name: teamName() } } });
+    expect(hit.body).toEqual({
+      data: { team: { name: teamName() } },
+      extensions: { cost: expect.any(Object) },
+    });
   });
 
   it('a hash that is not the SHA-256 of the query is BAD_USER_INPUT and registers nothing', async () => {
@@ -101,7 +108,7 @@ describe('automatic persisted queries over real HTTP', () => {
 
   it('requests without the extension are untouched', async () => {
     const { body } = await post({ query: freshQuery() });
-    expect(body).toEqual({ data: { team: { name: teamName() } } });
+    expect(body).toEqual({ data: { team: { name: teamName() } }, extensions: { cost: expect.any(Object) } });
   });
 });
 

@@ -116,6 +116,7 @@ describe('request bodies are read only up to MAX_BODY_BYTES', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({
       data: { team: { name: harness.simulator.store.teamByToken('demo-token')?.team.name } },
+      extensions: { cost: expect.any(Object) },
     });
   });
 

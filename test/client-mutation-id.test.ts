@@ -85,7 +85,9 @@ describe('sendMessage with a clientMutationId', () => {
         return (await harness.graphql(SendOnceDocument, { variables: send(thread, 'in-flight') })).body;
       }),
     );
-    for (const body of answers) expect(body).toEqual(answers[0]);
+    // The same answer for each (but for its cost: the first made the call, the others waited for it).
+    const withoutCost = (body: unknown) => ({ ...(body as object), extensions: undefined });
+    for (const body of answers) expect(withoutCost(body)).toEqual(withoutCost(answers[0]));
     expect(answers[0]?.errors).toBeUndefined();
     expect(sendsOf(harness)).toHaveLength(1);
     expect(messagesIn(harness, thread)).toHaveLength(before + 1);

@@ -104,6 +104,7 @@ describe('the facade is an Apollo Federation v2 subgraph', () => {
     );
     expect(body).toEqual({
       data: { team: { inboxId: acme.team.id }, _entities: [{ name: acme.team.name }] },
+      extensions: { cost: expect.any(Object) },
     });
   });
 });

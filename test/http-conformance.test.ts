@@ -81,7 +81,10 @@ describe('CSRF prevention', () => {
   ])('refuses, with a code, a GET that a browser would send without a preflight: %o', async (headers) => {
     const response = await fetch(`${url()}?query=${query}`, { headers });
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual(refusal);
+    expect(await response.json()).toEqual({
+      ...refusal,
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 0 }) },
+    });
   });
 
   it.each<Record<string, string>>([
@@ -95,7 +98,10 @@ describe('CSRF prevention', () => {
   ])('accepts a GET with %o', async (headers) => {
     const response = await fetch(`${url()}?query=${query}`, { headers });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await response.json()).toEqual({
+      data: { __typename: 'Query' },
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 0 }) },
+    });
   });
 
   it('refuses a simple-content-type POST (a form post from another site)', async () => {

@@ -207,7 +207,10 @@ describe('updateThreadSettings', () => {
     const { body } = await harness.graphql(UpdateThreadSettingsOnlyDocument, {
       variables: { input: { threadId: thread.id, typingIndicatorsEnabled: true } },
     });
-    expect(body).toEqual({ data: { updateThreadSettings: { __typename: 'ThreadPayload' } } });
+    expect(body).toEqual({
+      data: { updateThreadSettings: { __typename: 'ThreadPayload' } },
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 1 }) },
+    });
     expect(harness.simulator.calls.map((call) => call.method)).toEqual(['PATCH']);
   });
 

@@ -79,7 +79,9 @@ function artifact<T>(name: string): T {
 const query = (name: string) => artifact<ConcreteRequest>(name);
 const fragment = (name: string) => artifact<ReaderFragment>(name);
 
-function createEnvironment(): Environment {
+function createEnvironment(
+  onAnswer?: (answer: { extensions?: Record<string, unknown> }) => void,
+): Environment {
   const network = Network.create(async (params: RequestParameters, variables: Variables, _: CacheConfig) => {
     sent.push(params.name);
     const response = await fetch(`${harness.server.url}/graphql`, {
@@ -92,6 +94,7 @@ function createEnvironment(): Environment {
       body: JSON.stringify({ query: params.text, variables }),
     });
     const body = await response.json();
+    onAnswer?.(body);
     // Relay would otherwise store a refusal's empty answer silently: the test must see it.
     if (body.errors) throw new Error(`${params.name}: ${JSON.stringify(body.errors)}`);
     return body;
@@ -260,6 +263,24 @@ describe('relay-runtime against the facade at the default settings', () => {
       if (author.__typename === 'AccountLink') expect(author.username).toBeTruthy();
       else expect(author).toMatchObject({ __typename: 'Prospect', handle: expect.any(String) });
     }
+  });
+
+  it('extensions.cost comes with each answer; the store keeps none of it and answers a repeat without a request', async () => {
+    const answers: Array<{ extensions?: Record<string, unknown> }> = [];
+    const environment = createEnvironment((answer) => answers.push(answer));
+    await load(environment, 'InboxScreenQuery');
+    expect(answers[0]?.extensions?.cost).toMatchObject({ actualQueryCost: expect.any(Number) });
+    // What useLazyLoadQuery does by default (store-or-network): the data is in the store, nothing is sent.
+    await fetchQuery(
+      environment,
+      query('InboxScreenQuery'),
+      {},
+      {
+        fetchPolicy: 'store-or-network',
+      },
+    ).toPromise();
+    expect(sent).toEqual(['InboxScreenQuery']);
+    expect(JSON.stringify(environment.getStore().getSource().toJSON())).not.toMatch(/"(cost|extensions)"/);
   });
 
   it('@refetchable on Thread: refetches through node(id:) and pages its messages', async () => {

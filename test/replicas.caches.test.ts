@@ -94,7 +94,10 @@ describeWithRedis('replicas share their caches through Redis', () => {
     const registered = await persisted(a, { query, extensions });
     expect(registered.errors).toBeUndefined();
     const foundOnB = await persisted(b, { extensions });
-    expect(foundOnB).toEqual({ data: { team: { name: team().team.name } } });
+    expect(foundOnB).toEqual({
+      data: { team: { name: team().team.name } },
+      extensions: { cost: expect.any(Object) },
+    });
   });
 
   it('a replica cut off from Redis still answers, says it is degraded, and shares again once Redis is back', async () => {

@@ -17,6 +17,9 @@ const SEND_PATH = /^\/threads\/[^/]+\/messages$/;
 
 const readiness = async (replica: Replica) => (await fetch(`${replica.url}/readiness`)).json();
 
+/** An answer but for its cost: a replayed write's answer is the first one's, its cost its own (no call). */
+const answerOf = (body: object | undefined) => ({ ...body, extensions: undefined });
+
 describeWithRedis('sendMessage with a clientMutationId, on two replicas', () => {
   let cluster: Cluster;
   let a: Replica;
@@ -69,7 +72,7 @@ describeWithRedis('sendMessage with a clientMutationId, on two replicas', () => 
     const first = await a.graphql(SEND, { variables: input(thread.id, 'a-then-b') });
     const retry = await b.graphql(SEND, { variables: input(thread.id, 'a-then-b') });
     expect(first.body.errors).toBeUndefined();
-    expect(retry.body).toEqual(first.body);
+    expect(answerOf(retry.body)).toEqual(answerOf(first.body));
     expect(sends()).toHaveLength(1);
     expect(messageCount(thread.id)).toBe(before + 1);
   });
@@ -85,7 +88,7 @@ describeWithRedis('sendMessage with a clientMutationId, on two replicas', () => 
         return replica.graphql(SEND, { variables: input(thread.id, 'both-at-once') });
       }),
     );
-    for (const answer of answers) expect(answer.body).toEqual(answers[0]?.body);
+    for (const answer of answers) expect(answerOf(answer.body)).toEqual(answerOf(answers[0]?.body));
     expect(answers[0]?.body.errors).toBeUndefined();
     expect(sends()).toHaveLength(1);
     expect(messageCount(thread.id)).toBe(before + 1);
@@ -119,7 +122,7 @@ describeWithRedis('sendMessage with a clientMutationId, on two replicas', () => 
     const first = await alone.graphql(SEND, { variables: input(thread.id, 'alone') });
     const retry = await alone.graphql(SEND, { variables: input(thread.id, 'alone') });
     expect(first.body.errors).toBeUndefined();
-    expect(retry.body).toEqual(first.body);
+    expect(answerOf(retry.body)).toEqual(answerOf(first.body));
     expect(sends()).toHaveLength(1);
     expect(messageCount(thread.id)).toBe(before + 1);
   }, 30_000);

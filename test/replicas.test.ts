@@ -41,6 +41,7 @@ describeWithRedis('replicas sharing one Redis', () => {
     const { body } = await slow.graphql('{ team { name } }');
     expect(body).toEqual({
       data: { team: { name: cluster.simulator.store.teamByToken('demo-token')?.team.name } },
+      extensions: { cost: expect.any(Object) },
     });
 
     // Redis answers in time again, over the same connections: the handshake is tried again on its own.

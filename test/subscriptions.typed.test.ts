@@ -184,6 +184,7 @@ describe('inboxChanges', () => {
     await until(() => subscription.payloads.length === 1, 'the change arrived');
     subscription.leave();
     expect(subscription.payloads[0]).toEqual({
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 0 }) },
       data: {
         inboxChanges: expect.objectContaining({
           __typename: 'OtherInboxChange',

@@ -25,11 +25,11 @@ describe('the window: at most N calls of a team in any minute', () => {
   it('takes calls up to the limit; the next waits until the oldest leaves the minute', async () => {
     const { window, advance } = budget(3);
     for (let call = 0; call < 3; call++) {
-      expect(await window.take('team-a')).toEqual({ allowed: true, waitMs: 0 });
+      expect(await window.take('team-a')).toMatchObject({ allowed: true, waitMs: 0 });
       advance(10_000);
     }
     // The first call was 30 s ago: it leaves the window in 30 s.
-    expect(await window.take('team-a')).toEqual({ allowed: false, waitMs: WINDOW_MS - 30_000 });
+    expect(await window.take('team-a')).toMatchObject({ allowed: false, waitMs: WINDOW_MS - 30_000 });
     advance(WINDOW_MS - 30_000);
     expect((await window.take('team-a')).allowed).toBe(true);
     // Sliding, not fixed: the two calls of the last 40 s and this one fill it again.
@@ -42,11 +42,11 @@ describe('the window: at most N calls of a team in any minute', () => {
       await window.take('team-a');
       advance(1_000);
     }
-    expect(await window.check('team-a', 2)).toEqual({ allowed: true, waitMs: 0 });
+    expect(await window.check('team-a', 2)).toMatchObject({ allowed: true, waitMs: 0 });
     // Three more need the oldest call gone: it was made 3 s ago.
-    expect(await window.check('team-a', 3)).toEqual({ allowed: false, waitMs: WINDOW_MS - 3_000 });
-    expect(await window.check('team-a', 2)).toEqual({ allowed: true, waitMs: 0 });
-    expect(await window.check('team-b', 5)).toEqual({ allowed: true, waitMs: 0 });
+    expect(await window.check('team-a', 3)).toMatchObject({ allowed: false, waitMs: WINDOW_MS - 3_000 });
+    expect(await window.check('team-a', 2)).toMatchObject({ allowed: true, waitMs: 0 });
+    expect(await window.check('team-b', 5)).toMatchObject({ allowed: true, waitMs: 0 });
   });
 
   it('record() counts a call that was already sent, even past the limit', async () => {

@@ -17,7 +17,7 @@ async function expectHealthy() {
   expect(health.status).toBe(200);
   const { body } = await harness.graphql(TEAM_QUERY);
   const expected = harness.simulator.store.teamByToken(DEMO_TOKEN)?.team.name;
-  expect(body).toEqual({ data: { team: { name: expected } } });
+  expect(body).toEqual({ data: { team: { name: expected } }, extensions: { cost: expect.any(Object) } });
 }
 
 describe('upstream failures become coded GraphQL errors', () => {
@@ -209,7 +209,10 @@ describe('the token', () => {
 
   it('introspection needs no token and calls nothing upstream', async () => {
     const { body } = await harness.graphql('{ __schema { queryType { name } } }', { token: null });
-    expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    expect(body).toEqual({
+      data: { __schema: { queryType: { name: 'Query' } } },
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 0 }) },
+    });
     expect(harness.simulator.calls).toHaveLength(0);
   });
 

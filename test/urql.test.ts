@@ -176,6 +176,20 @@ describe('urql + Graphcache at the default settings', () => {
     expect(ids(cached.data)).toEqual(ids(second.data));
   });
 
+  it('extensions.cost reaches the result, not Graphcache: a repeated query is answered from the cache', async () => {
+    const client = createClient();
+    const first = await client.query<InboxPageData>(INBOX_PAGE, { first: 3 }).toPromise();
+    expect(first.extensions?.cost).toMatchObject({ actualQueryCost: expect.any(Number) });
+    harness.simulator.resetCalls();
+    // cache-first, the default: no request; the cached result has the data and none of the extension.
+    const again = await client.query<InboxPageData>(INBOX_PAGE, { first: 3 }).toPromise();
+    expect(again.operation.context.meta?.cacheOutcome).toBe('hit');
+    expect(again.data).toEqual(first.data);
+    expect(again.extensions).toBeUndefined();
+    expect(harness.simulator.calls).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
   it('a conversation: messages page on, histories and colors stay embedded values, with no warning', async () => {
     const client = createClient();
     const { body } = await harness.graphql<InboxPageData>(

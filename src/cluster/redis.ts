@@ -80,18 +80,50 @@ export function connectRedis({ url, prefix, logger }: RedisOptions): SharedRedis
 
 /** A Redis command that did not answer within its bound: it reads as failed, and its late answer is dropped. */
 export class RedisCommandTimeout extends Error {
-  constructor() {
+  constructor(
+    /** How late the bound's own timer ran (the event loop's lag then), in ms. */
+    readonly loopLagMs = 0,
+  ) {
     super('redis command timed out');
     this.name = 'RedisCommandTimeout';
   }
 }
 
-/** `command`, or a RedisCommandTimeout after `ms`: a hung Redis must not hold a request. */
+/**
+ * `command`, or a RedisCommandTimeout after `ms`: a hung Redis must not hold a request.
+ *
+ * Only Redis's own lateness counts. Node runs expired timers before it reads its sockets: after the event
+ * loop was held up (a long synchronous task, a paused process), the timer fires before the reply that came
+ * in meanwhile is read, although Redis answered in time. So an expired timer first lets the loop read its
+ * sockets once (`setImmediate` runs after that I/O phase), and times out only if the reply is still not
+ * there: by then Redis has had at least `ms` to answer.
+ */
 export function withinMs<T>(command: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisCommandTimeout()), ms);
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const due = performance.now() + ms;
+    const timer = setTimeout(() => {
+      const loopLagMs = Math.max(0, performance.now() - due);
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new RedisCommandTimeout(Math.round(loopLagMs)));
+      });
+    }, ms);
+    command.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        // A failure after the timeout is nobody's concern.
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  command.catch(() => undefined); // a late failure after the timeout is nobody's concern
-  return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
 }

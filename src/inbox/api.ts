@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { TeamBudget } from '../cluster/team-budget.js';
+import { BudgetMeter } from '../budget/meter.js';
+import type { BudgetStatus, TeamBudget } from '../cluster/team-budget.js';
 import type { Identity } from '../identity/identity.js';
 import { identityGate } from '../identity/identity-gate.js';
 import { budgetGate, TeamBudgetExceeded } from './budget-gate.js';
@@ -40,6 +41,7 @@ export interface InboxApiOptions {
 export function createInboxApi({ transport, token, logger, identity, cache, budget }: InboxApiOptions) {
   const tokenKey = token === null || identity === undefined ? undefined : identity.keyOf(token);
   const proofs = identity?.proofs;
+  const meter = new BudgetMeter();
   const teamGate =
     budget && proofs && tokenKey !== undefined
       ? budgetGate({
@@ -50,6 +52,8 @@ export function createInboxApi({ transport, token, logger, identity, cache, budg
               (team) => team.id,
               () => undefined,
             ),
+          knownTeam: () => proofs.knownTeam(tokenKey),
+          meter,
         })
       : undefined;
   const gate =
@@ -69,6 +73,9 @@ export function createInboxApi({ transport, token, logger, identity, cache, budg
     tokenKey,
     proofs,
     changesHeard,
+    () => {
+      meter.cacheHits++;
+    },
   );
   // Each area is built when first used: most operations touch one or two, and every request pays for what
   // it builds (an answer served from the cache builds none).
@@ -164,6 +171,17 @@ export function createInboxApi({ transport, token, logger, identity, cache, budg
     /** HTTP attempts sent upstream so far (retries included), for the operation log. */
     get upstreamCalls(): number {
       return session.rest.attempts;
+    },
+    /** Collection reads the cross-request cache answered so far, without a call. */
+    get cacheHits(): number {
+      return meter.cacheHits;
+    },
+    /**
+     * The team's call budget (TEAM_CALLS_PER_MINUTE) as it stands once this request's calls are counted;
+     * `undefined` while the token's team is unknown (or there is no budget).
+     */
+    budgetStatus(): BudgetStatus | Promise<BudgetStatus> | undefined {
+      return teamGate?.status();
     },
     /**
      * How many items a team collection holds, when a cross-request cache knows it (for the upstream-call

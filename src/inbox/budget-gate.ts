@@ -1,4 +1,5 @@
-import { retryAfterSeconds, type TeamBudget } from '../cluster/team-budget.js';
+import type { BudgetMeter } from '../budget/meter.js';
+import { type BudgetStatus, retryAfterSeconds, type TeamBudget } from '../cluster/team-budget.js';
 import type { CallGate, GateTicket, SentCall } from './rest-client.js';
 
 /**
@@ -21,6 +22,16 @@ export interface BudgetGateOptions {
   teamOf(): Promise<string | undefined>;
   /** Learns it now: the token's own, cached `GET /team`; `undefined` when the upstream refuses or fails. */
   proveTeam(): Promise<string | undefined>;
+  /** The token's team if this process already knows it, without waiting (CollectionCache.knownTeamOf). */
+  knownTeam(): string | undefined;
+  /** Where the request's team is noted once known. */
+  meter: BudgetMeter;
+}
+
+/** The team budget as one request meets it: its calls' gate, and the budget's state for its answer. */
+export interface TeamGate extends CallGate {
+  /** The team's budget for this request's answer (TeamBudget.status); `undefined` while its team is unknown. */
+  status(): BudgetStatus | Promise<BudgetStatus> | undefined;
 }
 
 /**
@@ -31,7 +42,7 @@ export interface BudgetGateOptions {
  * operations anyway), which is counted once its answer names the team. A token the upstream refuses has no
  * team: its calls (answered 401) go out unchecked and, like the upstream, count for nobody.
  */
-export function budgetGate({ budget, teamOf, proveTeam }: BudgetGateOptions): CallGate {
+export function budgetGate({ budget, teamOf, proveTeam, knownTeam, meter }: BudgetGateOptions): TeamGate {
   const isTeamRead = (call: SentCall) => call.method === 'GET' && call.route === '/team';
   return {
     async admit(calls) {
@@ -40,6 +51,7 @@ export function budgetGate({ budget, teamOf, proveTeam }: BudgetGateOptions): Ca
       const teamId = await teamOf();
       if (teamId === undefined) return;
       const verdict = await budget.check(teamId, calls);
+      meter.teamId = teamId;
       if (!verdict.allowed) throw new TeamBudgetExceeded(retryAfterSeconds(verdict.waitMs));
     },
 
@@ -48,6 +60,7 @@ export function budgetGate({ budget, teamOf, proveTeam }: BudgetGateOptions): Ca
       if (teamId === undefined && !isTeamRead(call)) teamId = await proveTeam();
       if (teamId === undefined) return { teamId: undefined, sentAt: budget.now() };
       const verdict = await budget.take(teamId);
+      meter.teamId = teamId;
       if (!verdict.allowed) throw new TeamBudgetExceeded(retryAfterSeconds(verdict.waitMs));
       return { teamId, sentAt: budget.now() };
     },
@@ -59,9 +72,15 @@ export function budgetGate({ budget, teamOf, proveTeam }: BudgetGateOptions): Ca
         if (teamId === undefined) return;
         // Counted before the answer is handed on: the requests waiting for this proof count after it.
         await budget.record(teamId);
+        meter.teamId = teamId;
       }
       const count = upstreamCount(answer.status, answer.headers, ticket.sentAt);
       if (count) void budget.observe(teamId, count);
+    },
+
+    status() {
+      const teamId = meter.teamId ?? knownTeam();
+      return teamId === undefined ? undefined : budget.status(teamId);
     },
   };
 }

@@ -99,6 +99,8 @@ export function createLoaders(
   proofs?: TeamProofs,
   /** The request's barrier before reading the cross-request cache (InboxApi.changesHeard). */
   changesHeard?: () => Promise<void> | undefined,
+  /** Called once per collection read the cross-request cache answered without a call. */
+  onCacheHit?: () => void,
 ): Loaders {
   /** The team of the token, as its own `GET /team` proves it: this request's read, or its cached answer. */
   let teamRead: Promise<Team> | undefined;
@@ -130,6 +132,12 @@ export function createLoaders(
     );
     const note = () => inbox.noteCollectionRead(collection, called ? 'miss' : 'hit');
     value.then(note, note);
+    value.then(
+      () => {
+        if (!called) onCacheHit?.();
+      },
+      () => undefined,
+    );
     return value;
   };
   const cached = <T>(collection: CachedCollection, load: () => Promise<T>) => {

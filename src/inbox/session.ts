@@ -17,6 +17,8 @@ export class Session {
     private readonly tokenKey: string | undefined,
     private readonly proofs?: TeamProofs,
     private readonly changesHeard?: () => Promise<void> | undefined,
+    /** Counts the collection reads the cross-request cache answers (for the cost of the answer). */
+    private readonly onCacheHit?: () => void,
   ) {}
 
   /**
@@ -24,7 +26,14 @@ export class Session {
    * most of what a request's context costs.
    */
   get loaders(): Loaders {
-    this.#loaders ??= createLoaders(this.rest, this.cache, this.tokenKey, this.proofs, this.changesHeard);
+    this.#loaders ??= createLoaders(
+      this.rest,
+      this.cache,
+      this.tokenKey,
+      this.proofs,
+      this.changesHeard,
+      this.onCacheHit,
+    );
     return this.#loaders;
   }
 

@@ -1,4 +1,5 @@
 import type { CORSOptions } from 'graphql-yoga';
+import { RATE_LIMIT_HEADERS } from '../budget/cost-extension.js';
 
 /**
  * CORS for browser apps on the origins of CORS_ORIGINS (`*`: any). Callers authenticate with a bearer
@@ -8,7 +9,13 @@ import type { CORSOptions } from 'graphql-yoga';
  */
 export function corsOptions(origins: string[]): (request: Request) => CORSOptions {
   // PUT and DELETE: graphql-sse's single-connection mode reserves and stops its streams with them.
-  const shared = { methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], credentials: false, maxAge: 600 };
+  const shared = {
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    credentials: false,
+    maxAge: 600,
+    // A browser app may read the team's budget and a refusal's wait from the headers too.
+    exposedHeaders: RATE_LIMIT_HEADERS,
+  };
   const anyOrigin = origins.includes('*');
   return (request) => {
     const origin = request.headers.get('origin');

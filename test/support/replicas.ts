@@ -122,15 +122,16 @@ export async function startReplica(name: string, env: Record<string, string>): P
 
 /**
  * One simulator, one Redis prefix, and `names.length` replicas. `config` is every replica's environment
- * (LOG_LEVEL defaults to info so that tests can read the operation lines). `redisUrl`: REDIS_URL, unless
- * the suite runs a Redis of its own.
+ * (LOG_LEVEL defaults to info so that tests can read the operation lines); its REDIS_URL, if any, names a
+ * Redis of the test's own instead of the shared one.
  */
 export async function startCluster(
   names: string[],
   config: Record<string, string> = {},
   simulatorOptions: Parameters<typeof startSimulator>[0] = {},
-  redisUrl = REDIS_URL,
+  ownRedisUrl?: string,
 ): Promise<Cluster> {
+  const redisUrl = ownRedisUrl ?? config.REDIS_URL ?? REDIS_URL;
   if (!redisUrl) throw new Error('REDIS_URL is not set');
   const simulator = await startSimulator({ rateLimitPerMinute: 100_000, ...simulatorOptions });
   const prefix = `test-${randomUUID()}:`;
