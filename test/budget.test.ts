@@ -205,6 +205,7 @@ describe('the verdict is the same whatever the caches hold: a collection’s siz
     const { status, body } = await harness.graphql(query);
     expect(status).toBe(400);
     expect(body).toEqual({
+      extensions: { cost: expect.objectContaining({ actualQueryCost: expect.any(Number) }) },
       errors: [
         {
           message: expect.stringMatching(/^This operation could make up to \d+ Inbox API calls/),

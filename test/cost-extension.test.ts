@@ -98,14 +98,14 @@ describe('extensions.cost, one process without Redis', () => {
   });
 
   it('an operation over MAX_UPSTREAM_CALLS states its estimate and that it made no call', async () => {
-    // 1 page call, then per thread its message page and that message's history: 1 + 2 × 60.
+    // The token's own team read, 1 page call, then per thread its message page and that message's history.
     const refused = await post(
       harness,
       '{ threads(first: 60) { edges { node { messages(first: 1) { edges { node { history { versions { content } } } } } } } } }',
     );
     expect(refused.body.data ?? null).toBeNull();
-    const estimate = refused.body.errors?.[0]?.extensions?.upstreamCalls;
-    expect(estimate).toBe(1 + 2 * 60);
+    const estimate = refused.body.errors?.[0]?.extensions?.estimate;
+    expect(estimate).toBe(1 + 1 + 2 * 60);
     expect(costOf(refused.body)).toMatchObject({
       requestedQueryCost: estimate,
       actualQueryCost: 0,

@@ -334,6 +334,7 @@ describe('an upstream value that breaks the schema', () => {
     });
     const { body, text } = await harness.graphql('{ team { name } }');
     expect(body).toEqual({
+      extensions: { cost: expect.any(Object) },
       data: { team: null },
       errors: [
         {

@@ -77,7 +77,10 @@ describe.each([
       sseClient(singleConnection),
       '{ team { name } }',
     );
-    expect(result).toEqual({ data: { team: { name: teamOf(harness).team.name } } });
+    expect(result).toEqual({
+      data: { team: { name: teamOf(harness).team.name } },
+      extensions: { cost: expect.objectContaining({ actualQueryCost: expect.any(Number) }) },
+    });
   });
 
   it('a subscription without a token is refused with UNAUTHENTICATED, and no upstream call', async () => {
@@ -246,7 +249,7 @@ describe('single connection mode: what a client that does not read or open its s
       text += decoder.decode(value);
     }
     for (const id of ids) {
-      expect(text).toContain(`"id":"${id}","payload":{"data":{"__typename":"Query"}}`);
+      expect(text).toContain(`"id":"${id}","payload":{"data":{"__typename":"Query"}`);
     }
     expect((await operation(token, '7', '{ __typename }')).status).toBe(202);
     await reader.cancel();

@@ -111,7 +111,10 @@ describe('CSRF prevention', () => {
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual(refusal);
+    expect(await response.json()).toEqual({
+      ...refusal,
+      extensions: { cost: expect.objectContaining({ actualQueryCost: 0 }) },
+    });
     expect(harness.simulator.calls).toEqual([]);
   });
 });

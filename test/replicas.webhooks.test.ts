@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { keyMaterial } from '../src/identity/key-material.js';
+import { Seal } from '../src/identity/seal.js';
 import type { InboxEvent } from '../src/inbox/types.js';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -205,8 +207,13 @@ describeWithRedis('what comes out of Redis', () => {
       for (const message of ['not json', 'null', '[]', '{"teamId":5,"collections":"tags"}']) {
         await cluster.redis.publish(`${cluster.prefix}cache-changes`, message);
       }
+      // A replica's own message, sealed under the cluster's FACADE_SECRET, still gets through.
       const genuine = event(`genuine${Date.now()}`);
-      await cluster.redis.publish(channel, JSON.stringify({ from: 'elsewhere', event: genuine }));
+      const seal = new Seal(keyMaterial(cluster.secret).sealKey);
+      await cluster.redis.publish(
+        channel,
+        JSON.stringify({ sealed: seal.seal({ from: 'elsewhere', event: genuine }, channel) }),
+      );
       await until(() => sse.payloads.length > before.sse && overWs.length > before.ws, 'the genuine event');
       expect(inboxIds(sse).slice(before.sse)).toEqual([genuine.id]);
       expect(overWs.slice(before.ws)).toEqual([genuine.id]);

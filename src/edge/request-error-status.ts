@@ -10,7 +10,7 @@ import type { ErrorCode } from '../errors.js';
  * that failed) would be 200. Marked `spec`, so that Yoga keeps 200 for clients that accept only
  * `application/json` (and for SSE), as the spec says. Unexpected (masked) errors keep Yoga's 500.
  */
-const STATUS_BY_CODE: Partial<Record<ErrorCode | 'TOO_MANY_SUBSCRIPTIONS' | 'SHUTTING_DOWN', number>> = {
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   UPSTREAM_BUDGET_EXCEEDED: 400,
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,

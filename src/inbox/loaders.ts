@@ -193,8 +193,21 @@ export function createLoaders(
 
   /** The token's own `GET /team`: its proof of team, kept and shared by TeamProofs. */
   const teamOfToken = () => {
-    const load = () => inbox.get('/team');
-    return proofs && tokenKey ? proofs.prove(tokenKey, load) : load();
+    if (!proofs || !tokenKey) return inbox.get('/team');
+    // A proof still valid serves the team without a call: a cache hit, for metrics, traces and the cost.
+    let called = false;
+    const proven = proofs.prove(tokenKey, () => {
+      called = true;
+      return inbox.get('/team');
+    });
+    proven.then(
+      () => {
+        inbox.noteCollectionRead('team', called ? 'miss' : 'hit');
+        if (!called) onCacheHit?.();
+      },
+      () => undefined,
+    );
+    return proven;
   };
   let provenTeamId: string | undefined;
   const team = async () => {
