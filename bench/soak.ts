@@ -1,4 +1,6 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { WebSocket } from 'ws';
 import { encodeGlobalID } from '../src/graphql/ids.js';
 import { type Child, type ProcessStats, startChild } from './ipc.js';
 import { percentile } from './percentile.js';
@@ -6,13 +8,20 @@ import type { StubCalls, StubReady } from './upstream-stub-process.js';
 
 /**
  * The soak (`npm run soak`, not part of `npm test`): the facade in its own process, in front of the replaying
- * upstream stub (any token accepted), under SOAK_CONNECTIONS concurrent clients for SOAK_MINUTES, in three
- * phases:
+ * upstream stub (any token accepted but a forged one), under SOAK_CONNECTIONS concurrent clients for
+ * SOAK_MINUTES, in four phases:
  *   1. mixed: the screens of a client, plus what a careless or hostile caller sends (unknown and malformed
  *      ids, `_entities` batches, over-budget and oversized requests, GET requests with fresh operation
  *      names and variables in the URL, /metrics scrapes, /readiness probes), all with one token;
  *   2. new token: the same mix with a new token on every request;
- *   3. subscription churn: `inboxEvents` subscriptions opened and dropped as fast as they go, then a quiet
+ *   3. attack: the team's pages served from its caches, with an `inboxEvents` subscriber attached, while
+ *      SOAK_ATTACKERS connections send what once hurt the facade: signed webhooks whose `data` nests 8 000
+ *      levels, 30 000 ids over graphql-ws without a token, 1 200 repeated fields without a token, two writes
+ *      with a forged token, and forged tokens (new or recently refused). It fails if the legitimate
+ *      clients' p99 passes SOAK_MAX_ATTACK_P99_MS, if the legitimate team makes more than
+ *      SOAK_TEAM_CALLS_PER_MINUTE upstream calls a minute, if the upstream answers more 401s than there were
+ *      forged tokens, if an attack is not refused, or if the subscriber is cut off;
+ *   4. subscription churn: `inboxEvents` subscriptions opened and dropped as fast as they go, then a quiet
  *      spell in which no subscriber is left (the upstream calls made then are reported).
  * First it times the refusal of oversized requests. Every SOAK_SAMPLE_S it prints requests, errors, p50/p99
  * and the facade's RSS. At the end of the warm-up and of each phase it reads the facade's live heap and RSS
@@ -23,16 +32,25 @@ import type { StubCalls, StubReady } from './upstream-stub-process.js';
  * after a collection) more than SOAK_MAX_RSS_GROWTH_MB above it (memory not given back), or an RSS under load
  * ever more than SOAK_MAX_PEAK_GROWTH_MB above it (a runaway, such as a body read whole).
  */
-const MINUTES = Number(process.env.SOAK_MINUTES ?? 6);
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 7.5);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
+/** Connections sending attacks during the attack phase, beside the SOAK_CONNECTIONS legitimate clients. */
+const ATTACKERS = Number(process.env.SOAK_ATTACKERS ?? 4);
+const MAX_ATTACK_P99_MS = Number(process.env.SOAK_MAX_ATTACK_P99_MS ?? 250);
+/**
+ * The legitimate team's upstream calls a minute allowed during the attack phase: TEAM_CALLS_PER_MINUTE's
+ * shipped default. The facade itself runs with a budget it cannot reach (see `facade` below).
+ */
+const TEAM_CALLS_PER_MINUTE = Number(process.env.SOAK_TEAM_CALLS_PER_MINUTE ?? 300);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 15);
 const MAX_RSS_GROWTH_MB = Number(process.env.SOAK_MAX_RSS_GROWTH_MB ?? 150);
 const MAX_HEAP_GROWTH_MB = Number(process.env.SOAK_MAX_HEAP_GROWTH_MB ?? 50);
 const MAX_PEAK_GROWTH_MB = Number(process.env.SOAK_MAX_PEAK_GROWTH_MB ?? 400);
 const PHASES = [
-  { name: 'mixed', share: 0.5 },
-  { name: 'new token', share: 0.25 },
-  { name: 'subscription churn', share: 0.25 },
+  { name: 'mixed', share: 0.4 },
+  { name: 'new token', share: 0.2 },
+  { name: 'attack', share: 0.2 },
+  { name: 'subscription churn', share: 0.2 },
 ] as const;
 type PhaseName = (typeof PHASES)[number]['name'];
 
@@ -44,11 +62,18 @@ interface Outcome {
   unexpected?: string;
   status: number;
   graphqlErrors: number;
+  /** The first error's `extensions.code` (and `limit`), or how a WebSocket attempt ended. */
+  code?: string;
 }
 
 // ---- Processes ----
 
 const stub = await startChild<StubReady>('bench/upstream-stub-process.ts', { quiet: true });
+// Every token the stub accepts is the simulated demo team's: the webhooks of the attack phase are signed for it.
+const teamId = (
+  (await (await fetch(`${stub.ready.url}/team`, { headers: bearer(TOKEN) })).json()) as { id: string }
+).id;
+const webhookSecret = `ibt_wh_soak_${randomBytes(16).toString('hex')}`;
 const facade: Child<{ url: string }> = await startChild('bench/soak-facade-process.ts', {
   args: [stub.ready.url],
   stdout: 'ignore',
@@ -56,6 +81,7 @@ const facade: Child<{ url: string }> = await startChild('bench/soak-facade-proce
   env: {
     FACADE_EVENTS_POLL_INTERVAL_MS: '1000',
     FACADE_TEAM_CALLS_PER_MINUTE: '100000000',
+    FACADE_INBOX_WEBHOOK_SECRETS: `${teamId}:${webhookSecret}`,
     // A full collection before each live-heap reading: what is kept, as opposed to garbage not yet collected.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim(),
   },
@@ -70,9 +96,14 @@ const settled = async () => {
 
 // ---- Requests ----
 
+function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** `token: null` sends no Authorization header. */
 async function graphql(
   query: string,
-  options: { variables?: unknown; token?: string; operationName?: string } = {},
+  options: { variables?: unknown; token?: string | null; operationName?: string } = {},
 ): Promise<Outcome> {
   try {
     const response = await fetch(`${base}/graphql`, {
@@ -80,7 +111,7 @@ async function graphql(
       headers: {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
-        authorization: `Bearer ${options.token ?? TOKEN}`,
+        ...(options.token === null ? {} : bearer(options.token ?? TOKEN)),
       },
       body: JSON.stringify({ query, variables: options.variables }),
     });
@@ -92,7 +123,7 @@ async function graphql(
 
 async function graphqlOutcome(response: Response): Promise<Outcome> {
   const text = await response.text();
-  let body: { data?: unknown; errors?: unknown[] };
+  let body: { data?: unknown; errors?: Array<{ extensions?: { code?: string; limit?: string } }> };
   try {
     body = JSON.parse(text);
   } catch {
@@ -108,7 +139,9 @@ async function graphqlOutcome(response: Response): Promise<Outcome> {
       status: response.status,
       graphqlErrors: 0,
     };
-  return { status: response.status, graphqlErrors: body.errors?.length ?? 0 };
+  const extensions = body.errors?.[0]?.extensions;
+  const code = extensions?.limit === undefined ? extensions?.code : `${extensions.code} ${extensions.limit}`;
+  return { status: response.status, graphqlErrors: body.errors?.length ?? 0, code };
 }
 
 async function plain(path: string, expectOk: (status: number) => boolean): Promise<Outcome> {
@@ -140,12 +173,18 @@ function chunkedPost(
         port: url.port,
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        // With the token: without one, the per-address limit (429) would refuse most before the body limit.
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...bearer(TOKEN) },
       },
       (response) => {
         status = response.statusCode;
         response.resume();
-        response.on('end', finish);
+        response.on('end', () => {
+          // Answered before the upload ended: drop it, as a client does, rather than hold the socket open
+          // until REQUEST_TIMEOUT_MS (held sockets would count toward MAX_CONNECTIONS_PER_ADDRESS).
+          req.destroy();
+          finish();
+        });
       },
     );
     req.on('error', finish);
@@ -187,7 +226,11 @@ let cutOff = 0;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 const randomName = () => `Op${Math.random().toString(36).slice(2, 10)}`;
 
-function mix(ids: Ids): Array<[weight: number, run: (token: string) => Promise<Outcome>]> {
+type Entries = Array<[weight: number, run: (token: string) => Promise<Outcome>]>;
+
+const LISTS_PAGE = '{ members { name } accountLinks { username } tags { name } statuses { name } }';
+
+function mix(ids: Ids): Entries {
   return [
     [
       6,
@@ -216,11 +259,7 @@ function mix(ids: Ids): Array<[weight: number, run: (token: string) => Promise<O
           { token, variables: { id: pick(ids.prospects) } },
         ),
     ],
-    [
-      2,
-      (token) =>
-        graphql('{ members { name } accountLinks { username } tags { name } statuses { name } }', { token }),
-    ],
+    [2, (token) => graphql(LISTS_PAGE, { token })],
     [
       2,
       (token) =>
@@ -305,7 +344,7 @@ function mix(ids: Ids): Array<[weight: number, run: (token: string) => Promise<O
   ];
 }
 
-function chooser(entries: ReturnType<typeof mix>) {
+function chooser(entries: Entries) {
   const total = entries.reduce((sum, [weight]) => sum + weight, 0);
   return () => {
     let roll = Math.random() * total;
@@ -350,6 +389,201 @@ async function subscriptionCycle(): Promise<Outcome> {
   }
 }
 
+// ---- The attack phase ----
+
+/** The page the legitimate team keeps open during the attacks. */
+const WARM_PAGE = '{ team { id } tags { name } statuses { name } members { id } }';
+const TWO_WRITES =
+  'mutation { a: createTag(input: { name: "x" }) { tag { id } } b: createStatus(input: { name: "y" }) { status { id } } }';
+/** 30 000 ids in `nodes(ids:)`: a 259 KB subscribe message, just within MAX_BODY_BYTES. */
+const MANY_IDS_MESSAGE = JSON.stringify({
+  id: '1',
+  type: 'subscribe',
+  payload: {
+    query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+    variables: { ids: Array.from({ length: 30_000 }, (_, index) => String(index)) },
+  },
+});
+/**
+ * 1 200 fields sharing two response names (`team { id } team { name }`, 600 times): 4 802 tokens, within
+ * MAX_TOKENS, so that MAX_FIELDS_PER_SELECTION is what refuses it. A comment makes each document new, so that
+ * no cache of parsed or validated documents helps.
+ */
+let repeatedDocuments = 0;
+const repeatedFields = () => `# ${repeatedDocuments++}\n{ ${'team { id } team { name } '.repeat(600)} }`;
+/** `data` nested 8 000 levels deep: 16 KB (built as text: no serialiser could). */
+const DEEP_DATA = `${'['.repeat(8_000)}1${']'.repeat(8_000)}`;
+let webhookSeq = 0;
+
+/** Forged tokens the stub refuses: half of the requests carry a new one, half one refused a moment ago. */
+const forgedSent = new Set<string>();
+const recentForged: string[] = [];
+function forgedToken(): string {
+  if (recentForged.length > 0 && Math.random() < 0.5) return pick(recentForged);
+  const token = `${stub.ready.refusedTokenPrefix}${randomBytes(16).toString('hex')}`;
+  forgedSent.add(token);
+  recentForged.push(token);
+  if (recentForged.length > 32) recentForged.shift();
+  return token;
+}
+
+/** A webhook signed with the team's secret (HMAC-SHA256 of `<t>.<body>`, as the Inbox signs) and `data` too deep. */
+async function deepWebhook(): Promise<Outcome> {
+  const seq = ++webhookSeq;
+  const envelope = {
+    id: `evt_soak_${seq}`,
+    seq,
+    teamId,
+    type: 'thread.typing',
+    timestamp: new Date().toISOString(),
+    version: '1.0',
+  };
+  const body = `${JSON.stringify(envelope).slice(0, -1)},"data":${DEEP_DATA}}`;
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac('sha256', webhookSecret).update(`${t}.${body}`).digest('hex');
+  try {
+    const response = await fetch(`${base}/webhooks/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-inbox-signature': `t=${t},v1=${v1}` },
+      body,
+    });
+    await response.arrayBuffer();
+    return response.status === 413
+      ? { status: 413, graphqlErrors: 0 }
+      : { unexpected: `deep webhook: HTTP ${response.status}`, status: response.status, graphqlErrors: 0 };
+  } catch (error) {
+    return { unexpected: `deep webhook: ${String(error)}`, status: 0, graphqlErrors: 0 };
+  }
+}
+
+/**
+ * 30 000 ids over graphql-ws without a token. Written with `ws` frame by frame, not with a graphql-ws client:
+ * an attacker does not wait for what a client library would. Refused UNAUTHENTICATED (and the socket closed),
+ * or, once the address has spent UNAUTHENTICATED_REQUESTS_PER_MINUTE, closed 4429 or refused 429 at the upgrade.
+ */
+function manyIdsOverWebSocket(): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    let finished = false;
+    const finish = (outcome: Outcome) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      socket.terminate();
+      resolve(outcome);
+    };
+    const timer = setTimeout(
+      () => finish({ unexpected: 'WebSocket: no answer in 10 s', status: 0, graphqlErrors: 0 }),
+      10_000,
+    );
+    socket.on('unexpected-response', (_request, response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      finish(
+        status >= 500
+          ? { unexpected: `WebSocket upgrade: HTTP ${status}`, status, graphqlErrors: 0 }
+          : { status, graphqlErrors: 1, code: 'upgrade refused' },
+      );
+    });
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as {
+        type: string;
+        payload?: Array<{ extensions?: { code?: string } }>;
+      };
+      if (message.type === 'connection_ack') socket.send(MANY_IDS_MESSAGE);
+      else if (message.type === 'error')
+        finish({ status: 101, graphqlErrors: 1, code: message.payload?.[0]?.extensions?.code });
+      else
+        finish({ unexpected: `WebSocket: ${message.type} without a token`, status: 101, graphqlErrors: 0 });
+    });
+    socket.on('close', (code) =>
+      finish(
+        code === 1011
+          ? { unexpected: 'WebSocket closed 1011 (internal error)', status: 101, graphqlErrors: 0 }
+          : { status: 101, graphqlErrors: 1, code: `closed ${code}` },
+      ),
+    );
+    // A reset while the attacker still writes is a refusal too.
+    socket.on('error', (error) =>
+      finish({ status: 0, graphqlErrors: 1, code: `socket error ${(error as { code?: string }).code}` }),
+    );
+  });
+}
+
+interface Attack {
+  name: string;
+  weight: number;
+  run: () => Promise<Outcome>;
+}
+
+const ATTACKS: Attack[] = [
+  { name: 'signed webhook, data 8 000 levels deep', weight: 1, run: deepWebhook },
+  { name: 'graphql-ws, 30 000 ids, no token', weight: 1, run: manyIdsOverWebSocket },
+  {
+    name: 'HTTP, 1 200 repeated fields, no token',
+    weight: 1,
+    run: () => graphql(repeatedFields(), { token: null }),
+  },
+  { name: 'two writes, forged token', weight: 2, run: () => graphql(TWO_WRITES, { token: forgedToken() }) },
+  { name: 'warm page, forged token', weight: 3, run: () => graphql(WARM_PAGE, { token: forgedToken() }) },
+];
+
+function pickAttack(): Attack {
+  const total = ATTACKS.reduce((sum, attack) => sum + attack.weight, 0);
+  let roll = Math.random() * total;
+  for (const attack of ATTACKS) {
+    roll -= attack.weight;
+    if (roll <= 0) return attack;
+  }
+  return ATTACKS.at(-1) as Attack;
+}
+
+/** Answers of each attack, by status and code: `"<status> <code>"` → count. */
+const attackAnswers = new Map<string, Map<string, number>>(ATTACKS.map((attack) => [attack.name, new Map()]));
+
+async function attacker(until: number) {
+  while (Date.now() < until) {
+    const attack = pickAttack();
+    let outcome = await attack.run();
+    // Answered without an error: the attack got through.
+    if (!outcome.unexpected && outcome.status < 400 && outcome.graphqlErrors === 0)
+      outcome = { ...outcome, unexpected: `${attack.name}: not refused (HTTP ${outcome.status})` };
+    const answers = attackAnswers.get(attack.name) as Map<string, number>;
+    const key = [outcome.status, outcome.code].filter((part) => part !== undefined).join(' ');
+    answers.set(key, (answers.get(key) ?? 0) + 1);
+    tally(phaseTally('attacks'), outcome, 0);
+  }
+}
+
+/** An `inboxEvents` subscriber over SSE, held open until `stop`, which says whether it still was. */
+async function holdSubscription(): Promise<{ stop(): boolean }> {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(TOKEN) },
+    body: JSON.stringify({ query: 'subscription { inboxEvents { seq type } }' }),
+    signal: controller.signal,
+  });
+  if (response.status !== 200 || !response.body)
+    throw new Error(`the attack phase's subscriber: HTTP ${response.status}`);
+  const reader = response.body.getReader();
+  let open = true;
+  void (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch {}
+    open = false;
+  })();
+  return {
+    stop: () => {
+      const wasOpen = open;
+      controller.abort();
+      return wasOpen;
+    },
+  };
+}
+
 // ---- Running ----
 
 interface Sample {
@@ -363,22 +597,48 @@ let sample = fresh();
 const unexpectedSeen = new Map<string, number>();
 const totals = { requests: 0, errors: 0, unexpected: 0 };
 
-async function worker(until: number, next: () => Promise<Outcome>) {
+/** A phase's answers (or the attacks'): by HTTP status, the facade's 5xx, and the latencies of its clients. */
+interface PhaseTally {
+  requests: number;
+  statuses: Map<number, number>;
+  serverErrors: number;
+  latencies: number[];
+}
+const phaseTallies = new Map<string, PhaseTally>();
+function phaseTally(name: string): PhaseTally {
+  let phase = phaseTallies.get(name);
+  if (!phase) {
+    phase = { requests: 0, statuses: new Map(), serverErrors: 0, latencies: [] };
+    phaseTallies.set(name, phase);
+  }
+  return phase;
+}
+
+/** Counts an answer in its phase and in the totals; `ms` is left out for attacks (their latency is not ours). */
+function tally(phase: PhaseTally, outcome: Outcome, ms?: number) {
+  phase.requests++;
+  phase.statuses.set(outcome.status, (phase.statuses.get(outcome.status) ?? 0) + 1);
+  if (outcome.status >= 500) phase.serverErrors++;
+  if (ms !== undefined) phase.latencies.push(ms);
+  totals.requests++;
+  if (outcome.graphqlErrors > 0 || outcome.status >= 400) totals.errors++;
+  if (outcome.unexpected) {
+    totals.unexpected++;
+    unexpectedSeen.set(outcome.unexpected, (unexpectedSeen.get(outcome.unexpected) ?? 0) + 1);
+  }
+}
+
+async function worker(until: number, next: () => Promise<Outcome>, phase: string) {
+  const phaseCounts = phaseTally(phase);
   while (Date.now() < until) {
     const started = performance.now();
     const outcome = await next();
-    sample.latencies.push(performance.now() - started);
+    const ms = performance.now() - started;
+    sample.latencies.push(ms);
     sample.requests++;
-    totals.requests++;
-    if (outcome.graphqlErrors > 0 || outcome.status >= 400) {
-      sample.errors++;
-      totals.errors++;
-    }
-    if (outcome.unexpected) {
-      sample.unexpected++;
-      totals.unexpected++;
-      unexpectedSeen.set(outcome.unexpected, (unexpectedSeen.get(outcome.unexpected) ?? 0) + 1);
-    }
+    if (outcome.graphqlErrors > 0 || outcome.status >= 400) sample.errors++;
+    if (outcome.unexpected) sample.unexpected++;
+    tally(phaseCounts, outcome, ms);
   }
 }
 
@@ -389,7 +649,14 @@ const row = (cells: Array<string | number>) => {
   console.log(line);
 };
 
-async function runPhase(name: PhaseName, durationMs: number, next: () => Promise<Outcome>, started: number) {
+/** Runs SOAK_CONNECTIONS clients sending `next()`, and `alongside` (the attackers), for `durationMs`. */
+async function runPhase(
+  name: PhaseName,
+  durationMs: number,
+  next: () => Promise<Outcome>,
+  started: number,
+  alongside?: (until: number) => Promise<unknown>,
+) {
   const until = Date.now() + durationMs;
   const sampler = setInterval(async () => {
     const taken = sample;
@@ -407,7 +674,10 @@ async function runPhase(name: PhaseName, durationMs: number, next: () => Promise
       (await rssMB()).toFixed(0),
     ]);
   }, SAMPLE_S * 1000);
-  await Promise.all(Array.from({ length: CONNECTIONS }, () => worker(until, next)));
+  await Promise.all([
+    ...Array.from({ length: CONNECTIONS }, () => worker(until, next, name)),
+    alongside?.(until),
+  ]);
   clearInterval(sampler);
 }
 
@@ -451,10 +721,11 @@ console.log(
 const entries = mix(ids);
 const next = chooser(entries);
 await Promise.all(
-  Array.from({ length: CONNECTIONS }, () => worker(Date.now() + 15_000, () => next()(TOKEN))),
+  Array.from({ length: CONNECTIONS }, () => worker(Date.now() + 15_000, () => next()(TOKEN), 'warm-up')),
 );
 sample = fresh();
 Object.assign(totals, { requests: 0, errors: 0, unexpected: 0 });
+phaseTallies.delete('warm-up');
 const baseline = await settled();
 console.log(
   `After a 15 s warm-up and a full collection: RSS ${baseline.rss.toFixed(0)} MB (bounds: +${MAX_RSS_GROWTH_MB} MB ` +
@@ -485,10 +756,41 @@ await runPhase('mixed', phaseMs(PHASES[0].share), () => next()(TOKEN), started);
 const afterMixed = await settled();
 await runPhase('new token', phaseMs(PHASES[1].share), () => next()(`soak-${crypto.randomUUID()}`), started);
 const afterNewTokens = await settled();
+
+// The attack phase: its upstream calls counted apart (the stub's 401s are the forged tokens' calls).
+// The legitimate load: the team's pages served from its collection caches, which a forged write must not empty.
+const legitimate = chooser([
+  [3, (token) => graphql(WARM_PAGE, { token })],
+  [1, (token) => graphql(LISTS_PAGE, { token })],
+]);
+const subscriber = await holdSubscription();
+await stub.ask<StubCalls>('takeCalls');
+const attackStarted = Date.now();
+await runPhase(
+  'attack',
+  phaseMs(PHASES[2].share),
+  () => legitimate()(TOKEN),
+  started,
+  (until) => Promise.all(Array.from({ length: ATTACKERS }, () => attacker(until))),
+);
+const attackCalls = await stub.ask<StubCalls>('takeCalls');
+const attackMinutes = (Date.now() - attackStarted) / 60_000;
+const subscriberHeld = subscriber.stop();
+const aliveAfterAttacks = await plain('/health', (status) => status === 200);
+tally(phaseTally('attack'), aliveAfterAttacks);
+/** The legitimate team's calls: every call the stub did not refuse (only its token is accepted meanwhile). */
+const teamCalls = attackCalls.total - attackCalls.refused;
+const teamCallsPerMinute = teamCalls / attackMinutes;
+const attackP99 = percentile(
+  (phaseTallies.get('attack')?.latencies ?? []).sort((a, b) => a - b),
+  99,
+);
+const afterAttack = await settled();
+
 let cycles = 0;
 await runPhase(
   'subscription churn',
-  phaseMs(PHASES[2].share),
+  phaseMs(PHASES[3].share),
   () => {
     cycles++;
     return subscriptionCycle();
@@ -505,6 +807,7 @@ const ends = {
   'after warm-up': baseline,
   'after mixed': afterMixed,
   'after new tokens': afterNewTokens,
+  'after attack': afterAttack,
   'after churn': afterChurn,
   'at the end': end,
 };
@@ -525,11 +828,66 @@ console.log(`Live heap MB after a full collection: ${listed((reading) => reading
 console.log(`Oversized uploads in the mix cut off before the client read the 413: ${cutOff}`);
 console.log(`Upstream calls in the 5 s after the churn, with no client connected: ${quiet.total}`);
 
+console.log(
+  '\nAnswers by phase (HTTP status ×count; WebSocket attempts as 101, resets as 0), legitimate p50/p99:',
+);
+for (const [name, phase] of phaseTallies) {
+  const sorted = phase.latencies.sort((a, b) => a - b);
+  const statuses = [...phase.statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => `${status} ×${count}`)
+    .join(', ');
+  const latency =
+    sorted.length > 0
+      ? `; p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`
+      : '';
+  console.log(`- ${name}: ${phase.requests} (${statuses}); facade 5xx: ${phase.serverErrors}${latency}`);
+}
+console.log(`\nAttack phase (${attackMinutes.toFixed(1)} min, ${ATTACKERS} attacking connections):`);
+for (const [name, answers] of attackAnswers) {
+  const counts = [...answers]
+    .sort(([, a], [, b]) => b - a)
+    .map(([answer, count]) => `${answer} ×${count}`)
+    .join(', ');
+  console.log(`- ${name}: ${counts || 'none sent'}`);
+}
+const byPath = (fragment: string) =>
+  Object.entries(attackCalls.byPath)
+    .filter(([path]) => path.includes(fragment))
+    .reduce((sum, [, count]) => sum + count, 0);
+console.log(
+  `- the legitimate team's upstream calls: ${teamCalls}, ${teamCallsPerMinute.toFixed(0)} a minute ` +
+    `(bound ${TEAM_CALLS_PER_MINUTE}), of which /tags ${byPath('/tags')}, ` +
+    `/statuses ${byPath('/statuses')}, /members ${byPath('/members')}, /events ${byPath('/events')}`,
+);
+const topPaths = Object.entries(attackCalls.byPath)
+  .sort(([, a], [, b]) => b - a)
+  .slice(0, 5)
+  .map(([path, count]) => `${path} ×${count}`)
+  .join(', ');
+console.log(`  most called: ${topPaths}`);
+console.log(
+  `- upstream 401s: ${attackCalls.refused} for ${attackCalls.refusedTokens} forged tokens seen upstream, ` +
+    `${forgedSent.size} sent`,
+);
+console.log(
+  `- the inboxEvents subscriber: ${subscriberHeld ? 'still open' : 'CUT OFF'}; /health afterwards: ` +
+    `HTTP ${aliveAfterAttacks.status}; legitimate p99 ${attackP99.toFixed(1)} ms (bound ${MAX_ATTACK_P99_MS})`,
+);
+
 await facade.stop();
 await stub.stop();
 
 const failures = [
-  totals.unexpected > 0 && `${totals.unexpected} facade 5xx or non-GraphQL answers`,
+  totals.unexpected > 0 && `${totals.unexpected} facade 5xx, non-GraphQL answers or attacks not refused`,
+  attackP99 >= MAX_ATTACK_P99_MS &&
+    `the legitimate clients' p99 during the attacks was ${attackP99.toFixed(0)} ms (bound ${MAX_ATTACK_P99_MS})`,
+  teamCallsPerMinute > TEAM_CALLS_PER_MINUTE &&
+    `the legitimate team made ${teamCallsPerMinute.toFixed(0)} upstream calls a minute during the attacks ` +
+      `(bound ${TEAM_CALLS_PER_MINUTE})`,
+  attackCalls.refused > forgedSent.size &&
+    `${attackCalls.refused} upstream 401s for ${forgedSent.size} forged tokens (at most one each)`,
+  !subscriberHeld && 'the inboxEvents subscriber was cut off during the attacks',
   end.rss - baseline.rss > MAX_RSS_GROWTH_MB &&
     `RSS at the end, after a collection, grew ${(end.rss - baseline.rss).toFixed(0)} MB (bound ${MAX_RSS_GROWTH_MB})`,
   peak - baseline.rss > MAX_PEAK_GROWTH_MB &&

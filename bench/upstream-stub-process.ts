@@ -9,11 +9,17 @@ import { monotonicMs, processStats, serveParent } from './ipc.js';
  * GraphQL layer's, not the simulator's. The first request for a URL is forwarded once to an embedded
  * simulator with the demo token and recorded (the bench warms every URL up before it measures, and
  * reports recordings made during a measurement). Any bearer token is accepted, so a new token on every
- * request works, and every contender sees the same data. Usage: upstream-stub-process.ts
+ * request works, and every contender sees the same data, except a token starting with REFUSED_TOKEN_PREFIX,
+ * refused with 401 as the Inbox API refuses a forged one. Usage: upstream-stub-process.ts
  */
+
 export interface StubReady {
   url: string;
+  /** Tokens starting with this are refused (401), as the Inbox API refuses a forged token. */
+  refusedTokenPrefix: string;
 }
+
+const REFUSED_TOKEN_PREFIX = 'forged_';
 
 export interface StubCalls {
   /** Calls since the last `takeCalls`, by "GET /path?query". */
@@ -21,6 +27,10 @@ export interface StubCalls {
   total: number;
   /** Calls that had to be forwarded to the simulator (first sight of a URL). */
   recorded: number;
+  /** Calls answered 401: without a well-formed token, or with a token of REFUSED_TOKEN_PREFIX. */
+  refused: number;
+  /** How many different tokens of REFUSED_TOKEN_PREFIX those calls carried. */
+  refusedTokens: number;
   /**
    * Milliseconds during which at least one call was in flight (arrival to last byte written, latency
    * included). With one client connection and one page at a time, divided by the pages, this is the
@@ -51,6 +61,8 @@ let latencyMs = 0;
 let calls = new Map<string, number>();
 let total = 0;
 let recorded = 0;
+let refused = 0;
+let refusedTokens = new Set<string>();
 let inFlight = 0;
 let busySince = 0;
 let busyMs = 0;
@@ -93,7 +105,10 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   const key = `${request.method} ${url}`;
   calls.set(key, (calls.get(key) ?? 0) + 1);
   total++;
-  if (!/^Bearer \S+$/.test(request.headers.authorization ?? '')) {
+  const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+  if (token === undefined || token.startsWith(REFUSED_TOKEN_PREFIX)) {
+    refused++;
+    if (token !== undefined) refusedTokens.add(token);
     send(response, 401, { 'content-type': 'application/json' }, unauthorized);
     return;
   }
@@ -117,19 +132,35 @@ server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 
-serveParent({ url: `http://127.0.0.1:${port}${BASE_PATH}` } satisfies StubReady, {
-  takeCalls: (): StubCalls => {
-    const taken = { byPath: Object.fromEntries(calls), total, recorded, busyMs, busySpans };
-    calls = new Map();
-    busySpans = [];
-    total = 0;
-    recorded = 0;
-    busyMs = 0;
-    return taken;
+serveParent(
+  {
+    url: `http://127.0.0.1:${port}${BASE_PATH}`,
+    refusedTokenPrefix: REFUSED_TOKEN_PREFIX,
+  } satisfies StubReady,
+  {
+    takeCalls: (): StubCalls => {
+      const taken = {
+        byPath: Object.fromEntries(calls),
+        total,
+        recorded,
+        refused,
+        refusedTokens: refusedTokens.size,
+        busyMs,
+        busySpans,
+      };
+      calls = new Map();
+      refused = 0;
+      refusedTokens = new Set();
+      busySpans = [];
+      total = 0;
+      recorded = 0;
+      busyMs = 0;
+      return taken;
+    },
+    setLatency: (ms) => {
+      latencyMs = Number(ms);
+      return latencyMs;
+    },
+    stats: processStats,
   },
-  setLatency: (ms) => {
-    latencyMs = Number(ms);
-    return latencyMs;
-  },
-  stats: processStats,
-});
+);
