@@ -15,6 +15,7 @@ import { AddressRateLimiter } from './edge/address-rate-limit.js';
 import { useResponseCompression } from './edge/compression.js';
 import { type ConnectionLimits, limitConnectionsPerAddress, serverOptions } from './edge/connections.js';
 import { useCsrfPrevention } from './edge/csrf.js';
+import { boundedParseCaches } from './edge/document-cache.js';
 import { GraphiQLAssets } from './edge/graphiql.js';
 import { useRequestErrorStatus } from './edge/request-error-status.js';
 import { type Enveloped, SingleConnectionStreams } from './edge/sse-single-connection.js';
@@ -220,6 +221,8 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
         atMostOnce,
       }),
     maskedErrors: { maskError },
+    // Parsed documents kept by the size of their text, not their number (src/edge/document-cache.ts).
+    parserAndValidationCache: boundedParseCaches(),
     // No field takes a file: the GraphQL multipart request format is not read (a form body is refused).
     multipart: false,
     cors: corsOptions(config.CORS_ORIGINS),
