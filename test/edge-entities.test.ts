@@ -64,6 +64,6 @@ describe('`_entities` refuses representations that name no entity type, as BAD_U
     const { body } = await harness.graphql(ENTITIES, {
       variables: { representations: [{ __typename: 'Team', inboxId: team.id }] },
     });
-    expect(body).toEqual({ data: { _entities: [{ __typename: 'Team', name: team.name }] } });
+    expect(body.data).toEqual({ _entities: [{ __typename: 'Team', name: team.name }] });
   });
 });

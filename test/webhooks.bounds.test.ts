@@ -127,8 +127,8 @@ describe('a signed webhook beyond the event bounds, to a facade process with sub
           query: `{ events(after: "${deep.seq - 1}") { edges { node { inboxId } } lastSeq } }`,
         }),
       });
-      expect(await log.json()).toEqual({
-        data: { events: { edges: [{ node: { inboxId: fine.id } }], lastSeq: fine.seq } },
+      expect(((await log.json()) as { data: unknown }).data).toEqual({
+        events: { edges: [{ node: { inboxId: fine.id } }], lastSeq: fine.seq },
       });
       expect(wide.seq).toBe(deep.seq + 1);
       expect(
