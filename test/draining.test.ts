@@ -40,6 +40,7 @@ describe('draining on SIGTERM', () => {
     simulator = await startSimulator({ rateLimitPerMinute: 100_000 });
     replica = await startReplica('draining', {
       INBOX_API_URL: simulator.url,
+      REDIS_URL: '', // one process alone, whatever the suites' REDIS_URL
       SHUTDOWN_TIMEOUT_MS: '15000',
       LOG_LEVEL: 'info',
     });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keyMaterial } from '../src/identity/key-material.js';
 import { TokenKeys } from '../src/identity/token-key.js';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
-import { lastEvent, postWebhook, sseSubscribe, until, WEBHOOK_SECRET } from './support/live.js';
+import { lastEvent, postWebhook, sseSubscribe, until, webhookSecrets } from './support/live.js';
 import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from './support/own-redis.js';
 import { type Cluster, type Replica, startCluster } from './support/replicas.js';
 
@@ -37,7 +37,7 @@ describeWithOwnRedis('what a Redis writer without FACADE_SECRET can put in Redis
       {
         COLLECTION_CACHE_TTL_MS: '600000',
         RESPONSE_CACHE_TTL_MS: '60000',
-        INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        INBOX_WEBHOOK_SECRETS: webhookSecrets(),
       },
       {},
       redis.url,

@@ -60,6 +60,8 @@ describeWithRedis('deployments sharing one Redis', () => {
       config: {
         REDIS_URL: onDatabase(database),
         REDIS_KEY_PREFIX: prefix,
+        // One secret for all: only the database and the prefix keep the deployments apart here.
+        FACADE_SECRET: 'one-facade-secret-for-every-deployment-of-this-suite',
         INBOX_WEBHOOK_SECRETS: webhookSecrets(),
         COLLECTION_CACHE_TTL_MS: '600000',
         RESPONSE_CACHE_TTL_MS: '0',

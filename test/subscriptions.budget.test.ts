@@ -3,14 +3,14 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
-import { postWebhook, sseSubscribe, teamOf, until, WEBHOOK_SECRET, wsClient } from './support/live.js';
+import { postWebhook, sseSubscribe, teamOf, until, webhookSecrets, wsClient } from './support/live.js';
 
 /**
  * MAX_UPSTREAM_CALLS holds each event of a subscription: its selection is estimated when it subscribes, and
  * one that could make more calls per event is refused then, before any upstream call (not even the team
  * read that subscribing makes), on every transport. Webhooks feed the events: nothing polls.
  */
-const harness = useHarness({ config: { INBOX_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+const harness = useHarness({ config: { INBOX_WEBHOOK_SECRETS: webhookSecrets() } });
 const team = () => teamOf(harness);
 afterEach(() => until(() => harness.facade.events.bus.listening(team().team.id) === 0, 'a quiet server'));
 
