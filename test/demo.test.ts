@@ -8,7 +8,7 @@ let graphqlUrl: string;
 
 beforeAll(async () => {
   demo = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, REDIS_URL: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
