@@ -1,9 +1,9 @@
 import { print } from 'graphql';
+import { DEMO_TOKEN, startSimulator } from '../simulator/src/index.js';
 import { InboxPageDocument } from '../src/client/index.js';
 import { loadConfig } from '../src/config.js';
 import { compressors as compressorsForBench } from '../src/edge/compression.js';
-import { createLogger } from '../src/logger.js';
-import { DEMO_TOKEN, startSimulator } from '../src/simulator/index.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createFacade } from '../src/yoga.js';
 
 /**

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createFacade } from '../src/yoga.js';
 import { processStats, serveParent } from './ipc.js';
 import type { ServerReady } from './server-process.js';

@@ -7,7 +7,7 @@ import { loadOpenAPISubgraph } from '@omnigraph/openapi';
 import { parse, stringify } from 'yaml';
 
 /** The contract our facade is written against; Mesh is generated from the very same file. */
-export const OPENAPI_PATH = resolve(import.meta.dirname, '../src/inbox/openapi.yaml');
+export const OPENAPI_PATH = resolve(import.meta.dirname, '../src/upstream/openapi.yaml');
 
 /**
  * `as-generated`: the spec as it is. `nullable-workaround`: the same spec with every OpenAPI 3.1

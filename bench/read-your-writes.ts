@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { DEMO_TOKEN, startSimulator } from '../simulator/src/index.js';
 import { loadConfig } from '../src/config.js';
 import { listen, type RunningServer } from '../src/server.js';
-import { DEMO_TOKEN, startSimulator } from '../src/simulator/index.js';
 import { createFacade, type Facade } from '../src/yoga.js';
 import { inboxPage } from './scenarios.js';
 

@@ -1,4 +1,4 @@
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { sseSubscribe } from '../test/support/live.js';
 import { type Cluster, type Replica, startCluster } from '../test/support/replicas.js';
 

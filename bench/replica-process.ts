@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { listen } from '../src/server.js';
 import { createFacade } from '../src/yoga.js';
 import { serveParent } from './ipc.js';

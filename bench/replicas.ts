@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN, startSimulator } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, startSimulator } from '../simulator/src/index.js';
 import { type Child, startChild } from './ipc.js';
 
 /**

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { z } from 'zod';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { runCpuScenario } from './cpu.js';
 import { renderCpuMarkdown } from './cpu-report.js';
 import { type Child, cpuFor, type ProcessStats, pinSelf, processStats, startChild } from './ipc.js';
@@ -232,7 +232,7 @@ async function runScreens(): Promise<void> {
   });
   try {
     const screens = scenarios(simulator.ready.ids).filter((scenario) => only(scenario.name));
-    console.error(`Composing the Mesh supergraph from src/inbox/openapi.yaml (${meshVersions})…`);
+    console.error(`Composing the Mesh supergraph from src/upstream/openapi.yaml (${meshVersions})…`);
     const supergraphs = {} as Record<MeshVariant, string>;
     const supergraphSdl = {} as Record<MeshVariant, string>;
     for (const variant of ['as-generated', 'nullable-workaround'] as const) {

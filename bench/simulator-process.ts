@@ -1,4 +1,4 @@
-import { DEMO_TOKEN, startSimulator, type TeamState } from '../src/simulator/index.js';
+import { DEMO_TOKEN, startSimulator, type TeamState } from '../simulator/src/index.js';
 import { processStats, serveParent } from './ipc.js';
 import type { ScenarioIds } from './scenarios.js';
 

@@ -19,9 +19,9 @@ const warmup = Number(process.env.WARMUP ?? 500);
 
 const load = (path: string) => import(pathToFileURL(new URL(path, root).pathname).href);
 const { loadConfig } = await load('src/config.ts');
-const { createLogger } = await load('src/logger.ts');
+const { createLogger } = await load('src/observability/logger.ts');
 const { createFacade } = await load('src/yoga.ts');
-const { DEMO_TOKEN, startSimulator } = await load('src/simulator/index.ts');
+const { DEMO_TOKEN, startSimulator } = await load('simulator/src/index.ts');
 
 const simulator = await startSimulator({ rateLimitPerMinute: 100_000_000 });
 let receiver: { url: string; spans(): unknown[]; close(): Promise<void> } | undefined;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO_TOKEN, startSimulator } from '../src/simulator/index.js';
+import { DEMO_TOKEN, startSimulator } from '../simulator/src/index.js';
 import { monotonicMs, processStats, serveParent } from './ipc.js';
 
 /**

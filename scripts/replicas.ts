@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { createProxyServer } from 'http-proxy-3';
 import { Redis } from 'ioredis';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN, startSimulator } from '../src/simulator/index.js';
-import { simulatorOptionsFromEnv } from '../src/simulator/options.js';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN, startSimulator } from '../simulator/src/index.js';
+import { simulatorOptionsFromEnv } from '../simulator/src/options.js';
 
 /**
  * `npm run replicas`: the multi-replica set-up on one machine. A Redis (REDIS_URL, else a `redis-server`

@@ -115,7 +115,7 @@ const environmentSchema = z.object({
   MAX_UPSTREAM_CALLS: integer(1, 10_000).default(100),
   /**
    * The calls one team may make in any minute, counted by the facade for all of the team's tokens (with
-   * Redis, across the replicas); past it, operations are refused before any call (src/cluster/team-budget.ts).
+   * Redis, across the replicas); past it, operations are refused before any call (src/budget/team-budget.ts).
    */
   TEAM_CALLS_PER_MINUTE: integer(1, 100_000_000).default(300),
   /** Largest request body read on /graphql and /webhooks/inbox; reading stops there (chunked bodies too). */

@@ -1,28 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AtMostOnce } from './cluster/at-most-once.js';
-import type { TeamBudget } from './cluster/team-budget.js';
-import type { LiveEvents } from './events/live.js';
+import type { TeamBudget } from './budget/team-budget.js';
 import type { BeforeRootField, RootFieldVerdict } from './graphql/before-root-field.js';
 import type { Identity } from './identity/identity.js';
-import { createInboxApi, type InboxApi } from './inbox/api.js';
-import type { CollectionCache } from './inbox/collection-cache.js';
-import type { InboxTransport } from './inbox/rest-client.js';
+import type { LiveEvents } from './live/live-events.js';
+import { createInboxApi, type InboxApi } from './upstream/api.js';
+import type { CollectionCache } from './upstream/collection-cache.js';
+import type { InboxTransport } from './upstream/rest-client.js';
+import type { AtMostOnce } from './writes/at-most-once.js';
 
 /** Everything a resolver may use; created anew for every GraphQL request, so nothing leaks between callers. */
 export interface Context {
-  /** The Inbox API for this caller, with named operations (src/inbox/api.ts). */
+  /** The Inbox API for this caller, with named operations (src/upstream/api.ts). */
   inbox: InboxApi;
   logger: Logger;
   /** MAX_UPSTREAM_CALLS: the most calls an operation may make, as estimated before it runs (src/budget/). */
   maxUpstreamCalls: number;
-  /** The team's live events, for subscriptions (src/events/live.ts). */
+  /** The team's live events, for subscriptions (src/live/live-events.ts). */
   events: LiveEvents;
   /** The caller's token as a keyed hash (never the token): counts its open subscriptions. */
   tokenKey: string | undefined;
-  /** The record of writes sent with a `clientMutationId` (src/graphql/client-mutation-id.ts). */
+  /** The record of writes sent with a `clientMutationId` (src/writes/client-mutation-id.ts). */
   atMostOnce: AtMostOnce;
-  /** `tokenKey`, for the records of writes (src/cluster/at-most-once.ts). */
+  /** `tokenKey`, for the records of writes (src/writes/at-most-once.ts). */
   callerKey(): string | undefined;
   /** Set by the look-ahead for a query: runs as each root field starts, once its arguments are valid. */
   beforeRootField?: BeforeRootField;

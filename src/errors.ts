@@ -1,7 +1,7 @@
 import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { TeamBudgetExceeded } from './inbox/budget-gate.js';
-import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './inbox/upstream-error.js';
+import { TeamBudgetExceeded } from './upstream/budget-gate.js';
+import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './upstream/upstream-error.js';
 
 /**
  * Every `extensions.code` the facade's own code sends. docs/errors.md has a row for each (and for those Yoga
@@ -128,7 +128,7 @@ export function codeOf(error: GraphQLError): string {
 /**
  * A variable that does not coerce (a wrong type, an unknown input field, null where a value is required):
  * graphql-js refuses the request before any field runs, with a bare error (no path, no code) located at the
- * variable's definition. graphql-jit (src/plugins/jit.ts) raises the same refusals with the same messages,
+ * variable's definition. graphql-jit (src/graphql/jit.ts) raises the same refusals with the same messages,
  * but with no location. It is the caller's input. (Other bare errors, e.g. graphql-armor's, are left as
  * they are.)
  */

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './observability/logger.js';
 import { startTracing } from './observability/tracing.js';
 import { listen, stopOnSignals } from './server.js';
 import { createFacade } from './yoga.js';

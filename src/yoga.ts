@@ -5,51 +5,51 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { useCostExtension } from './budget/cost-extension.js';
-import { AtMostOnce } from './cluster/at-most-once.js';
-import { connectRedis, type SharedRedis } from './cluster/redis.js';
-import { SharedCaches } from './cluster/shared-caches.js';
-import { TeamBudget } from './cluster/team-budget.js';
+import { useUpstreamBudget } from './budget/operation-budget-plugin.js';
+import { TeamBudget } from './budget/team-budget.js';
+import { useTeamBudget } from './budget/team-budget-plugin.js';
+import { PersistedQueryStore, useAutomaticPersistedQueries } from './caching/persisted-queries.js';
+import { ResponseCache, useResponseCache } from './caching/response-cache.js';
+import { SharedCaches } from './caching/shared-caches.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { AddressRateLimiter } from './edge/address-rate-limit.js';
+import { useBodyLimit } from './edge/body-limit.js';
 import { useResponseCompression } from './edge/compression.js';
 import { type ConnectionLimits, limitConnectionsPerAddress, serverOptions } from './edge/connections.js';
+import { corsOptions } from './edge/cors.js';
 import { useCsrfPrevention } from './edge/csrf.js';
 import { boundedParseCaches } from './edge/document-cache.js';
+import { useLimits } from './edge/document-limits.js';
 import { GraphiQLAssets } from './edge/graphiql.js';
+import { graphiqlOptions } from './edge/graphiql-options.js';
+import { serveGraphQLOverWebSocket, type WebSocketService } from './edge/graphql-ws.js';
+import { useInputSizeLimits } from './edge/input-size.js';
+import { useReadiness } from './edge/readiness.js';
 import { useRequestErrorStatus } from './edge/request-error-status.js';
 import { type Enveloped, SingleConnectionStreams } from './edge/sse-single-connection.js';
 import { useUnauthenticatedRateLimit } from './edge/unauthenticated-limit.js';
 import { callersMistake, maskError } from './errors.js';
-import { EventTargetBus, notifying, SharedEventBus } from './events/bus.js';
-import { LiveEvents } from './events/live.js';
-import { serveGraphQLOverWebSocket, type WebSocketService } from './graphql-ws.js';
+import { useJit } from './graphql/jit.js';
 import { Identity } from './identity/identity.js';
-import { CollectionCache, collectionsChangedBy } from './inbox/collection-cache.js';
-import { InboxTransport } from './inbox/rest-client.js';
 import { isAnnounced } from './live/announced.js';
+import { EventTargetBus, notifying, SharedEventBus } from './live/bus.js';
+import { LiveEvents } from './live/live-events.js';
 import { useSubscriptionsEndOnUnserializableEvents } from './live/serializable-events.js';
 import { WebhookActivity } from './live/webhook-activity.js';
 import { WebhookTrust } from './live/webhook-trust.js';
+import { useInboxWebhooks } from './live/webhooks.js';
 import { createInboxMetrics } from './observability/inbox-metrics.js';
 import { observedBus } from './observability/live-events.js';
+import { useMetrics } from './observability/metrics.js';
+import { useOperationLog } from './observability/operation-log.js';
 import type { Tracing } from './observability/tracing.js';
-import { PersistedQueryStore, useAutomaticPersistedQueries } from './plugins/apq.js';
-import { useBodyLimit } from './plugins/body-limit.js';
-import { useUpstreamBudget } from './plugins/budget.js';
-import { corsOptions } from './plugins/cors.js';
-import { graphiqlOptions } from './plugins/graphiql.js';
-import { useInputSizeLimits } from './plugins/input-size.js';
-import { useJit } from './plugins/jit.js';
-import { useLimits } from './plugins/limits.js';
-import { useLookAhead } from './plugins/look-ahead.js';
-import { useMetrics } from './plugins/metrics.js';
-import { useOperationLog } from './plugins/operation-log.js';
-import { useReadiness } from './plugins/readiness.js';
-import { ResponseCache, useResponseCache } from './plugins/response-cache.js';
-import { useTeamBudget } from './plugins/team-budget.js';
-import { useInboxWebhooks } from './plugins/webhooks.js';
+import { connectRedis, type SharedRedis } from './replicas/redis.js';
 import { schema } from './schema/index.js';
+import { CollectionCache, collectionsChangedBy } from './upstream/collection-cache.js';
+import { useLookAhead } from './upstream/look-ahead.js';
+import { InboxTransport } from './upstream/rest-client.js';
+import { AtMostOnce } from './writes/at-most-once.js';
 
 /** A plugin's log message: its arguments, absent ones left out (a plugin may pass `undefined` details). */
 const shown = (args: unknown[]) =>
@@ -205,7 +205,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    // MAX_BODY_BYTES is useBodyLimit's (src/plugins/body-limit.ts): it counts only the bodies that need it.
+    // MAX_BODY_BYTES is useBodyLimit's (src/edge/body-limit.ts): it counts only the bodies that need it.
     maxRequestBodySize: false,
     healthCheckEndpoint: '/health',
     landingPage: false,

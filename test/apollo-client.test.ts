@@ -12,7 +12,7 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import {
   AuthorNameFragmentDoc,
   NodeByIdDocument,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PersistedQueryStore, sha256Hex } from '../src/plugins/apq.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
+import { PersistedQueryStore, sha256Hex } from '../src/caching/persisted-queries.js';
 import { useHarness } from './support/harness.js';
 
 // Persisted queries are an HTTP protocol (GET with the hash in the URL): real HTTP.

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
-import { DEMO_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 
 /** MAX_UPSTREAM_CALLS is the default, 100; the collection cache is on, as in production. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { Message, Thread } from '../src/inbox/types.js';
-import { DEMO_ALT_TOKEN } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN } from '../simulator/src/index.js';
+import type { Message, Thread } from '../src/upstream/types.js';
 import {
   AddCampaignLeadsOnceDocument,
   AddListLeadsOnceDocument,

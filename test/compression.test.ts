@@ -4,9 +4,9 @@ import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { Client, fetchExchange } from '@urql/core';
 import { print } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { InboxPageDocument } from '../src/client/index.js';
 import { COMPRESSION_THRESHOLD_BYTES } from '../src/edge/compression.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 
 /** GraphQL answers compressed as `Accept-Encoding` asks, above a threshold, never for streams; over real HTTP. */

@@ -8,7 +8,7 @@ import {
   isObjectType,
 } from 'graphql';
 import { expect, it } from 'vitest';
-import { UNKNOWN_COLLECTION_SIZE, type UpstreamCost } from '../src/graphql/cost.js';
+import { UNKNOWN_COLLECTION_SIZE, type UpstreamCost } from '../src/budget/cost-declarations.js';
 import { schema } from '../src/schema/index.js';
 
 /**

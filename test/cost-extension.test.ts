@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../simulator/src/index.js';
 import type { AnswerCost } from '../src/budget/cost-extension.js';
-import { WINDOW_MS } from '../src/cluster/team-budget.js';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../src/simulator/index.js';
+import { WINDOW_MS } from '../src/budget/team-budget.js';
 import { type Harness, useHarness } from './support/harness.js';
 import { postWebhook, sseSubscribe, teamOf, until, webhookSecrets } from './support/live.js';
 

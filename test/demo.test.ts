@@ -7,7 +7,7 @@ let demo: ChildProcess;
 let graphqlUrl: string;
 
 beforeAll(async () => {
-  demo = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts'], {
+  demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
     env: { ...process.env, REDIS_URL: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

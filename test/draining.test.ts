@@ -1,6 +1,6 @@
 import { Agent, get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN, type Simulator, startSimulator } from '../src/simulator/index.js';
+import { DEMO_TOKEN, type Simulator, startSimulator } from '../simulator/src/index.js';
 import { until } from './support/live.js';
 import { type Replica, startReplica } from './support/replicas.js';
 

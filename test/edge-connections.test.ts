@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { latenciesWhile, quantile } from './support/edge.js';
 import { useHarness } from './support/harness.js';
 import { eventReads, sleep, sseSubscribe, teamOf, until, wsClient } from './support/live.js';

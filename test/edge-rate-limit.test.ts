@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { AddressRateLimiter } from '../src/edge/address-rate-limit.js';
 import { addressKey } from '../src/edge/client-address.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { sseOutcome, wsOutcome } from './support/edge.js';
 import { type Harness, useHarness } from './support/harness.js';
 import { wsClient } from './support/live.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { latenciesWhile, type Outcome, quantile, wsOutcome } from './support/edge.js';
 import { useHarness } from './support/harness.js';
 import { wsClient } from './support/live.js';

@@ -3,8 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { ERROR_CODES } from '../src/errors.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { type Harness, useHarness } from './support/harness.js';
 import { sseSubscribe, teamOf, until } from './support/live.js';
 
@@ -30,7 +30,7 @@ const YOGA_CODES = [
   'INTERNAL_SERVER_ERROR',
 ] as const;
 // graphql-armor sends no code of its own here: each of its refusals goes through our onReject
-// (src/plugins/limits.ts: GRAPHQL_VALIDATION_FAILED with `extensions.limit`). The CSRF prevention plugin
+// (src/edge/document-limits.ts: GRAPHQL_VALIDATION_FAILED with `extensions.limit`). The CSRF prevention plugin
 // (@graphql-yoga/plugin-csrf-prevention) answers 403 with no code: see its provocation below.
 
 const SENT_CODES = new Set<string>([...ERROR_CODES, ...YOGA_CODES]);
@@ -50,7 +50,7 @@ async function documentedCodes(): Promise<string[]> {
 /** What src/ holds outside what the check leaves out: our own code, comments removed. */
 async function ownSources(): Promise<Array<{ path: string; code: string }>> {
   // The simulator's codes are the Inbox API's (REST error bodies), and generated files are not ours.
-  const excluded = ['src/simulator/', 'src/client/generated/', 'src/inbox/openapi.d.ts'];
+  const excluded = ['simulator/src/', 'src/client/generated/', 'src/upstream/openapi.d.ts'];
   const entries = await readdir(join(root, 'src'), { recursive: true, withFileTypes: true });
   const files = entries
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))

@@ -9,9 +9,9 @@ import {
   isObjectType,
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
 import { schema } from '../src/schema/index.js';
-import { DEMO_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 
 /**

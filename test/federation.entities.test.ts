@@ -1,8 +1,8 @@
 import { type ConstDirectiveNode, Kind, parse, print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
 import { printedSchemas } from '../src/schema/print.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 
 /** What a router sends to resolve references: one `_entities` call with every representation. */

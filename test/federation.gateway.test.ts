@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { FirstThreadsWithProspectKeysDocument } from './generated/graphql.js';
 import { composeWithReviews, INBOX_SUBGRAPH, type RunningGateway, startGateway } from './support/gateway.js';
 import { useHarness } from './support/harness.js';

@@ -2,7 +2,7 @@ import { composeServices } from '@apollo/composition';
 import { Trace } from '@apollo/usage-reporting-protobuf';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { INBOX_SUBGRAPH, type RunningGateway, startGateway } from './support/gateway.js';
 import { useHarness } from './support/harness.js';
 

@@ -17,15 +17,15 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { DEMO_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
 import { schema } from '../src/schema/index.js';
-import { DEMO_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { type GraphQLResponse, useHarness } from './support/harness.js';
 
 /**
  * Property-based: whatever documents, variables and ids a caller sends, the facade answers without a 5xx,
  * every error carries an `extensions.code`, no operation makes more calls than MAX_UPSTREAM_CALLS, and no
- * upstream call goes to a path outside the contract's templates (src/inbox/openapi.yaml).
+ * upstream call goes to a path outside the contract's templates (src/upstream/openapi.yaml).
  */
 const MAX_UPSTREAM_CALLS = 30;
 const harness = useHarness({
@@ -35,7 +35,7 @@ const harness = useHarness({
 let templates: RegExp[] = [];
 let idPool: string[] = [];
 beforeAll(async () => {
-  const contract = parseYaml(await readFile('src/inbox/openapi.yaml', 'utf8')) as { paths: object };
+  const contract = parseYaml(await readFile('src/upstream/openapi.yaml', 'utf8')) as { paths: object };
   // A path parameter is one non-empty segment, never `.` or `..` (which a URL would resolve away).
   templates = Object.keys(contract.paths).map(
     (template) =>

@@ -9,9 +9,9 @@ import {
   type Request,
 } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createFacade } from '../src/yoga.js';
 import { useHarness } from './support/harness.js';
 import { until } from './support/live.js';

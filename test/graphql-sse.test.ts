@@ -3,10 +3,10 @@ import type { ExecutionResult } from 'graphql';
 import { type Client, createClient, TOKEN_HEADER_KEY } from 'graphql-sse';
 import { createYoga } from 'graphql-yoga';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { type SingleConnectionLimits, SingleConnectionStreams } from '../src/edge/sse-single-connection.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { schema } from '../src/schema/index.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 import { eventReads, lastEvent, sleep, teamOf, until } from './support/live.js';
 

@@ -1,8 +1,8 @@
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 import { eventReads, sleep, teamOf, until, wsClient } from './support/live.js';
 

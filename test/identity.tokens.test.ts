@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
 import { RejectedTokens } from '../src/identity/rejected-tokens.js';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { type Harness, useHarness } from './support/harness.js';
 import { sseSubscribe } from './support/live.js';
 import { type Cluster, describeWithRedis, type Replica, startCluster } from './support/replicas.js';

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InboxTransport } from '../src/inbox/rest-client.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
+import { InboxTransport } from '../src/upstream/rest-client.js';
 
 /** A real HTTP server that records what reaches it and answers what a test asks for. */
 interface Recorder {
@@ -62,7 +62,7 @@ beforeEach(() => {
   api.answer = () => ({ status: 200, body: '{"threads":[],"nextCursor":null}' });
 });
 
-describe('query-string encoding (qs brackets, as src/inbox/openapi.yaml describes)', () => {
+describe('query-string encoding (qs brackets, as src/upstream/openapi.yaml describes)', () => {
   it('indexes arrays, nests filter objects in brackets and percent-encodes timestamps', async () => {
     await transport.client('t0k3n').get('/threads', {
       query: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_LIST_ENTRIES } from '../src/edge/input-size.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
 import { MAX_JSON_DEPTH } from '../src/graphql/json-input.js';
-import { MAX_LIST_ENTRIES } from '../src/plugins/input-size.js';
 import { useHarness } from './support/harness.js';
 
 /** A body limit far above the default, so that only the size checks of the inputs stand in the way. */

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
 import { TeamScopedIdsDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 

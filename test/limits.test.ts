@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { type GraphQLResponse, useHarness } from './support/harness.js';
 
 const harness = useHarness({

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 import { eventReads, lastEvent, sleep, sseSubscribe, teamOf, until } from './support/live.js';
 

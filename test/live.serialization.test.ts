@@ -4,7 +4,7 @@ import { type FormattedExecutionResult, GraphQLScalarType } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressRateLimiter } from '../src/edge/address-rate-limit.js';
-import { serveGraphQLOverWebSocket, type WebSocketService } from '../src/graphql-ws.js';
+import { serveGraphQLOverWebSocket, type WebSocketService } from '../src/edge/graphql-ws.js';
 import {
   UNSERIALIZABLE_MESSAGE,
   useSubscriptionsEndOnUnserializableEvents,

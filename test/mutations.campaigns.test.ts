@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CampaignState, ContactList } from '../src/simulator/index.js';
+import type { CampaignState, ContactList } from '../simulator/src/index.js';
 import {
   AddCampaignLeadsDocument,
   AddListLeadsDocument,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Thread } from '../src/inbox/types.js';
+import type { Thread } from '../src/upstream/types.js';
 import {
   CreateTagDocument,
   DeleteTagDocument,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, Thread } from '../src/inbox/types.js';
+import type { Message, Thread } from '../src/upstream/types.js';
 import {
   AddReactionDocument,
   DeleteMessageDocument,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProspectWithContext } from '../src/inbox/types.js';
+import type { ProspectWithContext } from '../src/upstream/types.js';
 import { UpdateProspectContextDocument, WrittenProspectByIdDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 import {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../scripts/otlp-receiver.js';
+import { DEMO_TOKEN, type Simulator, startSimulator } from '../simulator/src/index.js';
 import { loadConfig } from '../src/config.js';
 import { tracesRequested } from '../src/observability/tracing.js';
-import { DEMO_TOKEN, type Simulator, startSimulator } from '../src/simulator/index.js';
 import { until, wsClient } from './support/live.js';
 import { type FacadeProcess, startFacadeProcess } from './support/traced-facade.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { EXAMPLES } from '../src/examples.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { ReopenThreadDocument, ThreadWithMessageDirectionsDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { InboxPageDocument, ThreadsWithProspectThreadsDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 

@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { EXAMPLES } from '../src/examples.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
 import {
   ArchivedThreadsWithTagDocument,
   CollectionsDocument,

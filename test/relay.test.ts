@@ -22,7 +22,7 @@ import {
   type Variables,
 } from 'relay-runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../simulator/src/index.js';
 import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
 import { type Cluster, type Replica, startCluster, untilSharing } from './support/replicas.js';
 import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from './support/stallable-redis.js';

@@ -1,10 +1,10 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256Hex } from '../src/plugins/apq.js';
-import { signWebhook, WEBHOOK_PATH } from '../src/plugins/webhooks.js';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../src/simulator/index.js';
-import { TAG } from '../src/simulator/label-kinds.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../simulator/src/index.js';
+import { TAG } from '../simulator/src/label-kinds.js';
+import { sha256Hex } from '../src/caching/persisted-queries.js';
+import { signWebhook, WEBHOOK_PATH } from '../src/live/webhooks.js';
 import { webhookSecrets } from './support/live.js';
 import {
   type Cluster,

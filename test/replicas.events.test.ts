@@ -3,8 +3,8 @@ import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { InboxEvent } from '../src/inbox/types.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
+import type { InboxEvent } from '../src/upstream/types.js';
 import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
 import {
   eventReads,

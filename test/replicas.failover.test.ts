@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TAG } from '../src/simulator/label-kinds.js';
+import { TAG } from '../simulator/src/label-kinds.js';
 import { eventReads, sleep, sseSubscribe, teamOf, until } from './support/live.js';
 import { type OwnRedis, redisServerInstalled, startRedisServer } from './support/redis-server.js';
 import { type Cluster, type Replica, startCluster } from './support/replicas.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN, type TeamState } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
 import {
   type Cluster,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
-import { DEMO_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from './support/own-redis.js';
 import { type Cluster, type Replica, startCluster, untilSharing } from './support/replicas.js';
 

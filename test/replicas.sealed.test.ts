@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { keyMaterial } from '../src/identity/key-material.js';
 import { TokenKeys } from '../src/identity/token-key.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { lastEvent, postWebhook, sseSubscribe, until, webhookSecrets } from './support/live.js';
 import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from './support/own-redis.js';
 import { type Cluster, type Replica, startCluster } from './support/replicas.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { DEMO_TOKEN, type TeamState } from '../simulator/src/index.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
-import { DEMO_TOKEN, type TeamState } from '../src/simulator/index.js';
 import { type Cluster, describeWithRedis, type Replica, startCluster } from './support/replicas.js';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { keyMaterial } from '../src/identity/key-material.js';
 import { Seal } from '../src/identity/seal.js';
-import type { InboxEvent } from '../src/inbox/types.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import type { InboxEvent } from '../src/upstream/types.js';
 import { type Harness, startHarness } from './support/harness.js';
 import {
   DEMO_TEAM_ID,

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CollectionCache } from '../src/inbox/collection-cache.js';
-import { ResponseCache } from '../src/plugins/response-cache.js';
-import { signWebhook, WEBHOOK_PATH } from '../src/plugins/webhooks.js';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
+import { ResponseCache } from '../src/caching/response-cache.js';
+import { signWebhook, WEBHOOK_PATH } from '../src/live/webhooks.js';
+import { CollectionCache } from '../src/upstream/collection-cache.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { webhookSecrets } from './support/live.js';
 

@@ -12,8 +12,8 @@ import {
   Source,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { EXAMPLES } from '../src/examples.js';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
 import { useHarness } from './support/harness.js';
 
 /**

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { CollectionCache } from '../src/inbox/collection-cache.js';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
+import { CollectionCache } from '../src/upstream/collection-cache.js';
 import { CreateTagDocument, TagNamesDocument, TeamIdAndTagNamesDocument } from './generated/graphql.js';
 import { useHarness } from './support/harness.js';
 

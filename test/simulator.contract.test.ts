@@ -4,7 +4,6 @@ import addFormatsPlugin from 'ajv-formats';
 import qs from 'qs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { components } from '../src/inbox/openapi.js';
 import {
   DEMO_ALT_TOKEN,
   DEMO_TOKEN,
@@ -12,7 +11,8 @@ import {
   type Simulator,
   startSimulator,
   type TeamState,
-} from '../src/simulator/index.js';
+} from '../simulator/src/index.js';
+import type { components } from '../src/upstream/openapi.js';
 
 type Schemas = components['schemas'];
 type Thread = Schemas['Thread'];
@@ -34,7 +34,7 @@ interface Spec {
 }
 
 const SPEC_ID = 'https://inbox.test/openapi';
-const spec = parse(readFileSync(new URL('../src/inbox/openapi.yaml', import.meta.url), 'utf8')) as Spec;
+const spec = parse(readFileSync(new URL('../src/upstream/openapi.yaml', import.meta.url), 'utf8')) as Spec;
 
 /** `#/components/schemas/X` -> a ref into one registered schema whose `$defs` are the components. */
 function rewriteRefs(node: unknown): unknown {

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { useHarness } from './support/harness.js';
 import { postWebhook, sseSubscribe, teamOf, until, webhookSecrets, wsClient } from './support/live.js';
 

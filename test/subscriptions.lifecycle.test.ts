@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboxEvent } from '../src/inbox/types.js';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
+import type { InboxEvent } from '../src/upstream/types.js';
 import { type Harness, useHarness } from './support/harness.js';
 import {
   eventReads,

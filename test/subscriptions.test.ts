@@ -1,8 +1,8 @@
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { InboxEvent } from '../src/inbox/types.js';
-import { signWebhook, WEBHOOK_PATH } from '../src/plugins/webhooks.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
+import { signWebhook, WEBHOOK_PATH } from '../src/live/webhooks.js';
+import type { InboxEvent } from '../src/upstream/types.js';
 import {
   CreateStatusDocument,
   CreateTagDocument,

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TAG } from '../simulator/src/label-kinds.js';
 import { encodeGlobalID } from '../src/graphql/ids.js';
-import type { Message, Thread } from '../src/inbox/types.js';
-import { TAG } from '../src/simulator/label-kinds.js';
+import type { Message, Thread } from '../src/upstream/types.js';
 import { useHarness } from './support/harness.js';
 import { lastEvent, postWebhook, sseSubscribe, teamOf, until, webhookSecrets } from './support/live.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectRedis, RedisCommandTimeout, type SharedRedis, withinMs } from '../src/cluster/redis.js';
-import { TeamBudget } from '../src/cluster/team-budget.js';
-import { createLogger } from '../src/logger.js';
+import { TeamBudget } from '../src/budget/team-budget.js';
+import { createLogger } from '../src/observability/logger.js';
+import { connectRedis, RedisCommandTimeout, type SharedRedis, withinMs } from '../src/replicas/redis.js';
 import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from './support/stallable-redis.js';
 
 /**

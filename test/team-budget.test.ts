@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TeamBudget, WINDOW_MS } from '../src/cluster/team-budget.js';
-import { createLogger } from '../src/logger.js';
-import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
+import { TeamBudget, WINDOW_MS } from '../src/budget/team-budget.js';
+import { createLogger } from '../src/observability/logger.js';
 import {
   FiveThreadsWithMessagesDocument,
   OneThreadAndTagsDocument,

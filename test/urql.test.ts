@@ -6,7 +6,7 @@ import { relayPagination } from '@urql/exchange-graphcache/extras';
 import { getIntrospectedSchema, minifyIntrospectionQuery } from '@urql/introspection';
 import { buildSchema, isObjectType } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { useHarness } from './support/harness.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { FormattedExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type Simulator, startSimulator } from '../simulator/src/index.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../src/graphql/json-input.js';
-import type { InboxEvent } from '../src/inbox/types.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type Simulator, startSimulator } from '../src/simulator/index.js';
+import type { InboxEvent } from '../src/upstream/types.js';
 import { useHarness } from './support/harness.js';
 import {
   eventReads,

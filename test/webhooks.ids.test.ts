@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboxEvent, Message, Thread } from '../src/inbox/types.js';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
+import type { InboxEvent, Message, Thread } from '../src/upstream/types.js';
 import { type Harness, useHarness } from './support/harness.js';
 import {
   eventReads,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../src/simulator/index.js';
+import { DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../simulator/src/index.js';
 import { type Harness, useHarness } from './support/harness.js';
 import {
   DEMO_TEAM_ID,

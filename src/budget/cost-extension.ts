@@ -1,10 +1,10 @@
 import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
-import type { BudgetStatus } from '../cluster/team-budget.js';
+import { servedFromResponseCache } from '../caching/response-cache.js';
 import type { Context } from '../context.js';
 import { retryAfterOf } from '../errors.js';
-import { upstreamEstimate } from '../plugins/budget.js';
-import { servedFromResponseCache } from '../plugins/response-cache.js';
+import { upstreamEstimate } from './operation-budget-plugin.js';
+import type { BudgetStatus } from './team-budget.js';
 
 /**
  * `extensions.cost` on every answer: what it was estimated to cost in Inbox API calls, what it cost, what the
@@ -14,7 +14,7 @@ import { servedFromResponseCache } from '../plugins/response-cache.js';
  *
  * Everything it reports was counted anyway (the estimate, memoised per request; the request's calls, its
  * cache hits, its last verdict of the team budget): an answer that made no call reads the budget from what
- * this replica last learnt of it (src/cluster/team-budget.ts, `status`).
+ * this replica last learnt of it (src/budget/team-budget.ts, `status`).
  */
 
 /** `extensions.cost`. */
@@ -58,7 +58,7 @@ const NOTHING_RAN: AnswerCost = Object.freeze({
 }) as AnswerCost;
 
 /**
- * Two plugins around the response cache (src/plugins/response-cache.ts): `beforeAnswerCache` prices the
+ * Two plugins around the response cache (src/caching/response-cache.ts): `beforeAnswerCache` prices the
  * answers it serves (the cache stops execution: later plugins never see them); `afterAnswerCache` prices
  * the others once the cache has stored their bare answer (a stored answer must not carry the cost of the
  * request that computed it).

@@ -21,19 +21,19 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
+import { globalIdOf, NODE_TYPES, type NodeTypeName } from '../graphql/ids.js';
+import type { CachedCollection } from '../upstream/collection-cache.js';
 import {
   type Carried,
   REFERENCE_COST,
   type SizedCollection,
   UNKNOWN_COLLECTION_SIZE,
   type UpstreamCost,
-} from '../graphql/cost.js';
-import { globalIdOf, NODE_TYPES, type NodeTypeName } from '../graphql/ids.js';
-import type { CachedCollection } from '../inbox/collection-cache.js';
+} from './cost-declarations.js';
 
 /**
  * The upstream-call estimate of an operation, summed over the whole document from what each field declares
- * (src/graphql/cost.ts), before anything runs. It is an upper bound of the calls the operation makes, and it
+ * (src/budget/cost-declarations.ts), before anything runs. It is an upper bound of the calls the operation makes, and it
  * is the same whatever the caches hold:
  * - a page is one call and repeats its selection `first` times; a read by id is one call;
  * - each team collection the operation may read (team, members, account links, tags, statuses, palettes)
@@ -165,7 +165,7 @@ export function estimateOperation(
   const perEvent = operation.operation === 'subscription';
   let collections = walk.collections;
   // The look-ahead of a query starts reading the collections its fields may need, in every fragment,
-  // before it knows which apply (src/plugins/look-ahead.ts).
+  // before it knows which apply (src/upstream/look-ahead.ts).
   if (operation.operation === 'query') collections |= estimator.readsAnywhere(operation.selectionSet, root);
   // Each event of a subscription reads with the token whose team its subscribing proved.
   if (withToken && !perEvent) collections |= TEAM_BIT;

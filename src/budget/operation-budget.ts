@@ -1,7 +1,7 @@
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
-import type { SizedCollection } from '../graphql/cost.js';
+import type { SizedCollection } from './cost-declarations.js';
 import { cachedEstimate, type OperationEstimate, type SizeOf } from './estimate.js';
 
 /**

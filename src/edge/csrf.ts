@@ -2,7 +2,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../errors.js';
-import { CSRF_HEADERS } from '../plugins/cors.js';
+import { CSRF_HEADERS } from './cors.js';
 
 const CSRF_PREVENTED = ErrorCode.CSRF_PREVENTED;
 

@@ -18,7 +18,7 @@ import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
-import { variablesRefusal } from '../plugins/input-size.js';
+import { variablesRefusal } from './input-size.js';
 
 /**
  * Bounds of graphql-sse's single-connection mode, whose reservations live in this process's memory. A client
@@ -83,7 +83,7 @@ const DRAIN_CHECK_MS = 20;
  * these carries the reservation's token (`X-GraphQL-Event-Stream-Token`). Requests without it are left to
  * Yoga, which serves the "distinct connections" mode and plain GraphQL over HTTP.
  *
- * Each operation runs through Yoga's envelop, as over WebSocket (src/graphql-ws.ts): the same plugins
+ * Each operation runs through Yoga's envelop, as over WebSocket (src/edge/graphql-ws.ts): the same plugins
  * (document limits, the upstream-call and team budgets, masking, the operation log, metrics) and the context
  * of its own request's `Authorization` header; its body and variables are bounded as over HTTP. A refused
  * operation is a coded error on the stream, never a refused POST (which the client would retry for 37 s).
@@ -127,7 +127,7 @@ export class SingleConnectionStreams {
         if (reservation && this.counted.delete(req)) reservation.running -= 1;
       },
       // Holds an operation's next result while its client has not taken the earlier ones: a subscription
-      // then waits, and its own queue drops its oldest events (src/events/live.ts).
+      // then waits, and its own queue drops its oldest events (src/live/live-events.ts).
       onNext: async (_context, req, result) => {
         const reservation = this.reservationOf(req);
         if (reservation) {

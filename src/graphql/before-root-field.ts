@@ -6,7 +6,7 @@ export type BeforeRootField = (info: GraphQLResolveInfo) => void;
 
 /**
  * Called as a root query or mutation field starts, once its arguments are valid: the verdict every root
- * field waits for (the upstream-call budget's, when it needs a team collection's size: src/plugins/budget.ts).
+ * field waits for (the upstream-call budget's, when it needs a team collection's size: src/budget/operation-budget-plugin.ts).
  * Memoised by its setter: the first valid field starts it, the others wait for the same one.
  */
 export type RootFieldVerdict = () => Promise<void>;
@@ -26,7 +26,7 @@ interface RootFieldHooks {
  * A Pothos plugin: each root query or mutation field waits for `context.rootFieldVerdict` (when set), then
  * calls `context.beforeRootField` before its resolver. Plugins wrap resolvers inside the argument mappers,
  * so the validation plugin has accepted the arguments by then: what runs there (a collection read the
- * budget needs, the look-ahead of src/plugins/look-ahead.ts) never starts a call for a refused field.
+ * budget needs, the look-ahead of src/upstream/look-ahead.ts) never starts a call for a refused field.
  */
 export class BeforeRootFieldPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(

@@ -1,7 +1,7 @@
 import type { InputObjectRef } from '@pothos/core';
 import { z } from 'zod';
 import { badUserInput } from '../errors.js';
-import type { InboxApi } from '../inbox/api.js';
+import type { InboxApi } from '../upstream/api.js';
 import type { Types } from './builder.js';
 import {
   inboxIdOf,

@@ -1,5 +1,5 @@
-import type { CallGate, GateTicket } from '../inbox/rest-client.js';
-import { UpstreamError } from '../inbox/upstream-error.js';
+import type { CallGate, GateTicket } from '../upstream/rest-client.js';
+import { UpstreamError } from '../upstream/upstream-error.js';
 import { rejectedTokenError } from './rejected-tokens.js';
 import type { TeamProofs } from './team-proof.js';
 

@@ -1,4 +1,4 @@
-import type { SharedCaches } from '../cluster/shared-caches.js';
+import type { SharedCaches } from '../caching/shared-caches.js';
 import { keyMaterial } from './key-material.js';
 import { RejectedTokens } from './rejected-tokens.js';
 import { Seal } from './seal.js';

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../inbox/upstream-error.js';
+import { UpstreamError } from '../upstream/upstream-error.js';
 
 /**
  * The Inbox API refused the caller's token (401) within REJECTED_TOKEN_TTL_MS: the call is refused as that

@@ -1,4 +1,4 @@
-import { OUTAGE_TTL_MS, type SharedCaches } from '../cluster/shared-caches.js';
+import { OUTAGE_TTL_MS, type SharedCaches } from '../caching/shared-caches.js';
 import { type RejectedTokens, rejectedTokenError } from './rejected-tokens.js';
 
 const TEAM_READ = { method: 'GET', route: '/team' };
@@ -29,7 +29,7 @@ interface Proof {
  * - A proof lasts `proofTtlMs` (OUTAGE_TTL_MS at most while Redis is configured but cannot be shared). A
  *   proof being made is shared: concurrent requests of one token make one call.
  * - With Redis, a proof made on one replica serves the others for the rest of its lifetime, and a token
- *   the upstream refused is refused by every replica (src/cluster/shared-caches.ts, sealed).
+ *   the upstream refused is refused by every replica (src/caching/shared-caches.ts, sealed).
  * - A token the upstream refuses (401, on any call) loses its proof and is refused for
  *   REJECTED_TOKEN_TTL_MS without any call (RejectedTokens).
  * - The team a token belongs to (`teamOf`) outlives the proof (a token never changes team): it grants

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventType, InboxEvent } from '../inbox/types.js';
+import type { EventType, InboxEvent } from '../upstream/types.js';
 
 /**
  * Changes the facade announces itself, from the answer of a write it has just made, before the Inbox event

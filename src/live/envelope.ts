@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INBOX_ID } from '../graphql/ids.js';
 import { beyondJsonBounds } from '../graphql/json-input.js';
-import type { InboxEvent } from '../inbox/types.js';
+import type { InboxEvent } from '../upstream/types.js';
 
 /** An Inbox event is a few KB; nothing legitimate comes near this. */
 export const MAX_EVENT_BYTES = 1_048_576;

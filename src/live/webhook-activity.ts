@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type SharedRedis, withinMs } from '../cluster/redis.js';
+import { type SharedRedis, withinMs } from '../replicas/redis.js';
 
 /** Teams whose last webhook is remembered in this process; the least recently heard are forgotten first. */
 const REMEMBERED_TEAMS = 10_000;
@@ -9,7 +9,7 @@ const REDIS_TIMEOUT_MS = 1_000;
 /**
  * Which teams' webhooks arrive, team by team: a team is fed by its webhooks while its last verified one is
  * younger than `quietMs` (INBOX_WEBHOOK_QUIET_MS). Its poller pauses meanwhile, and resumes from that
- * webhook's `seq` once they stop (src/events/pollers.ts). With Redis, what one replica heard counts for all
+ * webhook's `seq` once they stop (src/live/pollers.ts). With Redis, what one replica heard counts for all
  * of them (a load balancer spreads a team's webhooks); while Redis is out of reach, each replica goes by
  * what it heard itself.
  */

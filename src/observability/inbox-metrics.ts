@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { isAsyncIterable } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { EventType, InboxEvent } from '../inbox/types.js';
+import type { EventType, InboxEvent } from '../upstream/types.js';
 
 /** What the REST client and the loaders report, beside each HTTP attempt (`onAttempt`). */
 export interface UpstreamTelemetry {
@@ -49,7 +49,7 @@ const COLLECTIONS = new Set([
 ]);
 
 /**
- * The metrics that answer what a platform team asks of the facade beyond Yoga's own (src/plugins/metrics.ts):
+ * The metrics that answer what a platform team asks of the facade beyond Yoga's own (src/observability/metrics.ts):
  * what the collection cache spared, how the team budget held calls back, how late live events arrive, how
  * many subscriptions are open. Every label comes from a fixed set: no token, URL, id or sender's text.
  */

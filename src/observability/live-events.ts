@@ -1,6 +1,6 @@
-import type { EventBus } from '../events/bus.js';
-import type { InboxEvent } from '../inbox/types.js';
 import { isAnnounced } from '../live/announced.js';
+import type { EventBus } from '../live/bus.js';
+import type { InboxEvent } from '../upstream/types.js';
 import { inBackground, tracing } from './hooks.js';
 import type { InboxMetrics } from './inbox-metrics.js';
 

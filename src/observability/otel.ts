@@ -59,7 +59,7 @@ export function startOpenTelemetry(): Tracing {
     // empty lists the SDK would also start OTLP metric and log exporters by default.
     metricReaders: [],
     logRecordProcessors: [],
-    // No auto-instrumentation: see the CLIENT span in src/inbox/rest-client.ts.
+    // No auto-instrumentation: see the CLIENT span in src/upstream/rest-client.ts.
     instrumentations: [],
   });
   sdk.start();

@@ -10,7 +10,7 @@ import type {
   Tag,
   Team,
   Thread,
-} from '../inbox/types.js';
+} from '../upstream/types.js';
 
 /**
  * Every object type that more than one domain refers to, declared here before any implementation (Pothos's

@@ -2,9 +2,6 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { type Config, loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { listen, type RunningServer } from '../../src/server.js';
 import {
   DEMO_ALT_TOKEN,
   DEMO_TOKEN,
@@ -12,7 +9,10 @@ import {
   type Simulator,
   type SimulatorOptions,
   startSimulator,
-} from '../../src/simulator/index.js';
+} from '../../simulator/src/index.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { listen, type RunningServer } from '../../src/server.js';
 import { createFacade, type Facade } from '../../src/yoga.js';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {

@@ -1,10 +1,10 @@
 import type { ExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { InboxEvent } from '../../src/inbox/types.js';
-import { signWebhook, WEBHOOK_PATH } from '../../src/plugins/webhooks.js';
-import { DEMO_TOKEN } from '../../src/simulator/index.js';
-import { seedTeams } from '../../src/simulator/seed.js';
+import { DEMO_TOKEN } from '../../simulator/src/index.js';
+import { seedTeams } from '../../simulator/src/seed.js';
+import { signWebhook, WEBHOOK_PATH } from '../../src/live/webhooks.js';
+import type { InboxEvent } from '../../src/upstream/types.js';
 import type { Harness } from './harness.js';
 
 /** Helpers for the live-event tests: clients of every transport, and waits that are always bounded. */

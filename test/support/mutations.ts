@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { expect } from 'vitest';
-import { DEMO_TOKEN, type TeamState } from '../../src/simulator/index.js';
+import { DEMO_TOKEN, type TeamState } from '../../simulator/src/index.js';
 import type { GraphQLResponse, Harness, Operation } from './harness.js';
 
 /** The upstream calls that change state. */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe } from 'vitest';
-import { DEMO_TOKEN, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { DEMO_TOKEN, type Simulator, startSimulator } from '../../simulator/src/index.js';
 
 /**
  * Several facade replicas sharing one Redis, as an operator runs them: real processes (`src/main.ts`, as

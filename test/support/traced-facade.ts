@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { DEMO_TOKEN } from '../../src/simulator/index.js';
+import { DEMO_TOKEN } from '../../simulator/src/index.js';
 
 /**
  * The facade as `npm start` runs it (a real process, `src/main.ts`), with the environment a test gives it:

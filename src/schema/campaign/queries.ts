@@ -1,5 +1,5 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { inboxId } from '../../graphql/inputs.js';
 import { CampaignObject } from '../refs.js';
 

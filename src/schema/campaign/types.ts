@@ -1,7 +1,7 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { nullIfNotFound } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
-import type { Campaign } from '../../inbox/types.js';
+import type { Campaign } from '../../upstream/types.js';
 import { referencedInboxId } from '../entities.js';
 import { AccountLinkObject, CampaignObject } from '../refs.js';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID, INBOX_ID, messageNodeId, PLATFORM, PLATFORM_ID } from '../../graphql/ids.js';
-import type { InboxEvent, Message, ProspectWithContext, Status, Tag, Thread } from '../../inbox/types.js';
 import { isAnnounced } from '../../live/announced.js';
+import type { InboxEvent, Message, ProspectWithContext, Status, Tag, Thread } from '../../upstream/types.js';
 import { MessageObject, ProspectObject, StatusObject, TagObject, ThreadObject } from '../refs.js';
 import { eventOrThrow, streamArguments } from './subscription.js';
 
@@ -34,7 +34,7 @@ type Change =
 type ChangeOf<K extends Change['kind']> = Extract<Change, { kind: K }>;
 
 // What the payloads must hold for the objects to be built from them (the documented shapes; see
-// src/inbox/openapi.yaml, Event). A payload without them is passed on as an OtherInboxChange. Payloads are
+// src/upstream/openapi.yaml, Event). A payload without them is passed on as an OtherInboxChange. Payloads are
 // hostile like arguments (a webhook's, or the log's): every id that a field may put in a REST path, or in a
 // global id, must be an Inbox id as arguments must (src/graphql/ids.ts), else the payload is not typed.
 const id = z.string().regex(INBOX_ID);

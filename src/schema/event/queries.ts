@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { pageSizeArgument } from '../../graphql/pagination.js';
 import { admittedPage } from '../../live/envelope.js';
 import { EVENT_PAGE } from './log.js';

@@ -1,6 +1,6 @@
-import { StreamFailure, type StreamItem } from '../../events/live.js';
 import { builder } from '../../graphql/builder.js';
-import type { InboxEvent } from '../../inbox/types.js';
+import { StreamFailure, type StreamItem } from '../../live/live-events.js';
+import type { InboxEvent } from '../../upstream/types.js';
 import { InboxEventObject } from '../refs.js';
 import { eventSeq } from './log.js';
 

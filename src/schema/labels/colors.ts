@@ -1,6 +1,6 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
-import type { Color } from '../../inbox/types.js';
+import type { Color } from '../../upstream/types.js';
 
 const ColorObject = builder.objectRef<Color>('Color');
 ColorObject.implement({

@@ -1,12 +1,12 @@
 import type { ObjectRef } from '@pothos/core';
 import { z } from 'zod';
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder, type Types } from '../../graphql/builder.js';
-import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import { color, inboxId, refuseNulls, requirePaletteColor, validName } from '../../graphql/inputs.js';
-import type { InboxApi } from '../../inbox/api.js';
-import type { LabelKind, LabelOperations } from '../../inbox/operations/labels.js';
+import type { InboxApi } from '../../upstream/api.js';
+import type { LabelKind, LabelOperations } from '../../upstream/operations/labels.js';
+import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../writes/client-mutation-id.js';
 import { DeleteInput, DeletePayload } from '../deletion.js';
 
 /** What every label kind has. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
-import { atMostOnce, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
 import { batch, jsonObject, rawInboxId, text, validateWhole, xUserId } from '../../graphql/inputs.js';
+import { atMostOnce, clientMutationIdInput } from '../../writes/client-mutation-id.js';
 import {
   AddListLeadsPayload,
   ImportJobPayload,

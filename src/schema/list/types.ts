@@ -1,10 +1,10 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { clientMutationIdEcho } from '../../graphql/client-mutation-id.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
-import type { components } from '../../inbox/openapi.js';
-import type { AnswerOf } from '../../inbox/rest-client.js';
-import type { ImportJob } from '../../inbox/types.js';
+import type { components } from '../../upstream/openapi.js';
+import type { AnswerOf } from '../../upstream/rest-client.js';
+import type { ImportJob } from '../../upstream/types.js';
+import { clientMutationIdEcho } from '../../writes/client-mutation-id.js';
 import { ProspectObject } from '../refs.js';
 
 /**

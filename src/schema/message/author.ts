@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
-import type { AccountLink, ProspectWithContext, Thread } from '../../inbox/types.js';
+import type { AccountLink, ProspectWithContext, Thread } from '../../upstream/types.js';
 import { AccountLinkObject, ProspectObject } from '../refs.js';
 
 export const MessageDirectionEnum = builder.enumType('MessageDirection', {

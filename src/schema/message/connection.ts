@@ -2,8 +2,8 @@ import type { ArgBuilder } from '@pothos/core';
 import type { Context } from '../../context.js';
 import { builder, type Types } from '../../graphql/builder.js';
 import { type KeysetCursor, keysetConnection, keysetQuery, pageArguments } from '../../graphql/pagination.js';
-import type { MessageQuery } from '../../inbox/loaders.js';
-import type { Thread } from '../../inbox/types.js';
+import type { MessageQuery } from '../../upstream/loaders.js';
+import type { Thread } from '../../upstream/types.js';
 import { MessageObject } from '../refs.js';
 
 /** GET /threads/{id}/messages pages hold 50 messages by default and 100 at most. */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
-import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID, inboxIdOf, messageKeyOf, messageNodeId } from '../../graphql/ids.js';
 import {
   inboxId,
@@ -12,7 +11,8 @@ import {
   text,
   validateWhole,
 } from '../../graphql/inputs.js';
-import type { Message } from '../../inbox/types.js';
+import type { Message } from '../../upstream/types.js';
+import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../writes/client-mutation-id.js';
 import { DeletePayload } from '../deletion.js';
 import { ProspectRefInput } from '../prospect/prospect-ref-input.js';
 import { MessageObject, ThreadObject } from '../refs.js';

@@ -1,7 +1,7 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID, messageNodeId } from '../../graphql/ids.js';
-import type { Thread } from '../../inbox/types.js';
+import type { Thread } from '../../upstream/types.js';
 import { CampaignObject, MemberObject } from '../refs.js';
 import { authorOf, directionOf, MessageAuthorUnion, MessageDirectionEnum } from './author.js';
 

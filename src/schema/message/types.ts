@@ -1,9 +1,9 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { nullIfNotFound } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { messageKeyOf, messageNodeId, messageNodeKeyOf } from '../../graphql/ids.js';
 import { parsedOrRefused } from '../../graphql/inputs.js';
-import type { MessageHistory, MessageVersion } from '../../inbox/types.js';
+import type { MessageHistory, MessageVersion } from '../../upstream/types.js';
 import { CampaignObject, MemberObject, MessageObject, ThreadObject } from '../refs.js';
 import { authorOf, directionOf, MessageAuthorUnion, MessageDirectionEnum } from './author.js';
 

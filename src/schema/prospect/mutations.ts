@@ -1,12 +1,12 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import type { Context } from '../../context.js';
 import { ErrorCode } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import type { ProspectKey } from '../../graphql/ids.js';
 import { inboxId, prospectKey, refusal, validateWhole, withoutNulls } from '../../graphql/inputs.js';
-import type { ProspectWithContext } from '../../inbox/types.js';
+import type { ProspectWithContext } from '../../upstream/types.js';
 import { ProspectObject } from '../refs.js';
 
 const ProspectPayload = builder.objectRef<{ prospect: ProspectWithContext }>('ProspectPayload');

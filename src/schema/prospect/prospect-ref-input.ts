@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { exactlyOne, prospectKey, validateWhole, xUserId } from '../../graphql/inputs.js';
-import type { ProspectKeyQuery } from '../../inbox/operations/threads.js';
+import type { ProspectKeyQuery } from '../../upstream/operations/threads.js';
 
 /**
  * The `ProspectRef` input: a prospect named by exactly one key, turned into the upstream's

@@ -1,5 +1,5 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { prospectKey, xUserId } from '../../graphql/inputs.js';
 import { ProspectObject } from '../refs.js';
 

@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { isEnumType } from 'graphql';
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { platformIdOf, prospectKeyOf, prospectNodeId, prospectNodeKeyOf } from '../../graphql/ids.js';
 import { parsedOrRefused, refusal } from '../../graphql/inputs.js';
-import type { ProspectWithContext } from '../../inbox/types.js';
+import type { ProspectWithContext } from '../../upstream/types.js';
 import {
   MemberObject,
   PlatformEnum,

@@ -1,5 +1,5 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { byIdOrInboxId, type IdOrInboxId, referencedInboxId } from '../entities.js';
 import { AccountLinkObject, InboxViewEnum, MemberObject, PlatformEnum, TeamObject } from '../refs.js';
 import {

@@ -2,7 +2,7 @@ import type { ArgBuilder } from '@pothos/core';
 import type { Context } from '../../context.js';
 import { builder, type Types } from '../../graphql/builder.js';
 import { type KeysetCursor, keysetConnection, keysetQuery, pageArguments } from '../../graphql/pagination.js';
-import type { ThreadQuery } from '../../inbox/loaders.js';
+import type { ThreadQuery } from '../../upstream/loaders.js';
 import { ThreadObject } from '../refs.js';
 
 /** GET /threads pages hold 20 threads by default and 100 at most. */

@@ -1,9 +1,9 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../graphql/client-mutation-id.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { encodeGlobalID } from '../../graphql/ids.js';
 import { inboxId, refuseNulls } from '../../graphql/inputs.js';
-import type { Thread, TypingResult } from '../../inbox/types.js';
+import type { Thread, TypingResult } from '../../upstream/types.js';
+import { atMostOnce, clientMutationIdEcho, clientMutationIdInput } from '../../writes/client-mutation-id.js';
 import { DeletePayload } from '../deletion.js';
 import { ProspectRefInput } from '../prospect/prospect-ref-input.js';
 import { ThreadObject } from '../refs.js';

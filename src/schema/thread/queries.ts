@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import type { NodeTypeName } from '../../graphql/ids.js';
 import { inboxId, xUsername } from '../../graphql/inputs.js';
 import { pageArguments } from '../../graphql/pagination.js';

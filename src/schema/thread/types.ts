@@ -1,6 +1,6 @@
+import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { nullIfNotFound } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
-import { UPSTREAM_COST } from '../../graphql/cost.js';
 import { byIdOrInboxId, type IdOrInboxId, referencedInboxId } from '../entities.js';
 import {
   MESSAGE_PAGE,

@@ -1,7 +1,6 @@
 import type { InputFieldBuilder } from '@pothos/core';
 import { z } from 'zod';
 import { builder, type Types } from '../../../graphql/builder.js';
-import { clientMutationIdInput } from '../../../graphql/client-mutation-id.js';
 import {
   batch,
   exactlyOne,
@@ -23,11 +22,12 @@ import type {
   LeadIdentifierKind,
   SequenceSegment,
   SequenceStep,
-} from '../../../inbox/operations/campaigns.js';
+} from '../../../upstream/operations/campaigns.js';
+import { clientMutationIdInput } from '../../../writes/client-mutation-id.js';
 
 /**
  * The inputs of the campaign writes, each with its validation: what a client sends, checked and turned into
- * the shapes of the campaign operations (src/inbox/operations/campaigns.ts), which build the REST bodies of
+ * the shapes of the campaign operations (src/upstream/operations/campaigns.ts), which build the REST bodies of
  * the partly documented `/campaigns/v2` sub-API.
  */
 

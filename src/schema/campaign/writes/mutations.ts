@@ -1,5 +1,5 @@
 import { builder } from '../../../graphql/builder.js';
-import { atMostOnce } from '../../../graphql/client-mutation-id.js';
+import { atMostOnce } from '../../../writes/client-mutation-id.js';
 import {
   AddCampaignLeadsInput,
   CampaignRefInput,

@@ -1,9 +1,9 @@
+import { UPSTREAM_COST } from '../../../budget/cost-declarations.js';
 import type { Context } from '../../../context.js';
 import { builder } from '../../../graphql/builder.js';
-import { clientMutationIdEcho } from '../../../graphql/client-mutation-id.js';
-import { UPSTREAM_COST } from '../../../graphql/cost.js';
 import { encodeGlobalID } from '../../../graphql/ids.js';
-import type { CampaignColumn, CampaignSequence, CampaignV2 } from '../../../inbox/types.js';
+import type { CampaignColumn, CampaignSequence, CampaignV2 } from '../../../upstream/types.js';
+import { clientMutationIdEcho } from '../../../writes/client-mutation-id.js';
 import { CampaignObject } from '../../refs.js';
 
 /**

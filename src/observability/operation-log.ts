@@ -1,0 +1,36 @@
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { madeUpstreamEstimate } from '../budget/operation-budget-plugin.js';
+import { servedFromResponseCache } from '../caching/response-cache.js';
+import type { Context } from '../context.js';
+import { codeOf } from '../errors.js';
+
+/**
+ * One log line per GraphQL operation: its name, duration, the Inbox calls it made, the most it was estimated
+ * to make (`upstreamEstimate`, when it was estimated) and the error codes (and `cached: true` when the
+ * response cache answered it).
+ * Never the token, the variables or the data.
+ */
+export const useOperationLog = (): Plugin<Context> => ({
+  onExecute: ({ args }) => {
+    const started = performance.now();
+    const context = args.contextValue;
+    return {
+      onExecuteDone: ({ result }) => {
+        if (!('errors' in result) && !('data' in result)) return; // a stream (@defer, subscription)
+        const estimate = madeUpstreamEstimate(context);
+        context.logger.info(
+          {
+            operation: getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous',
+            ms: Math.round(performance.now() - started),
+            upstreamCalls: context.inbox.upstreamCalls,
+            ...(estimate !== undefined && { upstreamEstimate: estimate }),
+            errors: result.errors?.map(codeOf),
+            ...(servedFromResponseCache(result) && { cached: true }),
+          },
+          'graphql operation',
+        );
+      },
+    };
+  },
+});
