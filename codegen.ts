@@ -21,7 +21,7 @@ const possibleTypes: Output = { plugins: ['fragment-matcher'], config: { apolloC
  * Last step of `npm run codegen` (after schema/ is reprinted), from the printed public schema the way a
  * frontend would generate them: typed documents for the operations the tests run (test/generated/), and
  * for the example operations of src/examples.ts, which the package publishes as `inbox-graphql-facade/client`
- * (src/client/generated/). test/codegen.test.ts fails when either is stale.
+ * (src/client/generated/). test/clients/codegen.test.ts fails when either is stale.
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',

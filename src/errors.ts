@@ -5,7 +5,7 @@ import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './u
 
 /**
  * Every `extensions.code` the facade's own code sends. docs/errors.md has a row for each (and for those Yoga
- * sends itself); test/error-codes.test.ts fails when either side lacks one. A new code is one more line here.
+ * sends itself); test/project/error-codes.test.ts fails when either side lacks one. A new code is one more line here.
  */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',

@@ -1,5 +1,5 @@
 /**
- * The GraphQL of a small Relay app, as its components would declare it: test/relay.test.ts compiles this file
+ * The GraphQL of a small Relay app, as its components would declare it: test/clients/relay.test.ts compiles this file
  * with relay-compiler against schema/schema.graphql and runs the compiled operations with relay-runtime. Never
  * imported: without babel-plugin-relay, `graphql` only marks the text for the compiler.
  */
