@@ -1,4 +1,4 @@
-import type { ProspectContext, Status, Tag } from '../../src/upstream/types.js';
+import type { ProspectContext, Status, Tag } from './contract.js';
 
 interface LabelByEntity {
   tag: Tag;

@@ -1,4 +1,4 @@
-import type { PageCursor } from '../../src/upstream/types.js';
+import type { PageCursor } from './contract.js';
 
 /** Keyset position: ISO timestamps (all `…sssZ`, so string order is time order), ties broken by id. */
 export function compareKeys(a: PageCursor, b: PageCursor): number {

@@ -1,4 +1,4 @@
-import type { Prospect } from '../../src/upstream/types.js';
+import type { Prospect } from './contract.js';
 import { Random } from './random.js';
 import { COMPANIES, INTERESTS, LOCATIONS, ROLES } from './seed-data.js';
 

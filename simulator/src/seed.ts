@@ -11,7 +11,7 @@ import type {
   Tag,
   Team,
   Thread,
-} from '../../src/upstream/types.js';
+} from './contract.js';
 import { makeProfile, type Person } from './profiles.js';
 import { Random } from './random.js';
 import {

@@ -1,13 +1,5 @@
-import type {
-  AccountLink,
-  Member,
-  Message,
-  ProspectWithContext,
-  Status,
-  Tag,
-  Thread,
-} from '../../src/upstream/types.js';
 import { Clock } from './clock.js';
+import type { AccountLink, Member, Message, ProspectWithContext, Status, Tag, Thread } from './contract.js';
 import { ApiError, forbidden } from './errors.js';
 import { Random } from './random.js';
 import { SEED_NOW_MS, seedEvents, seedTeams } from './seed.js';

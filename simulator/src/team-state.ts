@@ -1,3 +1,4 @@
+import type { Clock } from './clock.js';
 import type {
   AccountLink,
   Campaign,
@@ -19,8 +20,7 @@ import type {
   Thread,
   ThreadLastMessage,
   TypingResult,
-} from '../../src/upstream/types.js';
-import type { Clock } from './clock.js';
+} from './contract.js';
 import { conflict, unprocessable, validationError } from './errors.js';
 import type { Label, LabelEntity, LabelKind } from './label-kinds.js';
 import { compareKeys } from './paging.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PageCursor } from '../../src/upstream/types.js';
+import type { PageCursor } from './contract.js';
 import { badRequest, validationError } from './errors.js';
 
 export type Query = Record<string, unknown>;

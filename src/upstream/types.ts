@@ -1,8 +1,8 @@
 import type { components } from './openapi.js';
 
 /**
- * Short names for the REST shapes generated from openapi.yaml, shared by the facade and the simulator (whose
- * store is typed with them, so it cannot drift from the contract). Never written by hand.
+ * Short names for the REST shapes generated from openapi.yaml. Never written by hand. (The simulator names
+ * the same generated shapes in simulator/src/contract.ts.)
  */
 type Schemas = components['schemas'];
 

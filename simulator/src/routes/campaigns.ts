@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CampaignV2, Prospect } from '../../../src/upstream/types.js';
+import type { CampaignV2, Prospect } from '../contract.js';
 import { ApiError, unprocessable, validationError } from '../errors.js';
 import { isXUserId, isXUsername, makeProfile, strangerById, strangerByUsername } from '../profiles.js';
 import type { Route } from '../router.js';

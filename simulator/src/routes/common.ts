@@ -1,4 +1,4 @@
-import type { AccountLink, ProspectWithContext } from '../../../src/upstream/types.js';
+import type { AccountLink, ProspectWithContext } from '../contract.js';
 import { validationError } from '../errors.js';
 import { isXUserId, type Person, strangerById } from '../profiles.js';
 import type { SimulatorStore } from '../store.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Color } from '../../../src/upstream/types.js';
+import type { Color } from '../contract.js';
 import { LABEL_KINDS, type Label, type LabelEntity, type LabelKind } from '../label-kinds.js';
 import type { RequestContext, Route } from '../router.js';
 import { parseBody } from '../validation.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Message, Thread } from '../../../src/upstream/types.js';
+import type { Message, Thread } from '../contract.js';
 import { validationError } from '../errors.js';
 import { keysetPage } from '../paging.js';
 import type { Route } from '../router.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InboxEvent } from '../../../src/upstream/types.js';
+import type { InboxEvent } from '../contract.js';
 import type { Route } from '../router.js';
 import { intParam, parseQuery } from '../validation.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Thread } from '../../../src/upstream/types.js';
+import type { Thread } from '../contract.js';
 import { badRequest, forbidden } from '../errors.js';
 import { compareKeys, keysetPage } from '../paging.js';
 import type { Route } from '../router.js';
