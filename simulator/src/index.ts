@@ -5,15 +5,9 @@ import { SimulatorStore } from './store.js';
 export type { Fault } from './faults.js';
 export type { RecordedCall } from './server.js';
 export type { EntityKind, SimulatorStore } from './store.js';
-export type {
-  CampaignLead,
-  CampaignRules,
-  CampaignState,
-  ContactList,
-  ListLead,
-  ProspectContextPatch,
-  TeamState,
-} from './team-state.js';
+export type { CampaignLead, CampaignRules, CampaignState, ContactList, ListLead } from './team/campaigns.js';
+export type { ProspectContextPatch } from './team/prospects.js';
+export type { TeamState } from './team-state.js';
 export { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from './tokens.js';
 
 export interface SimulatorOptions {

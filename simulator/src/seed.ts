@@ -28,8 +28,10 @@ import {
   TIMES,
   TOPICS,
 } from './seed-data.js';
-import type { CampaignLead, CampaignState, ContactList, TeamSeed, TeamState } from './team-state.js';
-import { conversationId, newMessage, versionOf } from './team-state.js';
+import type { CampaignLead, CampaignState, ContactList } from './team/campaigns.js';
+import { newMessage, versionOf } from './team/messages.js';
+import { conversationId } from './team/threads.js';
+import type { TeamSeed, TeamState } from './team-state.js';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from './tokens.js';
 
 /** Fixed "now" of the seed: all seeded timestamps lie before it, so every start yields identical data. */

@@ -3,7 +3,8 @@ import type { AccountLink, Member, Message, ProspectWithContext, Status, Tag, Th
 import { ApiError, forbidden } from './errors.js';
 import { Random } from './random.js';
 import { SEED_NOW_MS, seedEvents, seedTeams } from './seed.js';
-import { type CampaignState, type ContactList, TeamState } from './team-state.js';
+import type { CampaignState, ContactList } from './team/campaigns.js';
+import { TeamState } from './team-state.js';
 
 interface EntityByKind {
   thread: Thread;

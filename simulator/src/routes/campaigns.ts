@@ -3,7 +3,8 @@ import type { CampaignV2, Prospect } from '../contract.js';
 import { ApiError, unprocessable, validationError } from '../errors.js';
 import { isXUserId, isXUsername, makeProfile, strangerById, strangerByUsername } from '../profiles.js';
 import type { Route } from '../router.js';
-import type { CampaignLead, CampaignState, TeamState } from '../team-state.js';
+import type { CampaignLead, CampaignState } from '../team/campaigns.js';
+import type { TeamState } from '../team-state.js';
 import { cuid, parseBody, parseQuery } from '../validation.js';
 
 const batch = z.array(z.string().min(1)).min(1).max(2000);

@@ -4,7 +4,8 @@ import { validationError } from '../errors.js';
 import { keysetPage } from '../paging.js';
 import type { Route } from '../router.js';
 import { notFound, type SimulatorStore } from '../store.js';
-import { messageKey, type TeamState } from '../team-state.js';
+import { messageKey } from '../team/messages.js';
+import type { TeamState } from '../team-state.js';
 import { cuid, cursorOf, cursorParams, intParam, parseBody, parseQuery, text } from '../validation.js';
 import { accountLinkOf, resolvePerson } from './common.js';
 

@@ -3,7 +3,7 @@ import type { Thread } from '../contract.js';
 import { badRequest, forbidden } from '../errors.js';
 import { compareKeys, keysetPage } from '../paging.js';
 import type { Route } from '../router.js';
-import { threadKey } from '../team-state.js';
+import { threadKey } from '../team/thread-index.js';
 import {
   arrayParam,
   booleanParam,
