@@ -8,9 +8,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
-import type { Context } from '../context.js';
 import { maskError } from '../errors.js';
 import { ROOT_FIELDS_WITHOUT_HOOKS } from '../graphql/before-root-field.js';
+import type { Context } from '../graphql/context-type.js';
 import { cachedEstimate, type OperationEstimate } from './estimate.js';
 import { estimateBeforeRunning, overBudgetError } from './operation-budget.js';
 

@@ -16,8 +16,8 @@ import {
 } from 'graphql-sse';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
+import type { Context } from '../graphql/context-type.js';
 import { variablesRefusal } from './input-size.js';
 
 /**

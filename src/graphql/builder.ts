@@ -6,9 +6,9 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { UNKNOWN_COLLECTION_SIZE } from '../budget/cost-declarations.js';
-import type { Context } from '../context.js';
 import { badUserInput, ErrorCode } from '../errors.js';
 import { beforeRootFieldPlugin } from './before-root-field.js';
+import type { Context } from './context-type.js';
 import { boundedJson } from './json-input.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;

@@ -2,8 +2,8 @@ import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { madeUpstreamEstimate } from '../budget/operation-budget-plugin.js';
 import { servedFromResponseCache } from '../caching/response-cache.js';
-import type { Context } from '../context.js';
 import { codeOf } from '../errors.js';
+import type { Context } from '../graphql/context-type.js';
 
 /**
  * One log line per GraphQL operation: its name, duration, the Inbox calls it made, the most it was estimated

@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context-type.js';
 import { inboxIdOf } from '../graphql/ids.js';
 import { cursorArgument, pageSizeArgument } from '../graphql/pagination.js';
 import { MESSAGE_PAGE, messagePageQuery } from '../schema/message/connection.js';

@@ -1,6 +1,6 @@
 import type { ArgBuilder } from '@pothos/core';
-import type { Context } from '../../context.js';
 import { builder, type Types } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context-type.js';
 import { type KeysetCursor, keysetConnection, keysetQuery, pageArguments } from '../../graphql/pagination.js';
 import type { ThreadQuery } from '../../upstream/loaders.js';
 import { ThreadObject } from '../refs.js';
