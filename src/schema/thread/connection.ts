@@ -31,7 +31,7 @@ export async function threadConnection(
   args: { first?: number | null; after?: KeysetCursor | null },
   query: ThreadQuery,
 ) {
-  const page = await context.inbox.threads.page({ ...query, ...keysetQuery(args, THREAD_PAGE.default) });
+  const page = await context.inbox.threads.page({ ...query, ...keysetQuery(args, THREAD_PAGE) });
   return keysetConnection(page.threads, page.nextCursor, (thread) => ({
     id: thread.id,
     timestamp: thread.computedSortTimestamp ?? thread.createdAt,
