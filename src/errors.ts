@@ -1,7 +1,58 @@
 import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { TeamBudgetExceeded } from './upstream/budget-gate.js';
-import { MissingTokenError, UpstreamError, type UpstreamErrorDetails } from './upstream/upstream-error.js';
+
+/** What went wrong on one upstream call, before it is translated into a GraphQL error (src/errors.ts). */
+export type UpstreamFailureKind = 'http' | 'timeout' | 'network' | 'badBody';
+
+export interface UpstreamErrorDetails {
+  kind: UpstreamFailureKind;
+  method: string;
+  /** Request path relative to the API root, without query string (it may carry filters). */
+  path: string;
+  status?: number;
+  /** The Inbox error code (`THREAD_NOT_FOUND`, `RATE_LIMITED`, ...) when the body had one. */
+  code?: string;
+  message?: string;
+  /** Seconds, from the Retry-After header of a 429. */
+  retryAfter?: number;
+  /**
+   * The failure is of an earlier call this one waited for (the token's proof of team): this one was never
+   * sent, so it had no effect and is not retried.
+   */
+  unsent?: true;
+}
+
+export class UpstreamError extends Error {
+  readonly details: UpstreamErrorDetails;
+
+  constructor(details: UpstreamErrorDetails) {
+    super(details.message ?? `Inbox API ${details.kind} failure on ${details.method} ${details.path}`);
+    this.name = 'UpstreamError';
+    this.details = details;
+  }
+}
+
+/** The GraphQL request carried no usable `Authorization: Bearer` header: nothing was sent upstream. */
+export class MissingTokenError extends Error {
+  constructor() {
+    super('Send your Inbox API token as `Authorization: Bearer <token>`');
+    this.name = 'MissingTokenError';
+  }
+}
+
+/**
+ * The facade itself refused an upstream call, or a whole operation, to keep the team within
+ * TEAM_CALLS_PER_MINUTE (or within the upstream's own count): nothing was sent.
+ */
+export class TeamBudgetExceeded extends Error {
+  constructor(
+    /** Seconds until the refused calls would fit. */
+    readonly retryAfter: number,
+  ) {
+    super(`The team's Inbox API calls of the last minute are spent; retry in ${retryAfter} seconds.`);
+    this.name = 'TeamBudgetExceeded';
+  }
+}
 
 /**
  * Every `extensions.code` the facade's own code sends. docs/errors.md has a row for each (and for those Yoga

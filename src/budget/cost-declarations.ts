@@ -1,4 +1,5 @@
 import type { NodeTypeName } from '../graphql/ids.js';
+import { type PageSizes, pageSize } from '../graphql/pagination.js';
 import type { CachedCollection } from '../upstream/collection-cache.js';
 
 /**
@@ -40,12 +41,6 @@ export type ObjectRead = 'thread' | 'history';
 /** What an object may come with: a read of its own already made, or `embedded` (no lists of its own). */
 export type Carried = ObjectRead | 'embedded';
 
-/**
- * The multiplier of a list that declares no size (any list of objects without a call of their own, such
- * as a prospect's tags). A list whose items may make calls declares its size; a test checks it.
- */
-export const UNKNOWN_COLLECTION_SIZE = 25;
-
 export const UPSTREAM_COST = {
   /** One call, whose result holds no further call (`thread(id:)`, a lookup, a re-read after a write). */
   oneCall: 1,
@@ -57,10 +52,10 @@ export const UPSTREAM_COST = {
   lookupAndWrite: 2,
   /** One call for a page of `first` items (at most `max`; a larger `first` is refused by the resolver). */
   page:
-    (defaultSize: number, max: number, carries?: readonly ObjectRead[]) =>
+    (page: PageSizes, carries?: readonly ObjectRead[]) =>
     ({ first }: { first?: number | null }): UpstreamCost => ({
       field: 1,
-      multiplier: Math.min(Math.max(first ?? defaultSize, 1), max),
+      multiplier: pageSize(first, page),
       ...(carries && { carries }),
     }),
   /** A team collection, read once per operation (or found in the cache): its items repeat the selection. */

@@ -1,8 +1,8 @@
 import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
-import { servedFromResponseCache } from '../caching/response-cache.js';
 import type { Context } from '../context.js';
 import { retryAfterOf } from '../errors.js';
+import { servedFromResponseCache } from '../observability/operation-facts.js';
 import { upstreamEstimate } from './operation-budget-plugin.js';
 import type { BudgetStatus } from './team-budget.js';
 

@@ -22,12 +22,12 @@ import {
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
 import { globalIdOf, NODE_TYPES, type NodeTypeName } from '../graphql/ids.js';
+import { UNKNOWN_COLLECTION_SIZE } from '../graphql/list-size.js';
 import type { CachedCollection } from '../upstream/collection-cache.js';
 import {
   type Carried,
   REFERENCE_COST,
   type SizedCollection,
-  UNKNOWN_COLLECTION_SIZE,
   type UpstreamCost,
 } from './cost-declarations.js';
 

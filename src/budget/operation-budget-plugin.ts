@@ -8,9 +8,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
-import type { Context } from '../context.js';
 import { maskError } from '../errors.js';
 import { ROOT_FIELDS_WITHOUT_HOOKS } from '../graphql/before-root-field.js';
+import type { Context } from '../graphql/context-type.js';
+import { noteUpstreamEstimate } from '../observability/operation-facts.js';
 import { cachedEstimate, type OperationEstimate } from './estimate.js';
 import { estimateBeforeRunning, overBudgetError } from './operation-budget.js';
 
@@ -26,6 +27,12 @@ interface Memo {
 /** Per request: the operation's estimate, walked once however many plugins ask for it. */
 const estimates = new WeakMap<object, Memo>();
 
+/** The request's estimate, also noted for the operation log and `extensions.cost`. */
+function remember(context: object, memo: Memo): void {
+  estimates.set(context, memo);
+  noteUpstreamEstimate(context, memo.estimate?.calls ?? null);
+}
+
 const contextOf = (args: ExecutionArgs) => args.contextValue as YogaInitialContext & Context;
 
 /** The estimate as far as the caches know the team's sizes (an unknown one counts as empty). */
@@ -38,7 +45,7 @@ function memoOf(args: ExecutionArgs): Memo {
       withToken: context.inbox.tokenKey !== undefined,
     });
     memo = { estimate, settled: estimate === null || estimate.unknownSizes.length === 0 };
-    estimates.set(context, memo);
+    remember(context, memo);
   }
   return memo;
 }
@@ -58,12 +65,6 @@ export function upstreamEstimate(args: ExecutionArgs): number | null {
 export function expectedUpstreamCalls(args: ExecutionArgs): number | null {
   const { estimate } = memoOf(args);
   return estimate && estimate.calls - estimate.collectionReads;
-}
-
-/** The estimate, if this request made one already (for the operation log); computes nothing. */
-export function madeUpstreamEstimate(context: object): number | null | undefined {
-  const memo = estimates.get(context);
-  return memo && (memo.estimate?.calls ?? null);
 }
 
 /**
@@ -108,7 +109,7 @@ export const useUpstreamBudget = (): Plugin<Context> => ({
       verdict ??= (async () => {
         try {
           const settled = await estimateBeforeRunning(args, context);
-          estimates.set(context, { estimate: settled, settled: true });
+          remember(context, { estimate: settled, settled: true });
           if (settled && settled.calls > limit) refusal = overBudgetError(settled, limit);
           // The team's window, now that the estimate is whole (src/budget/team-budget-plugin.ts held the part
           // known before).
@@ -140,7 +141,7 @@ async function hold(args: ExecutionArgs, refuse: (result: ExecutionResult) => vo
     refuse({ errors: [maskError(error, 'Unexpected error.') as GraphQLError] });
     return;
   }
-  estimates.set(context, { estimate, settled: true });
+  remember(context, { estimate, settled: true });
   if (estimate !== null && estimate.calls > context.maxUpstreamCalls) {
     refuse({ errors: [overBudgetError(estimate, context.maxUpstreamCalls)] });
   }

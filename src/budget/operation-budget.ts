@@ -1,6 +1,6 @@
 import { type ExecutionArgs, GraphQLError } from 'graphql';
-import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
+import type { Context } from '../graphql/context-type.js';
 import type { SizedCollection } from './cost-declarations.js';
 import { cachedEstimate, type OperationEstimate, type SizeOf } from './estimate.js';
 

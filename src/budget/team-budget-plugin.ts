@@ -1,7 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from '../context.js';
-import { teamBudgetError } from '../errors.js';
-import { TeamBudgetExceeded } from '../upstream/budget-gate.js';
+import { TeamBudgetExceeded, teamBudgetError } from '../errors.js';
+import type { Context } from '../graphql/context-type.js';
 import { expectedUpstreamCalls, upstreamEstimate } from './operation-budget-plugin.js';
 
 /**

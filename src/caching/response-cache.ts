@@ -10,6 +10,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import { type FacadeExecutionArgs, runsWithinBudget } from '../budget/operation-budget-plugin.js';
 import type { Context } from '../context.js';
+import { noteServedFromResponseCache } from '../observability/operation-facts.js';
 import type { CollectionCache } from '../upstream/collection-cache.js';
 import type { SharedCaches, SharedRead } from './shared-caches.js';
 
@@ -161,11 +162,6 @@ export class ResponseCache {
   }
 }
 
-/** Answers served from the cache, for the operation log. */
-const hits = new WeakSet<object>();
-export const servedFromResponseCache = (result: unknown): boolean =>
-  typeof result === 'object' && result !== null && hits.has(result);
-
 /** Per document: its cache id, or `null` when its answers are never cached. */
 const documentIds = new WeakMap<DocumentNode, number | null>();
 let lastDocumentId = 0;
@@ -225,7 +221,7 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
           },
           stringify: () => body,
         };
-        hits.add(result);
+        noteServedFromResponseCache(result); // for the operation log and `extensions.cost`
         setResultAndStopExecution(result as ExecutionResult);
       };
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type DocumentNode, GraphQLError } from 'graphql';
 import {
@@ -16,8 +16,9 @@ import {
 } from 'graphql-sse';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
+import type { Context } from '../graphql/context-type.js';
+import { TokenKeys } from '../identity/token-key.js';
 import { variablesRefusal } from './input-size.js';
 
 /**
@@ -102,8 +103,8 @@ export class SingleConnectionStreams {
   private readonly unopenedOfAddress = new Map<string, number>();
   private unopened = 0;
   private draining = false;
-  /** Keys the `Authorization` headers of reservations: never kept in clear. */
-  private readonly secret = randomBytes(32);
+  /** Keys the `Authorization` headers of reservations (a key of this process's): never kept in clear. */
+  private readonly credentials = new TokenKeys(randomBytes(32));
   /** The envelop each operation was prepared with, by its context. */
   private readonly operations = new WeakMap<object, Enveloped>();
   /** The requests of the operations counted in `running`. */
@@ -414,9 +415,7 @@ export class SingleConnectionStreams {
 
   private credentialOf(request: Request): string {
     const authorization = request.headers.get('authorization');
-    return authorization === null
-      ? ''
-      : createHmac('sha256', this.secret).update(authorization).digest('base64url');
+    return authorization === null ? '' : this.credentials.keyOf(authorization);
   }
 }
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { bearerToken } from '../context.js';
 import { ErrorCode } from '../errors.js';
+import { bearerToken } from '../identity/bearer.js';
 import type { AddressRateLimiter } from './address-rate-limit.js';
 import { addressKey, clientAddress } from './client-address.js';
 

@@ -5,11 +5,11 @@ import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
-import { UNKNOWN_COLLECTION_SIZE } from '../budget/cost-declarations.js';
-import type { Context } from '../context.js';
 import { badUserInput, ErrorCode } from '../errors.js';
 import { beforeRootFieldPlugin } from './before-root-field.js';
+import type { Context } from './context-type.js';
 import { boundedJson } from './json-input.js';
+import { UNKNOWN_COLLECTION_SIZE } from './list-size.js';
 
 type IssuePath = ReadonlyArray<PropertyKey | { key: PropertyKey }>;
 
@@ -53,9 +53,10 @@ export const builder = new SchemaBuilder<{
   ],
   // Inputs declare their zod validation beside their fields; a refusal is BAD_USER_INPUT naming the input.
   validation: { validationError },
-  // "Complexity" is the number of Inbox API calls a field may make (./cost.ts). The whole operation's is
-  // summed and held to MAX_UPSTREAM_CALLS before anything runs (./budget.ts), so no limit is set here. A list
-  // that states no size (a collection) repeats what it holds UNKNOWN_COLLECTION_SIZE times.
+  // "Complexity" is the number of Inbox API calls a field may make (src/budget/cost-declarations.ts). The
+  // whole operation's is summed and held to MAX_UPSTREAM_CALLS before anything runs (src/budget/), so no
+  // limit is set here. A list that states no size (a collection) repeats what it holds
+  // UNKNOWN_COLLECTION_SIZE times.
   complexity: {
     defaultComplexity: 0,
     defaultListMultiplier: UNKNOWN_COLLECTION_SIZE,

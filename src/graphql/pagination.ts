@@ -35,6 +35,21 @@ export const cursorArgument = z.string().transform((after, context): KeysetCurso
   return z.NEVER;
 });
 
+/** A connection's page sizes, as the upstream sets them: `first` when omitted, and the most it may ask. */
+export interface PageSizes {
+  default: number;
+  max: number;
+}
+
+/**
+ * The size of the page `first` asks for: the one place `first` is read (the resolvers' query, the
+ * upstream-call estimate). Validated arguments are within 1..max already; the estimate reads them before
+ * validation, so the size is clamped.
+ */
+export function pageSize(first: number | null | undefined, page: PageSizes): number {
+  return Math.min(Math.max(first ?? page.default, 1), page.max);
+}
+
 /**
  * Validation of `first`: within the upstream page size. Above the maximum it is refused, not clamped:
  * a client asking for 500 should learn that it gets at most 100 per page.
@@ -47,11 +62,11 @@ export const pageSizeArgument = (max: number) =>
 /** The upstream's keyset paging query for `first`/`after` (already validated). */
 export function keysetQuery(
   args: { first?: number | null; after?: KeysetCursor | null },
-  defaultSize: number,
+  page: PageSizes,
 ): { limit: number; cursorId?: string; cursorTimestamp?: string } {
   const { after } = args;
   return {
-    limit: args.first ?? defaultSize,
+    limit: pageSize(args.first, page),
     ...(after && { cursorId: after.id, cursorTimestamp: after.timestamp }),
   };
 }
@@ -96,7 +111,7 @@ export function keysetConnection<T>(
 /** `first` and `after` of a connection field, validated: `first` within the page size, `after` decoded. */
 export function pageArguments(
   arg: ArgBuilder<Types>,
-  page: { default: number; max: number },
+  page: PageSizes,
   descriptions: { first: string; after: string },
   { firstHasDefault }: { firstHasDefault: boolean },
 ) {

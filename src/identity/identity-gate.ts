@@ -1,5 +1,5 @@
+import { UpstreamError } from '../errors.js';
 import type { CallGate, GateTicket } from '../upstream/rest-client.js';
-import { UpstreamError } from '../upstream/upstream-error.js';
 import { rejectedTokenError } from './rejected-tokens.js';
 import type { TeamProofs } from './team-proof.js';
 

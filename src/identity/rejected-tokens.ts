@@ -1,4 +1,4 @@
-import { UpstreamError } from '../upstream/upstream-error.js';
+import { UpstreamError } from '../errors.js';
 
 /**
  * The Inbox API refused the caller's token (401) within REJECTED_TOKEN_TTL_MS: the call is refused as that

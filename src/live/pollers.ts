@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { codeFor } from '../errors.js';
+import { codeFor, UpstreamError } from '../errors.js';
 import { inBackground, type TraceCause } from '../observability/hooks.js';
 import type { InboxEvent } from '../upstream/types.js';
-import { UpstreamError } from '../upstream/upstream-error.js';
 import type { EventBus } from './bus.js';
 import { type Claim, type Cursor, LocalCoordination, type PollCoordination } from './coordination.js';
 

@@ -1,9 +1,8 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { madeUpstreamEstimate } from '../budget/operation-budget-plugin.js';
-import { servedFromResponseCache } from '../caching/response-cache.js';
-import type { Context } from '../context.js';
 import { codeOf } from '../errors.js';
+import type { Context } from '../graphql/context-type.js';
+import { servedFromResponseCache, upstreamEstimateOf } from './operation-facts.js';
 
 /**
  * One log line per GraphQL operation: its name, duration, the Inbox calls it made, the most it was estimated
@@ -18,7 +17,7 @@ export const useOperationLog = (): Plugin<Context> => ({
     return {
       onExecuteDone: ({ result }) => {
         if (!('errors' in result) && !('data' in result)) return; // a stream (@defer, subscription)
-        const estimate = madeUpstreamEstimate(context);
+        const estimate = upstreamEstimateOf(context);
         context.logger.info(
           {
             operation: getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous',

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { BudgetMeter } from '../budget/meter.js';
 import type { BudgetStatus, TeamBudget } from '../budget/team-budget.js';
+import { TeamBudgetExceeded } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import { identityGate } from '../identity/identity-gate.js';
-import { budgetGate, TeamBudgetExceeded } from './budget-gate.js';
+import { budgetGate } from './budget-gate.js';
 import type { CollectionCache } from './collection-cache.js';
 import { campaignOperations } from './operations/campaigns.js';
 import { eventOperations } from './operations/events.js';

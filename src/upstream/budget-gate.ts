@@ -1,20 +1,7 @@
 import type { BudgetMeter } from '../budget/meter.js';
 import { type BudgetStatus, retryAfterSeconds, type TeamBudget } from '../budget/team-budget.js';
+import { TeamBudgetExceeded } from '../errors.js';
 import type { CallGate, GateTicket, SentCall } from './rest-client.js';
-
-/**
- * The facade itself refused an upstream call, or a whole operation, to keep the team within
- * TEAM_CALLS_PER_MINUTE (or within the upstream's own count): nothing was sent.
- */
-export class TeamBudgetExceeded extends Error {
-  constructor(
-    /** Seconds until the refused calls would fit. */
-    readonly retryAfter: number,
-  ) {
-    super(`The team's Inbox API calls of the last minute are spent; retry in ${retryAfter} seconds.`);
-    this.name = 'TeamBudgetExceeded';
-  }
-}
 
 export interface BudgetGateOptions {
   budget: TeamBudget;

@@ -8,10 +8,8 @@ import {
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from '../context.js';
-import { inboxIdOf } from '../graphql/ids.js';
-import { cursorArgument, pageSizeArgument } from '../graphql/pagination.js';
-import { MESSAGE_PAGE, messagePageQuery } from '../schema/message/connection.js';
+import type { Context } from '../graphql/context-type.js';
+import { type LookAheadHint, lookAheadHintOf } from '../graphql/look-ahead-hints.js';
 import type { InboxApi, WarmableCollection } from './api.js';
 
 /**
@@ -19,8 +17,9 @@ import type { InboxApi, WarmableCollection } from './api.js';
  * beside the root calls instead of one round trip later (a cold inbox page: one round trip instead of two).
  * The resolvers then find these calls in flight (memoised).
  *
- * - `thread(id:) { messages(...) }`: the message page, which does not need the thread first. Exact: the
- *   resolver makes this very call.
+ * What each field will read is declared beside it, in src/schema/<domain>/, as a hint (src/graphql/look-ahead-hints.ts):
+ * - a call known from its own and its root field's arguments (`thread(id:) { messages(...) }`: the message
+ *   page, which does not need the thread first). Exact: the resolver makes this very call.
  * - Collections a field may read (`Thread.accountLink` → account links, `Prospect.tags` → tags...).
  *   Speculative: under an empty list, or when no message was sent from Inbox, the field reads nothing. So
  *   the API starts them only while a cross-request cache keeps them (`InboxApi.warm`).
@@ -37,15 +36,7 @@ export const useLookAhead = (): Plugin<Context> => ({
   },
 });
 
-const COLLECTIONS: Record<string, readonly WarmableCollection[]> = {
-  'Thread.accountLink': ['accountLinks'],
-  'Thread.assignee': ['members'],
-  'Prospect.tags': ['tags'],
-  'Prospect.status': ['statuses'],
-  'Prospect.assignee': ['members'],
-  'MessagePreview.sentBy': ['members'],
-  'Message.sentBy': ['members'],
-};
+type Start = NonNullable<LookAheadHint['underRoot']>['start'];
 
 interface SelectedField {
   /** `Type.field`, e.g. `Query.thread`. */
@@ -58,8 +49,8 @@ interface SelectedField {
 interface Plan {
   collections: WarmableCollection[];
   readsTeam: boolean;
-  /** `thread(id:) { messages }` pairs, whose arguments come from each request's variables. */
-  messagePages: Array<{ thread: SelectedField; messages: SelectedField }>;
+  /** Calls started right under the root field, whose arguments come from each request's variables. */
+  underRoot: Array<{ root: SelectedField; field: SelectedField; start: Start }>;
 }
 
 /** Plans by root field node: Yoga reuses the parsed document of a query it has seen, so they are walked once. */
@@ -74,8 +65,8 @@ function lookAhead(info: GraphQLResolveInfo, inbox: InboxApi): void {
     plan = planOf(info);
     plans.set(key, plan);
   }
-  for (const { thread, messages } of plan.messagePages) {
-    startMessagePage(inbox, thread, messages, info.variableValues);
+  for (const { root, field, start } of plan.underRoot) {
+    startUnderRoot(inbox, root, field, start, info.variableValues);
   }
   inbox.warm(plan.collections, { team: plan.readsTeam });
 }
@@ -83,7 +74,7 @@ function lookAhead(info: GraphQLResolveInfo, inbox: InboxApi): void {
 /** What one root field selects, from its own nodes (the root field itself included). */
 function planOf(info: GraphQLResolveInfo): Plan {
   const wanted = new Set<WarmableCollection>();
-  const plan: Plan = { collections: [], readsTeam: false, messagePages: [] };
+  const plan: Plan = { collections: [], readsTeam: false, underRoot: [] };
   const typeInfo = new TypeInfo(info.schema, info.parentType);
   const enclosing: SelectedField[] = [];
   const visitor = visitWithTypeInfo(typeInfo, {
@@ -94,11 +85,12 @@ function planOf(info: GraphQLResolveInfo): Plan {
           field: typeInfo.getFieldDef(),
           node,
         };
-        for (const collection of COLLECTIONS[selected.coordinate] ?? []) wanted.add(collection);
-        if (selected.coordinate === 'Query.team') plan.readsTeam = true;
+        const hint = lookAheadHintOf(selected.field);
+        for (const collection of hint?.warms ?? []) wanted.add(collection);
+        if (hint?.readsTeam) plan.readsTeam = true;
         const parent = enclosing.at(-1);
-        if (selected.coordinate === 'Thread.messages' && parent?.coordinate === 'Query.thread') {
-          plan.messagePages.push({ thread: parent, messages: selected });
+        if (hint?.underRoot && parent?.coordinate === hint.underRoot.root) {
+          plan.underRoot.push({ root: parent, field: selected, start: hint.underRoot.start });
         }
         enclosing.push(selected);
       },
@@ -112,27 +104,21 @@ function planOf(info: GraphQLResolveInfo): Plan {
   return plan;
 }
 
-/** `thread(id:) { messages }` at the root: the page's thread id and arguments are known before the thread is. */
-function startMessagePage(
+/** A call right under the root field: both fields' arguments are known before the root's resolves. */
+function startUnderRoot(
   inbox: InboxApi,
-  thread: SelectedField,
-  messages: SelectedField,
+  root: SelectedField,
+  field: SelectedField,
+  start: Start,
   variables: Record<string, unknown> | null | undefined,
 ): void {
-  if (!thread.field || !messages.field) return;
+  if (!root.field || !field.field) return;
   try {
-    const { id } = getArgumentValues(thread.field, thread.node, variables) as { id: string };
-    const { first, after } = getArgumentValues(messages.field, messages.node, variables);
-    // The same validation as the arguments': a refused one is left to the resolver, which reports it.
-    const threadId = inboxIdOf(id, 'Thread');
-    const size = pageSizeArgument(MESSAGE_PAGE.max).nullish().safeParse(first);
-    const cursor = cursorArgument.nullish().safeParse(after);
-    if (!('value' in threadId) || !size.success || !cursor.success) return;
-    const page = inbox.messages.page(
-      threadId.value,
-      messagePageQuery({ first: size.data, after: cursor.data }),
+    start(
+      inbox,
+      getArgumentValues(root.field, root.node, variables),
+      getArgumentValues(field.field, field.node, variables),
     );
-    page.catch(() => undefined); // the resolver awaits the same (memoised) call and reports its failure
   } catch {
     // Arguments that do not coerce: the resolvers refuse them with the proper error.
   }

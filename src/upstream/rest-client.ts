@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fetch, { type Response } from 'node-fetch';
 import type { Logger } from 'pino';
 import qs from 'qs';
+import { MissingTokenError, TeamBudgetExceeded, UpstreamError } from '../errors.js';
 import { type RetryReason, tracing, type UpstreamCallSpan } from '../observability/hooks.js';
 import type { UpstreamTelemetry } from '../observability/inbox-metrics.js';
-import { TeamBudgetExceeded } from './budget-gate.js';
 import type { paths } from './openapi.js';
-import { MissingTokenError, parseErrorBody, UpstreamError } from './upstream-error.js';
+import { parseErrorBody } from './upstream-error.js';
 
 /**
  * The raw REST verbs of the Inbox API, private to src/upstream/: the rest of the facade calls the named operations

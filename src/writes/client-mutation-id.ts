@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import type { Context } from '../context.js';
 import { badUserInput, ErrorCode, failureCode, refusedBeforeAnyEffect } from '../errors.js';
 import type { Types } from '../graphql/builder.js';
+import type { Context } from '../graphql/context-type.js';
 import { ClientMutationIdReused, OutcomeUnknown } from './at-most-once.js';
 
 /**
@@ -43,7 +43,7 @@ export async function atMostOnce<T>(
   if (id === null || id === undefined || context.tokenKey === undefined) return write();
   try {
     return await context.atMostOnce.run(
-      { caller: () => context.callerKey() ?? '', mutation, id },
+      { caller: () => context.tokenKey ?? '', mutation, id },
       { input: fingerprint(rest), write, refused: refusedBeforeAnyEffect, codeOf: failureCode },
     );
   } catch (error) {

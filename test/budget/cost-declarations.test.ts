@@ -8,7 +8,8 @@ import {
   isObjectType,
 } from 'graphql';
 import { expect, it } from 'vitest';
-import { UNKNOWN_COLLECTION_SIZE, type UpstreamCost } from '../../src/budget/cost-declarations.js';
+import type { UpstreamCost } from '../../src/budget/cost-declarations.js';
+import { UNKNOWN_COLLECTION_SIZE } from '../../src/graphql/list-size.js';
 import { schema } from '../../src/schema/index.js';
 
 /**

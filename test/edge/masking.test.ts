@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { expect, it } from 'vitest';
-import { maskError } from '../../src/errors.js';
-import { MissingTokenError, UpstreamError } from '../../src/upstream/upstream-error.js';
+import { MissingTokenError, maskError, UpstreamError } from '../../src/errors.js';
 
 const wrap = (original: Error) =>
   new GraphQLError(original.message, { originalError: original, path: ['team'] });

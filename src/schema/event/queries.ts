@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
-import { pageSizeArgument } from '../../graphql/pagination.js';
+import { pageSize, pageSizeArgument } from '../../graphql/pagination.js';
 import { admittedPage } from '../../live/envelope.js';
 import { EVENT_PAGE } from './log.js';
 import { EventConnection } from './types.js';
@@ -34,7 +34,7 @@ builder.queryField('events', (t) =>
       const page = admittedPage(
         await context.inbox.events.page({
           afterSeq: args.after ?? undefined,
-          limit: args.first ?? EVENT_PAGE.default,
+          limit: pageSize(args.first, EVENT_PAGE),
         }),
         undefined,
         (refusal) => context.logger.warn({ refusal }, 'dropped an event of GET /events'),

@@ -1,5 +1,5 @@
-import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context-type.js';
 import type { AccountLink, ProspectWithContext, Thread } from '../../upstream/types.js';
 import { AccountLinkObject, ProspectObject } from '../refs.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
-import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context-type.js';
 import { encodeGlobalID, inboxIdOf, messageKeyOf, messageNodeId } from '../../graphql/ids.js';
 import {
   inboxId,

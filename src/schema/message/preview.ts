@@ -1,6 +1,7 @@
 import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
 import { encodeGlobalID, messageNodeId } from '../../graphql/ids.js';
+import { lookAhead } from '../../graphql/look-ahead-hints.js';
 import type { Thread } from '../../upstream/types.js';
 import { CampaignObject, MemberObject } from '../refs.js';
 import { authorOf, directionOf, MessageAuthorUnion, MessageDirectionEnum } from './author.js';
@@ -49,6 +50,7 @@ MessagePreviewObject.implement({
       type: MemberObject,
       nullable: true,
       complexity: UPSTREAM_COST.fromCollection('members'),
+      extensions: lookAhead({ warms: ['members'] }),
       description: 'The member who sent it from Inbox, if one did (from the member collection).',
       resolve: ({ preview }, _args, context) =>
         preview.userId ? context.inbox.members.byUserId(preview.userId) : null,

@@ -3,6 +3,7 @@ import { nullIfNotFound } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
 import { messageKeyOf, messageNodeId, messageNodeKeyOf } from '../../graphql/ids.js';
 import { parsedOrRefused } from '../../graphql/inputs.js';
+import { lookAhead } from '../../graphql/look-ahead-hints.js';
 import type { MessageHistory, MessageVersion } from '../../upstream/types.js';
 import { CampaignObject, MemberObject, MessageObject, ThreadObject } from '../refs.js';
 import { authorOf, directionOf, MessageAuthorUnion, MessageDirectionEnum } from './author.js';
@@ -62,6 +63,7 @@ builder.node(MessageObject, {
       type: MemberObject,
       nullable: true,
       complexity: UPSTREAM_COST.fromCollection('members'),
+      extensions: lookAhead({ warms: ['members'] }),
       description:
         'The member who sent it from Inbox; `null` for the prospect’s messages and for ones typed on X.',
       resolve: (message, _args, context) =>

@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
-import type { Context } from '../../context.js';
 import { ErrorCode } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context-type.js';
 import type { ProspectKey } from '../../graphql/ids.js';
 import { inboxId, prospectKey, refusal, validateWhole, withoutNulls } from '../../graphql/inputs.js';
 import type { ProspectWithContext } from '../../upstream/types.js';

@@ -4,6 +4,7 @@ import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
 import { platformIdOf, prospectKeyOf, prospectNodeId, prospectNodeKeyOf } from '../../graphql/ids.js';
 import { parsedOrRefused, refusal } from '../../graphql/inputs.js';
+import { lookAhead } from '../../graphql/look-ahead-hints.js';
 import type { ProspectWithContext } from '../../upstream/types.js';
 import {
   MemberObject,
@@ -77,6 +78,7 @@ builder.node(ProspectObject, {
       type: [TagObject],
       nullable: true,
       complexity: UPSTREAM_COST.fromCollection('tags'),
+      extensions: lookAhead({ warms: ['tags'] }),
       description: 'The team’s tags on this prospect (from the tag collection, no extra call per tag).',
       resolve: (prospect, _args, context) => context.inbox.tags.byIds(prospect.context.tags),
     }),
@@ -84,6 +86,7 @@ builder.node(ProspectObject, {
       type: StatusObject,
       nullable: true,
       complexity: UPSTREAM_COST.fromCollection('statuses'),
+      extensions: lookAhead({ warms: ['statuses'] }),
       description: 'The team’s pipeline status for this prospect, if set.',
       resolve: (prospect, _args, context) =>
         prospect.context.statusId ? context.inbox.statuses.byId(prospect.context.statusId) : null,
@@ -102,6 +105,7 @@ builder.node(ProspectObject, {
       type: MemberObject,
       nullable: true,
       complexity: UPSTREAM_COST.fromCollection('members'),
+      extensions: lookAhead({ warms: ['members'] }),
       description: 'The member this prospect is assigned to, if any.',
       resolve: (prospect, _args, context) =>
         prospect.context.assigneeId ? context.inbox.members.byId(prospect.context.assigneeId) : null,

@@ -1,6 +1,7 @@
 import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { builder } from '../../graphql/builder.js';
 import { inboxId } from '../../graphql/inputs.js';
+import { lookAhead } from '../../graphql/look-ahead-hints.js';
 import { AccountLinkObject, MemberObject, TeamObject } from '../refs.js';
 
 builder.queryFields((t) => ({
@@ -8,6 +9,7 @@ builder.queryFields((t) => ({
     type: TeamObject,
     nullable: true,
     complexity: UPSTREAM_COST.fromCollection('team'),
+    extensions: lookAhead({ readsTeam: true }),
     description: 'The team of the API token sent in `Authorization`. One call to `GET /team`.',
     resolve: (_root, _args, context) => context.inbox.team.get(),
   }),

@@ -82,7 +82,7 @@ builder.node(MemberObject, {
     assignedThreads: t.field({
       type: ThreadConnection,
       nullable: true,
-      complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
+      complexity: UPSTREAM_COST.page(THREAD_PAGE),
       description: 'Threads assigned to this member, newest first. One `GET /threads` per page.',
       args: nestedThreadPageArguments(t.arg),
       resolve: (member, args, context) =>
@@ -127,7 +127,7 @@ builder.node(AccountLinkObject, {
     threads: t.field({
       type: ThreadConnection,
       nullable: true,
-      complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
+      complexity: UPSTREAM_COST.page(THREAD_PAGE),
       description: 'Conversations of this account, newest first. One `GET /threads` per page.',
       args: {
         ...nestedThreadPageArguments(t.arg),

@@ -1,6 +1,6 @@
 import type { ArgBuilder } from '@pothos/core';
-import type { Context } from '../../context.js';
 import { builder, type Types } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context-type.js';
 import { type KeysetCursor, keysetConnection, keysetQuery, pageArguments } from '../../graphql/pagination.js';
 import type { ThreadQuery } from '../../upstream/loaders.js';
 import { ThreadObject } from '../refs.js';
@@ -31,7 +31,7 @@ export async function threadConnection(
   args: { first?: number | null; after?: KeysetCursor | null },
   query: ThreadQuery,
 ) {
-  const page = await context.inbox.threads.page({ ...query, ...keysetQuery(args, THREAD_PAGE.default) });
+  const page = await context.inbox.threads.page({ ...query, ...keysetQuery(args, THREAD_PAGE) });
   return keysetConnection(page.threads, page.nextCursor, (thread) => ({
     id: thread.id,
     timestamp: thread.computedSortTimestamp ?? thread.createdAt,

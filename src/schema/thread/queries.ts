@@ -64,7 +64,7 @@ builder.queryFields((t) => ({
   threads: t.field({
     type: ThreadConnection,
     nullable: true,
-    complexity: UPSTREAM_COST.page(THREAD_PAGE.default, THREAD_PAGE.max),
+    complexity: UPSTREAM_COST.page(THREAD_PAGE),
     description: 'Conversations of the team, newest first by default. One `GET /threads` per page.',
     args: {
       ...pageArguments(

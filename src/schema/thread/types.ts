@@ -1,12 +1,14 @@
 import { UPSTREAM_COST } from '../../budget/cost-declarations.js';
 import { nullIfNotFound } from '../../errors.js';
 import { builder } from '../../graphql/builder.js';
+import { lookAhead } from '../../graphql/look-ahead-hints.js';
 import { byIdOrInboxId, type IdOrInboxId, referencedInboxId } from '../entities.js';
 import {
   MESSAGE_PAGE,
   MessageConnection,
   messageConnection,
   messagePageArguments,
+  messagePageLookAhead,
 } from '../message/connection.js';
 import { MessagePreviewObject } from '../message/preview.js';
 import { AccountLinkObject, MemberObject, PlatformEnum, ProspectObject, ThreadObject } from '../refs.js';
@@ -67,6 +69,7 @@ builder.node(ThreadObject, {
       type: AccountLinkObject,
       nullable: true,
       complexity: UPSTREAM_COST.fromCollection('account-links'),
+      extensions: lookAhead({ warms: ['accountLinks'] }),
       description:
         'The team’s X account in this conversation (from the account-link collection, no extra call).',
       resolve: (thread, _args, context) => context.inbox.accountLinks.byId(thread.accountLinkId),
@@ -75,6 +78,7 @@ builder.node(ThreadObject, {
       type: MemberObject,
       nullable: true,
       complexity: UPSTREAM_COST.fromCollection('members'),
+      extensions: lookAhead({ warms: ['members'] }),
       description: 'The member assigned to the thread, if any (from the member collection).',
       resolve: (thread, _args, context) =>
         thread.assigneeId ? context.inbox.members.byId(thread.assigneeId) : null,
@@ -94,7 +98,8 @@ builder.node(ThreadObject, {
       type: MessageConnection,
       nullable: true,
       // A page's messages come with their thread: their `thread`, `direction` and `author` need no read.
-      complexity: UPSTREAM_COST.page(MESSAGE_PAGE.default, MESSAGE_PAGE.max, ['thread']),
+      complexity: UPSTREAM_COST.page(MESSAGE_PAGE, ['thread']),
+      extensions: lookAhead(messagePageLookAhead),
       description: 'Messages, newest first. One `GET /threads/{id}/messages` per page.',
       args: messagePageArguments(t.arg),
       resolve: (thread, args, context) => messageConnection(context, thread, args),

@@ -1,6 +1,6 @@
 import { UPSTREAM_COST } from '../../../budget/cost-declarations.js';
-import type { Context } from '../../../context.js';
 import { builder } from '../../../graphql/builder.js';
+import type { Context } from '../../../graphql/context-type.js';
 import { encodeGlobalID } from '../../../graphql/ids.js';
 import type { CampaignColumn, CampaignSequence, CampaignV2 } from '../../../upstream/types.js';
 import { clientMutationIdEcho } from '../../../writes/client-mutation-id.js';

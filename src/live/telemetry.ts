@@ -1,8 +1,8 @@
-import { isAnnounced } from '../live/announced.js';
-import type { EventBus } from '../live/bus.js';
+import { inBackground, tracing } from '../observability/hooks.js';
+import type { InboxMetrics } from '../observability/inbox-metrics.js';
 import type { InboxEvent } from '../upstream/types.js';
-import { inBackground, tracing } from './hooks.js';
-import type { InboxMetrics } from './inbox-metrics.js';
+import { isAnnounced } from './announced.js';
+import type { EventBus } from './bus.js';
 
 /**
  * The live-event bus, observed: each event published here fans out to this process's subscribers in a trace
