@@ -1,17 +1,17 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createProxyServer } from 'http-proxy-3';
-import { Redis } from 'ioredis';
 import { DEMO_TOKEN, SECOND_TEAM_TOKEN, startSimulator } from '../simulator/src/index.js';
 import { simulatorOptionsFromEnv } from '../simulator/src/options.js';
+import { redisServerInstalled, startOwnRedis } from '../test/support/redis-server.js';
 
 /**
  * `npm run replicas`: the multi-replica set-up on one machine. A Redis (REDIS_URL, else a `redis-server`
- * started for this run when one is installed), the simulator, REPLICAS (3) facade processes on PORT+1...,
- * and a round-robin proxy on PORT (4000) in front of them (HTTP, SSE and WebSocket), as a load balancer
+ * started for this run when one is installed), the simulator, REPLICAS (3) facade processes on PORT+1...
+ * (each `node dist/main.js`, as `npm start` runs it: `npm run replicas` builds first), and a round-robin proxy on PORT (4000) in front of them (HTTP, SSE and WebSocket), as a load balancer
  * would be. Every other facade variable (EVENTS_POLL_INTERVAL_MS, INBOX_WEBHOOK_SECRETS...) reaches the
  * replicas. Ctrl-C stops everything, each replica with a graceful shutdown.
  */
@@ -26,48 +26,25 @@ if (!Number.isInteger(proxyPort) || !Number.isInteger(replicaCount) || replicaCo
 
 const children: ChildProcess[] = [];
 
-/** A free loopback port, for the Redis started here. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** REDIS_URL, else a redis-server of this run's own (nothing saved to disk), else none. */
-async function redisFor(): Promise<{ url: string | undefined; how: string }> {
+async function redisFor(): Promise<{ url: string | undefined; how: string; stop?: () => Promise<void> }> {
   if (environment.REDIS_URL) return { url: environment.REDIS_URL, how: 'REDIS_URL' };
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
+  if (!redisServerInstalled) {
     return { url: undefined, how: 'none: redis-server is not installed, so each replica works alone' };
   }
-  const port = await freePort();
-  const server = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  children.push(server);
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined); // refused until the server listens: the loop below retries
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch (error) {
-      if (attempt >= 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  probe.disconnect();
-  return { url, how: `started for this run (pid ${server.pid}), stopped with it` };
+  const server = await startOwnRedis();
+  return {
+    url: server.url,
+    how: `started for this run (pid ${server.pid}), stopped with it`,
+    stop: server.stop,
+  };
 }
 
-const mainScript = new URL('../src/main.ts', import.meta.url).pathname;
+const mainScript = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+if (!existsSync(mainScript)) {
+  console.error(`${mainScript} is missing: run \`npm run build\` first (\`npm run replicas\` does).`);
+  process.exit(1);
+}
 
 interface RunningReplica {
   name: string;
@@ -81,7 +58,7 @@ function startReplica(
   port: number,
   env: Record<string, string | undefined>,
 ): Promise<RunningReplica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
+  const child = spawn(process.execPath, [mainScript], {
     env: { ...environment, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -195,6 +172,7 @@ const stopAll = async () => {
   for (const replica of replicas) replica.process.kill('SIGTERM');
   await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 15_000))]);
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await redis.stop?.();
   balancer.closeAllConnections();
   balancer.close();
   await simulator.close();

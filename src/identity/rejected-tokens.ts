@@ -4,16 +4,13 @@ import { UpstreamError } from '../errors.js';
  * The Inbox API refused the caller's token (401) within REJECTED_TOKEN_TTL_MS: the call is refused as that
  * 401 was (UNAUTHENTICATED; a subscription polling with it ends, as after any 401), and is not sent.
  */
-/** The code of the Inbox API's own 401 body (`extensions.upstream.code`), not one of ours. */
-const INBOX_REFUSED_TOKEN = ['UNAUTHORIZED'].join('');
-
 export function rejectedTokenError(call: { method: string; route: string }): UpstreamError {
   return new UpstreamError({
     kind: 'http',
     method: call.method,
     path: call.route,
     status: 401,
-    code: INBOX_REFUSED_TOKEN,
+    code: 'UNAUTHORIZED', // the Inbox API's own 401 code (`extensions.upstream.code`), not one of ours
     message: 'The Inbox API refused this token lately; it is refused without a call for a while.',
     unsent: true,
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TeamBudget } from '../../src/budget/team-budget.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { connectRedis, RedisCommandTimeout, type SharedRedis, withinMs } from '../../src/replicas/redis.js';
-import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/stallable-redis.js';
+import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/redis-server.js';
 
 /**
  * The team budget's bound on a Redis command, against a real Redis of the test's own: a reply that came in
@@ -25,7 +25,7 @@ describeWithOwnRedis('a Redis command’s bound measures Redis, not the event lo
   const replicas: SharedRedis[] = [];
   const logger = createLogger('silent');
   beforeAll(async () => {
-    redis = await startOwnRedis();
+    redis = await startOwnRedis({ debug: true });
     // Two replicas (each its own connections and id) of one deployment (one prefix): one budget.
     for (let replica = 0; replica < 2; replica++) {
       replicas.push(connectRedis({ url: redis.url, prefix: 'budget-test:', logger }));

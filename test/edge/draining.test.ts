@@ -5,7 +5,7 @@ import { until } from '../support/live.js';
 import { type Replica, startReplica } from '../support/replicas.js';
 
 /**
- * A draining replica, seen from outside as a load balancer sees it: a real process (`src/main.ts`, no Redis)
+ * A draining replica, seen from outside as a load balancer sees it: a real process (`node dist/main.js`, no Redis)
  * gets SIGTERM while a slow operation is in flight. Until that operation has its answer the port still
  * answers: `/readiness` says 503 (draining, not dead), and answers close their keep-alive connection.
  */

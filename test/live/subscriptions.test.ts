@@ -12,6 +12,7 @@ import {
 } from '../generated/graphql.js';
 import { type Harness, useHarness } from '../support/harness.js';
 import { webhookSecrets } from '../support/live.js';
+import { sseMessages } from '../support/sse.js';
 
 const SECRET = 'whsec_test_0123456789';
 
@@ -37,21 +38,13 @@ function subscribe(
       signal: controller.signal,
     });
     const received: Received[] = [];
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = message.split('\n').find((line) => line.startsWith('data: '));
-        if (!data) continue;
-        const payload: { data: InboxEventsSubscription; errors?: unknown } = JSON.parse(data.slice(6));
-        if (payload.errors) throw new Error(JSON.stringify(payload.errors));
-        received.push(payload.data.inboxEvents);
-        // Leaving the loop cancels the stream, which ends the subscription on the server.
-        if (received.length === count) return received;
-      }
+    for await (const message of sseMessages(response.body)) {
+      if (message.event !== 'next') continue;
+      const payload: { data: InboxEventsSubscription; errors?: unknown } = JSON.parse(message.data);
+      if (payload.errors) throw new Error(JSON.stringify(payload.errors));
+      received.push(payload.data.inboxEvents);
+      // Leaving the loop cancels the stream, which ends the subscription on the server.
+      if (received.length === count) return received;
     }
     return received;
   })().catch((error) => {

@@ -3,8 +3,8 @@ import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../s
 import { DEMO_TOKEN, type Simulator, startSimulator } from '../../simulator/src/index.js';
 import { loadConfig } from '../../src/config.js';
 import { tracesRequested } from '../../src/observability/tracing.js';
+import { type FacadeProcess, spawnFacade } from '../support/facade-process.js';
 import { until, wsClient } from '../support/live.js';
-import { type FacadeProcess, startFacadeProcess } from '../support/traced-facade.js';
 
 /**
  * The facade as operators run it (a real process), its OTEL_* variables pointed at an OTLP/HTTP receiver in
@@ -26,6 +26,17 @@ const SUBSCRIBE = 'subscription Live { inboxEvents { seq type } }';
 const CREATE_TAG = `mutation CreateTag($input: CreateTagInput!) { createTag(input: $input) { tag { id } } }`;
 
 /** A caller's W3C trace context: a trace id of its own per request, so that each request is one trace. */
+/**
+ * The facade as `npm start` runs it (`node dist/main.js`, alone: no Redis), with the OTEL_* variables a test
+ * gives it as an operator sets them: never the test runner's own OTEL_* (or NODE_DEBUG).
+ */
+function startFacadeProcess(env: Record<string, string>): Promise<FacadeProcess> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_') && name !== 'NODE_DEBUG'),
+  );
+  return spawnFacade('traced', { ...inherited, LOG_LEVEL: 'info', ...env, REDIS_URL: '' });
+}
+
 const callerTrace = (n: number) => ({
   traceId: `${n}`.padStart(2, '0').repeat(16),
   spanId: 'f0'.repeat(8),
@@ -213,7 +224,7 @@ describe.each(['http/protobuf', 'http/json'] as const)('traces exported over OTL
   it('traces each poll of the events log as a trace of its own, linked to the subscription that started it', async () => {
     const subscriber = callerTrace(4);
     const controller = new AbortController();
-    const stream = await fetch(facade.url, {
+    const stream = await fetch(`${facade.url}/graphql`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -281,7 +292,7 @@ describe.each(['http/protobuf', 'http/json'] as const)('traces exported over OTL
 
   it('answers over WebSocket too, its Inbox calls still traced', async () => {
     const client = wsClient(
-      { server: { url: facade.url.replace(/\/graphql$/, '') } },
+      { server: { url: facade.url } },
       {
         authorization: `Bearer ${DEMO_TOKEN}`,
       },

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { DIST_MAIN } from '../support/facade-process.js';
 
 const TEAM_A = 'gdrns5dt58umixdb4yewc6pn';
 const TEAM_B = 'vfhymvt98t6zkeka0pecvvj1';
@@ -109,7 +110,7 @@ describe('configuration from the environment', () => {
   });
 
   it('`npm start` with a bad value stops with one line naming the variable', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const result = spawnSync(process.execPath, [DIST_MAIN], {
       env: { ...process.env, INBOX_TIMEOUT_MS: 'soon' },
       encoding: 'utf8',
       timeout: 20_000,

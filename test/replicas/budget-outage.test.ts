@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../../simulator/src/index.js';
 import { type CuttableProxy, startCuttableProxy } from '../support/cuttable-proxy.js';
-import { type Cluster, type Replica, startCluster, untilSharing } from '../support/replicas.js';
-import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/stallable-redis.js';
+import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/redis-server.js';
+import { type Cluster, type Replica, startCluster, untilRedis } from '../support/replicas.js';
 
 /**
  * TEAM_CALLS_PER_MINUTE across two replica processes when Redis (a redis-server of this suite's own) is
@@ -81,7 +81,7 @@ describeWithOwnRedis('the team budget when Redis is not there for a replica', ()
       await cluster.start('a', { TEAM_CALLS_PER_MINUTE: '100000' }),
       await cluster.start('b', { TEAM_CALLS_PER_MINUTE: '100000' }),
     ];
-    await untilSharing([a, b]);
+    await untilRedis([a, b]);
     cluster.simulator.resetCalls();
     let flooding = true;
     const lane = async (replica: Replica, token: string) => {
@@ -112,7 +112,7 @@ describeWithOwnRedis('the team budget when Redis is not there for a replica', ()
     proxy = await startCuttableProxy(redis.url);
     const config = { TEAM_CALLS_PER_MINUTE: '20', REDIS_URL: proxy.url };
     const [a, b] = [await cluster.start('a', config), await cluster.start('b', config)];
-    await untilSharing([a, b]);
+    await untilRedis([a, b]);
     // Each replica's heartbeat has counted both (every 5 s).
     await until(() => sees(a, 2) && sees(b, 2), 'both replicas count two');
     cluster.simulator.resetCalls();
@@ -152,7 +152,7 @@ describeWithOwnRedis('the team budget when Redis is not there for a replica', ()
     expect(teamCalls().every((call) => call.status === 200)).toBe(true);
 
     await proxy.restore();
-    await untilSharing([a, b], 30_000);
+    await untilRedis([a, b], 'ok', 30_000);
     // Each replica hands Redis the calls it counted alone (at its reconnection, or its next heartbeat).
     await until(
       async () => (await redis.client.zcard(callsKey())) === teamCalls().length,

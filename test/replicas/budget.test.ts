@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN } from '../../simulator/src/index.js';
 import { type CuttableProxy, startCuttableProxy } from '../support/cuttable-proxy.js';
 import {
@@ -7,7 +7,7 @@ import {
   REDIS_URL,
   type Replica,
   startCluster,
-  untilSharing,
+  untilRedis,
 } from '../support/replicas.js';
 
 /**
@@ -56,14 +56,6 @@ describeWithRedis('one budget per team, shared by the replicas', () => {
   beforeAll(async () => {
     cluster = await startCluster(['a', 'b'], CONFIG);
     acme = cluster.simulator.store.teamByToken(DEMO_TOKEN)?.team.id ?? '';
-    for (const replica of cluster.replicas) {
-      await vi.waitFor(
-        async () => expect(await readiness(replica)).toEqual({ upstream: 'ok', redis: 'ok' }),
-        {
-          timeout: 10_000,
-        },
-      );
-    }
   }, 60_000);
   afterAll(() => cluster?.close());
 
@@ -125,7 +117,7 @@ describeWithRedis('one budget per team, shared by the replicas', () => {
     try {
       proxy = await startCuttableProxy(REDIS_URL as string);
       const hung = await cluster.start('hung', { REDIS_URL: proxy.url, TEAM_CALLS_PER_MINUTE: '10' });
-      await untilSharing([hung]);
+      await untilRedis([hung]);
       // Every Redis reply now held far longer than a budget command may wait: the shared window (full since
       // the burst above) would refuse this query, so an answer means the replica stopped waiting for Redis.
       proxy.delay(20_000);
@@ -145,14 +137,6 @@ describeWithRedis('the upstream’s own count, shared by the replicas', () => {
   let cluster: Cluster;
   beforeAll(async () => {
     cluster = await startCluster(['a', 'b'], CONFIG);
-    for (const replica of cluster.replicas) {
-      await vi.waitFor(
-        async () => expect(await readiness(replica)).toEqual({ upstream: 'ok', redis: 'ok' }),
-        {
-          timeout: 10_000,
-        },
-      );
-    }
   }, 60_000);
   afterAll(() => cluster?.close());
 

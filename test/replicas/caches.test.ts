@@ -12,6 +12,7 @@ import {
   REDIS_URL,
   type Replica,
   startCluster,
+  untilRedis,
 } from '../support/replicas.js';
 
 /**
@@ -40,7 +41,7 @@ describeWithRedis('replicas share their caches through Redis', () => {
   beforeAll(async () => {
     cluster = await startCluster(['a', 'b'], LONG_TTLS);
     [a, b] = cluster.replicas as [Replica, Replica];
-    await Promise.all(cluster.replicas.map((replica) => waitForRedis(replica, 'ok')));
+    await untilRedis(cluster.replicas);
   }, 60_000);
   afterAll(() => cluster?.close());
 
@@ -104,11 +105,11 @@ describeWithRedis('replicas share their caches through Redis', () => {
     const proxy = await redisProxy(new URL(REDIS_URL as string));
     const c = await cluster.start('c', { REDIS_URL: proxy.url });
     try {
-      await waitForRedis(c, 'ok');
+      await untilRedis([c], 'ok', 10_000);
       for (let round = 0; round < 3; round++) await tagNames(b);
 
       proxy.cut();
-      await waitForRedis(c, 'degraded');
+      await untilRedis([c], 'degraded', 10_000);
       expect(await tagNames(c)).toEqual(team().tags.map((tag) => tag.name));
       // A write through the cut-off replica: the others hear of it when it is back.
       const created = await c.graphql(
@@ -118,7 +119,7 @@ describeWithRedis('replicas share their caches through Redis', () => {
       expect(await tagNames(c)).toContain('Written while cut off');
 
       proxy.restore();
-      await waitForRedis(c, 'ok');
+      await untilRedis([c], 'ok', 10_000);
       await waitUntil(async () => (await tagNames(b)).includes('Written while cut off'));
       // And what A persists, C finds again.
       const query = '{ team { id name } }';
@@ -163,13 +164,6 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000):
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(100);
   }
-}
-
-async function waitForRedis(replica: Replica, state: 'ok' | 'degraded'): Promise<void> {
-  await waitUntil(async () => {
-    const readiness = (await (await fetch(`${replica.url}/readiness`)).json()) as { redis?: string };
-    return readiness.redis === state;
-  });
 }
 
 /** A TCP relay to Redis that the test can cut and restore: one replica loses Redis, the others keep it. */

@@ -23,7 +23,7 @@ import {
   REDIS_URL,
   type Replica,
   startCluster,
-  untilSharing,
+  untilRedis,
 } from '../support/replicas.js';
 
 /**
@@ -368,7 +368,7 @@ describeWithRedis('live events across replicas', () => {
       proxy = await startCuttableProxy(REDIS_URL as string);
       cluster = await startCluster(['a'], { EVENTS_POLL_INTERVAL_MS: String(INTERVAL_MS) });
       cut = await cluster.start('c', { REDIS_URL: proxy.url });
-      await untilSharing([cut]);
+      await untilRedis([cut]);
     }, 60_000);
     afterAll(async () => {
       await proxy?.close();
@@ -404,12 +404,8 @@ describeWithRedis('live events across replicas', () => {
       await sleep(INTERVAL_MS);
 
       await proxy.cut();
-      let degraded = await readiness(cut);
-      for (let attempt = 0; attempt < 100 && degraded.body.redis !== 'degraded'; attempt++) {
-        await sleep(50);
-        degraded = await readiness(cut);
-      }
-      expect(degraded).toEqual({ status: 200, body: { upstream: 'ok', redis: 'degraded' } });
+      await untilRedis([cut], 'degraded', 5_000);
+      expect(await readiness(cut)).toEqual({ status: 200, body: { upstream: 'ok', redis: 'degraded' } });
       const { body } = await cut.graphql('{ team { name } }');
       expect(body).toEqual({
         data: { team: { name: teamOf(cluster).team.name } },
@@ -424,12 +420,8 @@ describeWithRedis('live events across replicas', () => {
 
       await proxy.restore();
       await untilReplicasListen(cluster, 2);
-      let back = await readiness(cut);
-      for (let attempt = 0; attempt < 100 && back.body.redis !== 'ok'; attempt++) {
-        await sleep(50);
-        back = await readiness(cut);
-      }
-      expect(back).toEqual({ status: 200, body: { upstream: 'ok', redis: 'ok' } });
+      await untilRedis([cut], 'ok', 5_000);
+      expect(await readiness(cut)).toEqual({ status: 200, body: { upstream: 'ok', redis: 'ok' } });
       // Settle: C follows the replica that holds the lease again (after one read to catch up).
       await sleep(2 * INTERVAL_MS + 200);
       const atStart = eventReads(cluster, teamId(cluster));
@@ -466,7 +458,7 @@ describeWithRedis('live events across replicas', () => {
       await until(() => onA.payloads.length === 1, 'A took over', 8 * INTERVAL_MS);
       expect(await cluster.redis.exists(leaseKey(cluster))).toBe(1);
       await proxy.restore();
-      await untilSharing(cluster.replicas);
+      await untilRedis(cluster.replicas);
       await newTag(a, 'Together again');
       const again = brief(lastEvent(cluster));
       await until(

@@ -1,8 +1,8 @@
 import type { ExecutionResult } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TAG } from '../../simulator/src/label-kinds.js';
 import { eventReads, sleep, sseSubscribe, teamOf, until } from '../support/live.js';
-import { type OwnRedis, redisServerInstalled, startRedisServer } from '../support/redis-server.js';
+import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/redis-server.js';
 import { type Cluster, type Replica, startCluster } from '../support/replicas.js';
 
 /**
@@ -22,12 +22,10 @@ const seqsOf = (payloads: ExecutionResult[]) =>
   );
 const served = (replica: Replica) => ({ server: { url: replica.url } });
 
-const suite = redisServerInstalled ? describe : describe.skip;
-
-suite(`taking the poll lease over${redisServerInstalled ? '' : ' (not run: redis-server is not installed)'}`, () => {
+describeWithOwnRedis('taking the poll lease over', () => {
   let redis: OwnRedis;
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startOwnRedis();
   }, 30_000);
   afterAll(() => redis?.stop());
 

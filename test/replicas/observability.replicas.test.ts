@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from '../../scripts/otlp-receiver.js';
-import { type Cluster, describeWithRedis, startCluster, untilSharing } from '../support/replicas.js';
+import { type Cluster, describeWithRedis, startCluster, untilRedis } from '../support/replicas.js';
 
 /**
  * Cross-replica invalidation, traced: a write on one replica makes the others drop what it changed, each in
@@ -20,7 +20,7 @@ describeWithRedis('traces across replicas', () => {
     });
     const a = await cluster.start('a', { OTEL_SERVICE_NAME: 'replica-a' });
     const b = await cluster.start('b', { OTEL_SERVICE_NAME: 'replica-b' });
-    await untilSharing([a, b]);
+    await untilRedis([a, b]);
   });
   afterAll(async () => {
     await cluster?.close();

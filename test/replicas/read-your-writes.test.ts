@@ -7,7 +7,7 @@ import {
   REDIS_URL,
   type Replica,
   startCluster,
-  untilSharing,
+  untilRedis,
 } from '../support/replicas.js';
 
 /**
@@ -32,7 +32,7 @@ describeWithRedis('a read on B right after a write on A', () => {
     [a] = cluster.replicas as [Replica];
     proxy = await startCuttableProxy(REDIS_URL as string);
     b = await cluster.start('b', { ...ttls, REDIS_URL: proxy.url });
-    await untilSharing([b]);
+    await untilRedis([b]);
     proxy.delay(40);
   }, 60_000);
   afterAll(async () => {

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_TOKEN, type TeamState } from '../../simulator/src/index.js';
 import { encodeGlobalID } from '../../src/graphql/ids.js';
-import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/own-redis.js';
-import { type Cluster, type Replica, startCluster, untilSharing } from '../support/replicas.js';
+import { DIST_MAIN } from '../support/facade-process.js';
+import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/redis-server.js';
+import { type Cluster, type Replica, startCluster, untilRedis } from '../support/replicas.js';
 
 /**
  * A Redis that loses its data (FLUSHALL and a restart) between a send and its retry: the replica that sent
@@ -30,7 +31,7 @@ describeWithOwnRedis('at-most-once sends when Redis loses its data', () => {
   }, 60_000);
   afterAll(async () => {
     await cluster?.close();
-    await redis?.close();
+    await redis?.stop();
   });
 
   const sends = () =>
@@ -57,7 +58,7 @@ describeWithOwnRedis('at-most-once sends when Redis loses its data', () => {
 
     await redis.restart();
     expect(await redis.client.dbsize()).toBe(0);
-    await untilSharing(cluster.replicas, 30_000); // both replicas reconnected and share again
+    await untilRedis(cluster.replicas, 'ok', 30_000); // both replicas reconnected and share again
 
     const retry = await a.graphql(SEND, { variables });
     // The first result again (its cost extension is the retry's own).
@@ -69,15 +70,11 @@ describeWithOwnRedis('at-most-once sends when Redis loses its data', () => {
 });
 
 it('with REDIS_URL and no FACADE_SECRET, the facade does not start, and says why in one line', () => {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', new URL('../../src/main.ts', import.meta.url).pathname],
-    {
-      env: { PATH: process.env.PATH, REDIS_URL: 'redis://127.0.0.1:6379', PORT: '0' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    },
-  );
+  const run = spawnSync(process.execPath, [DIST_MAIN], {
+    env: { PATH: process.env.PATH, REDIS_URL: 'redis://127.0.0.1:6379', PORT: '0' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   expect(run.status).toBe(1);
   expect(run.stderr.trim().split('\n')).toEqual([
     'Missing FACADE_SECRET: required when REDIS_URL is set (the replicas derive their shared keys from it)',

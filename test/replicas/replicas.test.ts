@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CuttableProxy, startCuttableProxy } from '../support/cuttable-proxy.js';
 import { until } from '../support/live.js';
-import {
-  type Cluster,
-  describeWithRedis,
-  REDIS_URL,
-  startCluster,
-  untilSharing,
-} from '../support/replicas.js';
+import { type Cluster, describeWithRedis, REDIS_URL, startCluster, untilRedis } from '../support/replicas.js';
 
 describeWithRedis('replicas sharing one Redis', () => {
   let cluster: Cluster;
@@ -46,7 +40,7 @@ describeWithRedis('replicas sharing one Redis', () => {
 
     // Redis answers in time again, over the same connections: the handshake is tried again on its own.
     proxy.delay(0);
-    await untilSharing([slow], 10_000);
+    await untilRedis([slow], 'ok', 10_000);
     expect(await readiness()).toEqual({ upstream: 'ok', redis: 'ok' });
   });
 });

@@ -4,7 +4,7 @@ import { DEMO_TOKEN, SECOND_TEAM_TOKEN, type TeamState } from '../../simulator/s
 import { keyMaterial } from '../../src/identity/key-material.js';
 import { TokenKeys } from '../../src/identity/token-key.js';
 import { lastEvent, postWebhook, sseSubscribe, until, webhookSecrets } from '../support/live.js';
-import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/own-redis.js';
+import { describeWithOwnRedis, type OwnRedis, startOwnRedis } from '../support/redis-server.js';
 import { type Cluster, type Replica, startCluster } from '../support/replicas.js';
 
 /**
@@ -48,7 +48,7 @@ describeWithOwnRedis('what a Redis writer without FACADE_SECRET can put in Redis
   }, 60_000);
   afterAll(async () => {
     await cluster?.close();
-    await redis?.close();
+    await redis?.stop();
   });
 
   it('a forged or moved proof of team serves nothing to an unknown token', async () => {

@@ -26,6 +26,7 @@ import {
   REDIS_URL,
   type Replica,
   startCluster,
+  untilRedis,
 } from '../support/replicas.js';
 
 /**
@@ -74,11 +75,7 @@ describeWithRedis('deployments sharing one Redis', () => {
     deployments.byPrefix = await start(1, otherPrefix);
     for (const harness of Object.values(deployments)) {
       await until(() => harness.facade.redis?.healthy() === true, 'connected to Redis');
-      const deadline = Date.now() + 15_000;
-      while (((await (await harness.fetch('/readiness')).json()) as { redis: string }).redis !== 'ok') {
-        if (Date.now() > deadline) throw new Error('the caches are not shared');
-        await sleep(50);
-      }
+      await untilRedis([harness.server]);
     }
   }, 60_000);
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import type { Client } from 'graphql-ws';
+import { sseMessages } from './sse.js';
 
 /** Helpers for the transport-edge suites: latencies of a legitimate client, and outcomes of refusals. */
 
@@ -69,15 +70,13 @@ export async function wsOutcome(
 
 /** The first `next` payload of a GraphQL-over-SSE answer, or the JSON body of a refusal made before streaming. */
 export async function sseOutcome(response: Response): Promise<Outcome> {
-  const text = await response.text();
   if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-    return outcomeOf(JSON.parse(text));
+    return outcomeOf(await response.json());
   }
-  const data = text
-    .split('\n\n')
-    .find((event) => event.startsWith('event: next'))
-    ?.split('\n')
-    .find((line) => line.startsWith('data: '));
-  if (data === undefined) throw new Error(`no next event in ${text.slice(0, 200)}`);
-  return outcomeOf(JSON.parse(data.slice('data: '.length)));
+  const seen: string[] = [];
+  for await (const message of sseMessages(response.body)) {
+    if (message.event === 'next') return outcomeOf(JSON.parse(message.data));
+    seen.push(`${message.event}: ${message.data}`);
+  }
+  throw new Error(`no next event in ${seen.join(' | ').slice(0, 200)}`);
 }

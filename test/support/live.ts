@@ -6,6 +6,7 @@ import { seedTeams } from '../../simulator/src/seed.js';
 import { signWebhook, WEBHOOK_PATH } from '../../src/live/webhooks.js';
 import type { InboxEvent } from '../../src/upstream/types.js';
 import type { Harness } from './harness.js';
+import { sseMessages } from './sse.js';
 
 /** Helpers for the live-event tests: clients of every transport, and waits that are always bounded. */
 
@@ -121,16 +122,8 @@ export function sseSubscribe(
       body: JSON.stringify({ query, variables }),
       signal: controller.signal,
     });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = message.split('\n').find((line) => line.startsWith('data: '));
-        if (message.startsWith('event: next') && data) payloads.push(JSON.parse(data.slice(6)));
-      }
+    for await (const message of sseMessages(response.body)) {
+      if (message.event === 'next') payloads.push(JSON.parse(message.data));
     }
   })()
     .catch((error: unknown) => {

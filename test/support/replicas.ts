@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe } from 'vitest';
-import { DEMO_TOKEN, type Simulator, startSimulator } from '../../simulator/src/index.js';
+import { type Simulator, startSimulator } from '../../simulator/src/index.js';
+import { type FacadeProcess, spawnFacade } from './facade-process.js';
 
 /**
- * Several facade replicas sharing one Redis, as an operator runs them: real processes (`src/main.ts`, as
+ * Several facade replicas sharing one Redis, as an operator runs them: real processes (`node dist/main.js`, as
  * `npm start` runs it), each on its own port, in front of one simulator. The multi-replica suites need a
  * Redis: REDIS_URL names it (`.ci/run` starts one and sets it). Without REDIS_URL they are reported as not
  * run, with the reason; with REDIS_URL set and no Redis answering, they fail.
@@ -18,30 +18,8 @@ export function describeWithRedis(name: string, suite: () => void): void {
   else describe.skip(`${name} (not run: set REDIS_URL to a Redis server, as .ci/run does)`, suite);
 }
 
-export interface Replica {
-  name: string;
-  url: string;
-  process: ChildProcess;
-  /** Every log line it wrote. */
-  logLines: string[];
-  /** POSTs a GraphQL operation (over real HTTP). */
-  graphql<TData = Record<string, unknown>>(
-    query: string,
-    options?: { variables?: Record<string, unknown>; token?: string | null },
-  ): Promise<{
-    status: number;
-    body: {
-      data?: TData | null;
-      errors?: Array<{
-        message: string;
-        extensions?: Record<string, unknown>;
-        path?: Array<string | number>;
-      }>;
-    };
-  }>;
-  /** SIGTERM, then waits for the exit; resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+/** One facade process of a cluster (or alone). */
+export type Replica = FacadeProcess;
 
 export interface Cluster {
   simulator: Simulator;
@@ -56,11 +34,9 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-const mainScript = new URL('../../src/main.ts', import.meta.url).pathname;
-
 /**
- * One facade process of its own (`src/main.ts`), without Redis whatever the environment says, in front of
- * `simulator`: for what must be seen from outside the process (that it survives, that it exits).
+ * One facade process of its own (`node dist/main.js`), without Redis whatever the environment says, in front
+ * of `simulator`: for what must be seen from outside the process (that it survives, that it exits).
  */
 export function startFacadeProcess(
   name: string,
@@ -70,54 +46,9 @@ export function startFacadeProcess(
   return startReplica(name, { LOG_LEVEL: 'info', ...config, INBOX_API_URL: simulator.url, REDIS_URL: '' });
 }
 
-/** One facade process (`src/main.ts`) on a free loopback port, with `env` (INBOX_API_URL at least). */
-export async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logLines: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        logLines.push(line);
-        const graphql = /"graphql":"(http:\/\/[^"]+)\/graphql"/.exec(line)?.[1];
-        if (graphql) resolve(graphql);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
-    child.once('exit', (code) =>
-      reject(new Error(`replica ${name} exited (${code}): ${logLines.join('\n')}`)),
-    );
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    name,
-    url,
-    process: child,
-    logLines,
-    async graphql(query, { variables, token = DEMO_TOKEN } = {}) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+/** One facade process (`node dist/main.js`) on a free loopback port, with `env` (INBOX_API_URL at least). */
+export function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
+  return spawnFacade(name, { ...process.env, ...env });
 }
 
 /**
@@ -169,18 +100,25 @@ export async function startCluster(
   await Promise.all(names.map((name) => cluster.start(name)));
   // A replica answers before its Redis handshake is done (it serves alone until then): the suites start
   // from a cluster that shares.
-  await untilSharing(cluster.replicas);
+  await untilRedis(cluster.replicas);
   return cluster;
 }
 
-/** Waits until each replica's /readiness reports its Redis as shared (`redis: "ok"`). */
-export async function untilSharing(replicas: Replica[], timeoutMs = 15_000): Promise<void> {
-  for (const replica of replicas) {
+/**
+ * Waits until each server's /readiness reports its Redis as `state` ("ok": it shares with the other replicas;
+ * "degraded": it works alone). `url` is a replica's, or an in-process harness's base URL.
+ */
+export async function untilRedis(
+  servers: Array<{ url: string }>,
+  state: 'ok' | 'degraded' = 'ok',
+  timeoutMs = 15_000,
+): Promise<void> {
+  for (const { url } of servers) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const readiness = (await (await fetch(`${replica.url}/readiness`)).json()) as { redis: string };
-      if (readiness.redis === 'ok') break;
-      if (Date.now() > deadline) throw new Error(`replica ${replica.name} did not share Redis`);
+      const readiness = (await (await fetch(`${url}/readiness`)).json()) as { redis?: string };
+      if (readiness.redis === state) break;
+      if (Date.now() > deadline) throw new Error(`${url}: Redis not ${state} after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
