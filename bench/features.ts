@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { DEMO_TOKEN } from '../simulator/src/index.js';
+import { compressors, RecentlyCompressed } from '../src/edge/compression.js';
 import { pageStep, settle } from './cpu.js';
 import { median } from './cpu-report.js';
 import type { FacadeOptions } from './facade-process.js';
@@ -109,11 +110,20 @@ export interface FeaturesRatio {
   cpuPerPage: number[];
 }
 
+/** What compressing the cached answer (`extensions.cost` included) costs, measured alone in the bench process. */
+export interface CompressorTiming {
+  name: string;
+  bytes: number;
+  compressedBytes: number;
+  cpuMicros: number;
+}
+
 export interface FeaturesResults {
   generatedAt: string;
   setup: FeaturesSettings & { node: string; cpus: number; pinning: string; command: string };
   runs: FeaturesRun[];
   ratios: FeaturesRatio[];
+  compressors: CompressorTiming[];
 }
 
 const MB = 1024 * 1024;
@@ -162,18 +172,19 @@ async function checkedPage(url: string, variant: Variant, mode: AnswerMode, thre
       },
       body: JSON.stringify(pageStep('ours', threads)(undefined)),
     });
-    const body = (await response.json()) as {
+    const text = await response.text();
+    const body = JSON.parse(text) as {
       errors?: unknown;
       extensions?: { cost?: { servedFromCache: { answer: boolean } } };
     };
     if (!response.ok || body.errors)
       throw new Error(`${variant.name}: ${JSON.stringify(body).slice(0, 500)}`);
-    return { response, body };
+    return { response, body, text };
   };
   // The second identical request stores the answer, the third is served it.
   let answer = await ask();
   if (mode === 'cached') for (let index = 0; index < 2; index++) answer = await ask();
-  const { response, body } = answer;
+  const { response, body, text } = answer;
   const encoding = response.headers.get('content-encoding') ?? 'identity';
   if ((encoding !== 'identity') !== variant.compression)
     throw new Error(`${variant.name}: answered with content-encoding ${encoding}`);
@@ -184,7 +195,7 @@ async function checkedPage(url: string, variant: Variant, mode: AnswerMode, thre
   const page = pageFromOurs(body);
   if (page.rows.length !== threads) throw new Error(`${variant.name}: ${page.rows.length} rows`);
   const bytes = Number(response.headers.get('content-length') ?? Number.NaN);
-  return { page, answer: { bytes, encoding, cost: body.extensions?.cost !== undefined } };
+  return { page, text, answer: { bytes, encoding, cost: body.extensions?.cost !== undefined } };
 }
 
 async function measureOne(
@@ -194,13 +205,14 @@ async function measureOne(
   stub: Child<StubReady>,
   receiver: Child<ReceiverReady>,
   settings: FeaturesSettings,
-  reference: { page?: InboxPage },
+  reference: { page?: InboxPage; answer?: string },
 ): Promise<FeaturesRun> {
   const facade = await startFacade(variant, mode, stub.ready.url, receiver.ready.url, settings);
   try {
     const { url } = facade.ready;
-    const { page, answer } = await checkedPage(url, variant, mode, settings.threads);
+    const { page, text, answer } = await checkedPage(url, variant, mode, settings.threads);
     reference.page ??= page;
+    if (variant.name === 'cost' && mode === 'cached') reference.answer = text;
     if (!isDeepStrictEqual(page, reference.page)) throw new Error(`${variant.name} shows another page`);
     const load = (durationSeconds: number, amount?: number) =>
       runLoad([pageStep('ours', settings.threads)], {
@@ -281,6 +293,37 @@ function ratios(runs: FeaturesRun[]): FeaturesRatio[] {
   );
 }
 
+/**
+ * The compressors of src/edge/compression.ts alone on the answer, and a repeat of it answered by
+ * RecentlyCompressed (one whole-answer comparison): the floor of what compressing costs when the answer
+ * changed, and what it costs when it did not.
+ */
+function timeCompressors(answer: Buffer): CompressorTiming[] {
+  const recent = new RecentlyCompressed();
+  const timed = (name: string, compress: (plain: Buffer) => Buffer): CompressorTiming => {
+    const calls = 2_000;
+    let compressedBytes = 0;
+    for (let call = 0; call < calls / 4; call++) compress(answer);
+    const started = process.cpuUsage();
+    for (let call = 0; call < calls; call++) compressedBytes = compress(answer).byteLength;
+    const spent = process.cpuUsage(started);
+    return {
+      name,
+      bytes: answer.byteLength,
+      compressedBytes,
+      cpuMicros: (spent.user + spent.system) / calls,
+    };
+  };
+  return [
+    timed('brotli, quality 1', compressors.br),
+    timed('gzip, level 1', compressors.gzip),
+    // A copy, as each response brings its own bytes.
+    timed('brotli, the same bytes again (RecentlyCompressed)', (plain) =>
+      recent.compress('br', Buffer.from(plain)),
+    ),
+  ];
+}
+
 export async function runFeatures(
   settings: FeaturesSettings,
   describe: { node: string; cpus: number; command: string },
@@ -295,7 +338,7 @@ export async function runFeatures(
   });
   try {
     const runs: FeaturesRun[] = [];
-    const reference: { page?: InboxPage } = {};
+    const reference: { page?: InboxPage; answer?: string } = {};
     for (let round = 1; round <= settings.rounds; round++) {
       // Every other round in reverse, so that a drift of the machine's speed favours no variant.
       const order = round % 2 === 1 ? VARIANTS : [...VARIANTS].reverse();
@@ -318,6 +361,7 @@ export async function runFeatures(
       },
       runs,
       ratios: ratios(runs),
+      compressors: reference.answer === undefined ? [] : timeCompressors(Buffer.from(reference.answer)),
     };
   } finally {
     await receiver.stop();
@@ -388,6 +432,21 @@ export function renderFeaturesMarkdown(results: FeaturesResults): string {
     if (values.length < 2) continue;
     lines.push(
       `- ${mode}: the baseline's pages/s moved by ${fixed((Math.max(...values) / Math.min(...values) - 1) * 100)}% between rounds.`,
+    );
+  }
+  if (results.compressors.length > 0) {
+    lines.push(
+      '',
+      '## Compressors alone',
+      '',
+      'On the cached answer with `extensions.cost`, in the bench process (a copy of the answer included in the last row):',
+      '',
+      '| Compressor | Bytes | Compressed | CPU µs |',
+      '| --- | ---: | ---: | ---: |',
+      ...results.compressors.map(
+        (entry) =>
+          `| ${entry.name} | ${fixed(entry.bytes)} | ${fixed(entry.compressedBytes)} | ${fixed(entry.cpuMicros)} |`,
+      ),
     );
   }
   const failures = runs.filter((run) => run.failures > 0);
