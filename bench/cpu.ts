@@ -69,8 +69,8 @@ interface Driver {
 }
 
 /** The inbox page's one request, as Mesh's users or ours write it. */
-function pageStep(schema: 'mesh' | 'ours', settings: CpuSettings): Step {
-  const [step] = inboxPage(settings.threads, 'inbox-cpu')[schema];
+export function pageStep(schema: 'mesh' | 'ours', threads: number): Step {
+  const [step] = inboxPage(threads, 'inbox-cpu')[schema];
   if (!step) throw new Error('the inbox screen has no request');
   return step;
 }
@@ -137,7 +137,7 @@ async function startDriver(
       },
     };
   }
-  const step = pageStep(contender === 'mesh' ? 'mesh' : 'ours', settings);
+  const step = pageStep(contender === 'mesh' ? 'mesh' : 'ours', settings.threads);
   const child =
     contender === 'mesh'
       ? await startChild<ServerReady>(join(here, 'mesh-yoga-process.ts'), {
@@ -173,7 +173,7 @@ async function startDriver(
  * Waits until a process has stopped working (under 5% of a core over 200 ms): autocannon stops a timed
  * run with requests in flight, and the server finishes them after it has gone.
  */
-async function settle(child: Child<unknown>): Promise<void> {
+export async function settle(child: Child<unknown>): Promise<void> {
   const deadline = performance.now() + 15_000;
   let last = (await child.ask<ProcessStats>('stats')).cpuMicros;
   while (performance.now() < deadline) {
@@ -319,7 +319,7 @@ async function measureUnloaded(
 
 /** Our answer to the page, as bytes, for the pass-through floor to send. */
 async function rawPage(url: string, tokenMode: TokenMode, settings: CpuSettings): Promise<string> {
-  const step = pageStep('ours', settings);
+  const step = pageStep('ours', settings.threads);
   const token = tokenMode === 'new-token' ? `bench-${randomUUID()}` : DEMO_TOKEN;
   return JSON.stringify(await graphqlPage(url, step, token));
 }
@@ -338,7 +338,7 @@ async function measureFloor(
   });
   try {
     await child.ask('setAnswer', answer);
-    const step = pageStep('ours', settings);
+    const step = pageStep('ours', settings.threads);
     return await measureUnloaded(
       {
         child,

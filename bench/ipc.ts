@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
@@ -50,9 +51,15 @@ const bundles = new Map<string, Promise<string>>();
 function bundle(script: string): Promise<string> {
   let outfile = bundles.get(script);
   if (!outfile) {
+    // node_modules may be shared by several checkouts (a symlink): each keeps its own bundles.
+    const checkout = createHash('sha256')
+      .update(import.meta.dirname)
+      .digest('hex')
+      .slice(0, 12);
     const path = resolve(
       import.meta.dirname,
       '../node_modules/.cache/inbox-bench',
+      checkout,
       `${basename(script, '.ts')}.mjs`,
     );
     outfile = build({

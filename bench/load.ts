@@ -12,6 +12,8 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Send a new random bearer token on every request instead of `token` (a caller the facade never saw). */
   newTokenPerRequest?: boolean;
+  /** More request headers (e.g. `accept-encoding`). */
+  headers?: Record<string, string>;
   /**
    * Send exactly this many screens (one-request screens only) and wait for every answer, instead of
    * stopping after `durationSeconds` with requests in flight: every page started is then finished and
@@ -115,6 +117,7 @@ export async function runLoad(steps: Step[], options: LoadOptions): Promise<Load
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
       authorization: `Bearer ${options.token}`,
+      ...options.headers,
     },
     requests,
   });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEMO_TOKEN } from '../simulator/src/index.js';
 import { runCpuScenario } from './cpu.js';
 import { renderCpuMarkdown } from './cpu-report.js';
+import { type FeaturesResults, renderFeaturesMarkdown, runFeatures } from './features.js';
 import { type Child, cpuFor, type ProcessStats, pinSelf, processStats, startChild } from './ipc.js';
 import { runLoad } from './load.js';
 import { composeMeshSupergraph, type MeshVariant } from './mesh.js';
@@ -19,7 +20,9 @@ import type { SimulatorReady } from './simulator-process.js';
 /**
  * `npm run bench`: our facade against a GraphQL Mesh facade generated from the same OpenAPI file,
  * both in front of the same simulator, in one run. Writes bench/results/latest.{json,md}. Then the
- * CPU-bound scenario (bench/cpu.ts) against a zero-latency upstream stub: bench/results/cpu.{json,md}.
+ * CPU-bound scenario (bench/cpu.ts) against a zero-latency upstream stub: bench/results/cpu.{json,md}. Last,
+ * what extensions.cost, compression and tracing cost the inbox page (bench/features.ts):
+ * bench/results/features.{json,md}.
  */
 const settings = z
   .object({
@@ -33,7 +36,13 @@ const settings = z
     BENCH_CPU_CONNECTIONS: z.coerce.number().int().min(1).default(100),
     BENCH_CPU_THREADS: z.coerce.number().int().min(1).max(100).default(50),
     BENCH_CPU_ROUNDS: z.coerce.number().int().min(1).default(1),
-    /** Comma-separated names (inbox,thread,prospect screens; cpu for the CPU-bound scenario) to run only those. */
+    /** The features section (bench/features.ts): connections, rounds of all its runs; the page is BENCH_CPU_THREADS. */
+    BENCH_FEATURES_CONNECTIONS: z.coerce.number().int().min(1).default(32),
+    BENCH_FEATURES_ROUNDS: z.coerce.number().int().min(1).default(3),
+    /**
+     * Comma-separated names (inbox,thread,prospect screens; cpu for the CPU-bound scenario; features for what
+     * extensions.cost, compression and tracing cost) to run only those.
+     */
     BENCH_ONLY: z
       .string()
       .optional()
@@ -321,6 +330,31 @@ async function runCpu(): Promise<void> {
   if (failing.length > 0) process.exitCode = 1;
 }
 
+/** What extensions.cost, compression and tracing cost the inbox page, each against none of them. */
+async function runFeatureCosts(): Promise<void> {
+  const set = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_'))
+    .map(([name, value]) => `${name}=${value} `)
+    .sort()
+    .join('');
+  const results: FeaturesResults = await runFeatures(
+    {
+      threads: settings.BENCH_CPU_THREADS,
+      connections: settings.BENCH_FEATURES_CONNECTIONS,
+      durationSeconds: settings.BENCH_DURATION_S,
+      // The warm-up also measures how many pages fill BENCH_DURATION_S: it cannot be skipped here.
+      warmupSeconds: Math.max(1, settings.BENCH_WARMUP_S),
+      rounds: settings.BENCH_FEATURES_ROUNDS,
+      facadeCpu,
+      loadCpu,
+    },
+    { node: process.versions.node, cpus, command: `${set}npm run bench` },
+  );
+  writeResults('features', results, renderFeaturesMarkdown(results));
+  if (results.runs.some((run) => run.failures > 0)) process.exitCode = 1;
+}
+
 pinSelf(loadCpu);
 if (SCREEN_NAMES.some(only)) await runScreens();
 if (only('cpu')) await runCpu();
+if (only('features')) await runFeatureCosts();

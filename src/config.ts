@@ -91,6 +91,8 @@ const environmentSchema = z.object({
   GRAPHIQL_ENABLED: booleanFlag.default(true),
   /** Compress GraphQL answers of 1 KiB or more as Accept-Encoding asks (off: a proxy in front does it). */
   COMPRESS_ANSWERS: booleanFlag.default(true),
+  /** `extensions.cost` on every answer (src/budget/cost-extension.ts); off, the rate-limit headers still go. */
+  COST_EXTENSION: booleanFlag.default(true),
   INTROSPECTION_ENABLED: booleanFlag.default(true),
   CORS_ORIGINS: z
     .string()

@@ -200,7 +200,7 @@ export function createFacade({ config, logger, graphiqlToken, tracing }: FacadeO
     maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
     trustedProxies: config.TRUST_PROXY,
   };
-  const cost = useCostExtension();
+  const cost = useCostExtension(config.COST_EXTENSION);
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,

@@ -61,9 +61,10 @@ const NOTHING_RAN: AnswerCost = Object.freeze({
  * Two plugins around the response cache (src/caching/response-cache.ts): `beforeAnswerCache` prices the
  * answers it serves (the cache stops execution: later plugins never see them); `afterAnswerCache` prices
  * the others once the cache has stored their bare answer (a stored answer must not carry the cost of the
- * request that computed it).
+ * request that computed it). `inAnswers` false (COST_EXTENSION=false): answers go without `extensions.cost`,
+ * and the rate-limit headers still go.
  */
-export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCache: Plugin } {
+export function useCostExtension(inAnswers = true): { beforeAnswerCache: Plugin; afterAnswerCache: Plugin } {
   const headerFacts = new WeakMap<Request, HeaderFacts>();
 
   /** Adds the cost to a single result; returns a promise only when the budget must be read from Redis. */
@@ -93,7 +94,7 @@ export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCach
           }
         : null,
     };
-    answer.setResult(answer.fromCache ? cachedWithCost(result, cost) : withCost(result, cost));
+    if (inAnswers) answer.setResult(answer.fromCache ? cachedWithCost(result, cost) : withCost(result, cost));
     const retryAfter = retryAfterIn(result.errors);
     const request = context.request as Request | undefined;
     // Only the answers that spent or were refused calls carry the headers.
@@ -164,7 +165,7 @@ export function useCostExtension(): { beforeAnswerCache: Plugin; afterAnswerCach
     }),
     onResultProcess: ({ result, setResult }) => {
       // An answer refused before anything ran (a document that does not parse or validate): it cost nothing.
-      if (Array.isArray(result) || isAsyncIterable(result)) return;
+      if (!inAnswers || Array.isArray(result) || isAsyncIterable(result)) return;
       const single = result as Result;
       if (single.extensions?.cost === undefined) setResult(withCost(single, NOTHING_RAN));
     },

@@ -52,8 +52,37 @@ export interface ResponseCacheOptions {
   maxChars?: number;
 }
 
+/**
+ * A stored answer: its bytes, served as they are, and its `data`, parsed only if a plugin reads it (the
+ * request-error status does, of every answer), once per entry rather than per hit, then shared frozen.
+ */
+export class StoredAnswer {
+  readonly body: string;
+  #data: unknown;
+  #parsed = false;
+
+  constructor(body: string) {
+    this.body = body;
+  }
+
+  get data(): unknown {
+    if (!this.#parsed) {
+      this.#data = deepFreeze((JSON.parse(this.body) as ExecutionResult).data);
+      this.#parsed = true;
+    }
+    return this.#data;
+  }
+}
+
+/** Frozen all the way down: one hit's plugin cannot change what the next hit reads. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const item of Object.values(value)) deepFreeze(item);
+  return Object.freeze(value);
+}
+
 interface Entry {
-  body: string;
+  answer: StoredAnswer;
   teamId: string;
   generation: number;
   expires: number;
@@ -90,13 +119,18 @@ export class ResponseCache {
 
   /** A fresh answer for the key: within the TTL, and no change of its team since it was stored. */
   get(key: string, now: number): string | undefined {
+    return this.answer(key, now)?.body;
+  }
+
+  /** The same, with its parsed `data` kept for the next hits. */
+  answer(key: string, now: number): StoredAnswer | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expires <= now || entry.generation !== this.freshness.generation(entry.teamId)) {
       this.delete(key);
       return undefined;
     }
-    return entry.body;
+    return entry.answer;
   }
 
   /**
@@ -111,7 +145,7 @@ export class ResponseCache {
     generation: number,
     now: number,
     repeated = false,
-  ): string | undefined {
+  ): StoredAnswer | undefined {
     const seenUntil = this.seen.get(key);
     if (!repeated && (seenUntil === undefined || seenUntil <= now)) {
       this.seen.delete(key);
@@ -120,20 +154,27 @@ export class ResponseCache {
       return undefined;
     }
     const body = answer();
-    return this.put(key, body, teamId, generation, now + this.ttlMs) ? body : undefined;
+    return this.put(key, body, teamId, generation, now + this.ttlMs);
   }
 
-  /** Keeps an answer until `expires` (another replica's, found in Redis, keeps its own age). */
-  put(key: string, body: string, teamId: string, generation: number, expires: number): boolean {
-    if (body.length > this.maxChars) return false;
+  /** Keeps an answer until `expires` (another replica's, found in Redis, keeps its own age); returns it. */
+  put(
+    key: string,
+    body: string,
+    teamId: string,
+    generation: number,
+    expires: number,
+  ): StoredAnswer | undefined {
+    if (body.length > this.maxChars) return undefined;
     this.delete(key);
-    this.entries.set(key, { body, teamId, generation, expires });
+    const answer = new StoredAnswer(body);
+    this.entries.set(key, { answer, teamId, generation, expires });
     this.chars += body.length;
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
       this.delete(oldest);
     }
-    return true;
+    return answer;
   }
 
   /** A proven token asks this query: a token not yet proven that asks it soon proves itself first. */
@@ -158,7 +199,7 @@ export class ResponseCache {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
-    this.chars -= entry.body.length;
+    this.chars -= entry.answer.body.length;
   }
 }
 
@@ -200,7 +241,7 @@ function sharedAnswerKey(args: FacadeExecutionArgs, variables: string): string |
 
 export function useResponseCache(cache: ResponseCache): Plugin<Context> {
   /** The request computing a key's answer, and who waits for it (a burst asks before it is stored). */
-  const leaders = new Map<string, { answer: Promise<string | undefined>; waiters: number }>();
+  const leaders = new Map<string, { answer: Promise<StoredAnswer | undefined>; waiters: number }>();
   /** Settles a request's leadership with no answer if it never stored one (an error, a throw). */
   const abdications = new WeakMap<Request, () => void>();
 
@@ -213,13 +254,13 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
       const variables = JSON.stringify(args.variableValues ?? null);
       const query = `${id}\n${variables}`;
       const { freshness, shared } = cache;
-      const serve = (body: string) => {
+      const serve = (answer: StoredAnswer) => {
         // Yoga serialises an answer with its own `stringify` when it has one: the stored bytes, as they were.
         const result = {
           get data() {
-            return (JSON.parse(body) as ExecutionResult).data;
+            return answer.data;
           },
-          stringify: () => body,
+          stringify: () => answer.body,
         };
         noteServedFromResponseCache(result); // for the operation log and `extensions.cost`
         setResultAndStopExecution(result as ExecutionResult);
@@ -244,8 +285,8 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
         const key = `${teamId}\n${query}`;
         const now = Date.now();
         cache.noteAsked(query, now);
-        const body = cache.get(key, now);
-        if (body !== undefined) return serve(body);
+        const stored = cache.answer(key, now);
+        if (stored !== undefined) return serve(stored);
         const leader = leaders.get(key);
         if (leader) return follow(leader, key, teamId);
         const answerKey = shared?.ready ? sharedAnswerKey(args, variables) : undefined;
@@ -253,10 +294,11 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
         const generation = freshness.generation(teamId);
         return shared.readAnswer(teamId, answerKey).then((remote) => {
           if (remote?.value !== undefined && remote.expires !== undefined) {
-            if (freshness.generation(teamId) === generation) {
-              cache.put(key, remote.value, teamId, generation, remote.expires);
-            }
-            return serve(remote.value);
+            const stored =
+              freshness.generation(teamId) === generation
+                ? cache.put(key, remote.value, teamId, generation, remote.expires)
+                : undefined;
+            return serve(stored ?? new StoredAnswer(remote.value));
           }
           const other = leaders.get(key);
           if (other) return follow(other, key, teamId);
@@ -266,7 +308,7 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
 
       /** The same query of the same team is being answered: take its answer if it can be stored. */
       function follow(
-        leader: { answer: Promise<string | undefined>; waiters: number },
+        leader: { answer: Promise<StoredAnswer | undefined>; waiters: number },
         key: string,
         teamId: string,
       ) {
@@ -283,9 +325,9 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
         const started = Date.now();
         // What a change since then would make stale: the team's answers, or, the team not known yet, any.
         const before = target ? freshness.generation(target.teamId) : freshness.writes;
-        let settle: (answer: string | undefined) => void = () => undefined;
+        let settle: (answer: StoredAnswer | undefined) => void = () => undefined;
         if (leads && target) {
-          const answer = new Promise<string | undefined>((resolve) => {
+          const answer = new Promise<StoredAnswer | undefined>((resolve) => {
             settle = (value) => {
               if (leaders.get(target.key)?.answer === answer) leaders.delete(target.key);
               resolve(value);
@@ -318,7 +360,7 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
         if (teamId === undefined) return;
         const key = target?.key ?? `${teamId}\n${query}`;
         if (target === undefined) cache.noteAsked(query, started);
-        const body = cache.offer(
+        const stored = cache.offer(
           key,
           () => JSON.stringify(answer),
           teamId,
@@ -326,10 +368,10 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
           started,
           waiters > 0,
         );
-        if (body !== undefined && target?.remote && target.answerKey) {
-          shared?.writeAnswer(teamId, target.answerKey, target.remote, body, started + cache.ttlMs);
+        if (stored !== undefined && target?.remote && target.answerKey) {
+          shared?.writeAnswer(teamId, target.answerKey, target.remote, stored.body, started + cache.ttlMs);
         }
-        return body;
+        return stored;
       }
     },
     onResponse({ request }) {

@@ -25,6 +25,52 @@ export const compressors = {
 } as const;
 
 export type AnswerEncoding = keyof typeof compressors;
+type Compressed = ReturnType<(typeof compressors)[AnswerEncoding]>;
+
+/**
+ * The answers compressed last, one per encoding and length: an answer repeated byte for byte is compressed
+ * once. The response cache serves the same bytes to a burst, `extensions.cost` included until the team's next
+ * call changes its budget, and the compressor is most of what compressing such an answer costs
+ * (docs/benchmarks.md). The whole answer is compared before its compressed form is reused, so only identical
+ * bytes share it; bounded in entries and bytes, least recently used first out.
+ */
+export class RecentlyCompressed {
+  private readonly entries = new Map<string, { plain: Buffer; compressed: Compressed }>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxEntries = 64,
+    private readonly maxBytes = 8 * 1024 * 1024,
+  ) {}
+
+  compress(encoding: AnswerEncoding, plain: Buffer): Compressed {
+    const key = `${encoding}:${plain.byteLength}`;
+    const entry = this.entries.get(key);
+    if (entry?.plain.equals(plain)) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return entry.compressed;
+    }
+    const compressed = compressors[encoding](plain);
+    this.forget(key);
+    if (plain.byteLength + compressed.byteLength <= this.maxBytes / 4) {
+      this.entries.set(key, { plain, compressed });
+      this.bytes += plain.byteLength + compressed.byteLength;
+      for (const oldest of this.entries.keys()) {
+        if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+        this.forget(oldest);
+      }
+    }
+    return compressed;
+  }
+
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= entry.plain.byteLength + entry.compressed.byteLength;
+  }
+}
 
 /** negotiator 1's `encoding` (@types/negotiator describes 0.6): ties in the client's q go to `preferred`. */
 type EncodingByPreference = (
@@ -32,12 +78,24 @@ type EncodingByPreference = (
   options: { preferred: readonly string[] },
 ) => string | undefined;
 
+/** Choices by preference and `Accept-Encoding`: clients send a handful of different headers. */
+const negotiated = new Map<string, AnswerEncoding | undefined>();
+
 /** The encoding of the client's choice (`Accept-Encoding`, q-values included), ours on a tie; else none. */
 export function negotiateEncoding(
   acceptEncoding: string | null,
   preferred: readonly AnswerEncoding[],
 ): AnswerEncoding | undefined {
   if (acceptEncoding === null) return undefined;
+  const key = `${preferred.join()}\n${acceptEncoding}`;
+  if (negotiated.has(key)) return negotiated.get(key);
+  const chosen = negotiate(acceptEncoding, preferred);
+  if (negotiated.size >= 256) negotiated.clear();
+  negotiated.set(key, chosen);
+  return chosen;
+}
+
+function negotiate(acceptEncoding: string, preferred: readonly AnswerEncoding[]): AnswerEncoding | undefined {
   const negotiator = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } });
   const available = [...preferred, 'identity'];
   const chosen = (negotiator.encoding as EncodingByPreference).call(negotiator, available, {
@@ -56,6 +114,7 @@ export function negotiateEncoding(
 export function useResponseCompression(
   thresholdBytes = COMPRESSION_THRESHOLD_BYTES,
   preferred: readonly AnswerEncoding[] = ['br', 'gzip'],
+  recent = new RecentlyCompressed(),
 ): Plugin {
   return {
     onResponse({ request, response, setResponse, fetchAPI }) {
@@ -70,7 +129,7 @@ export function useResponseCompression(
       if (encoding === undefined) return;
       return response.arrayBuffer().then((bytes) => {
         const plain = Buffer.from(bytes);
-        const body = plain.byteLength >= thresholdBytes ? compressors[encoding](plain) : plain;
+        const body = plain.byteLength >= thresholdBytes ? recent.compress(encoding, plain) : plain;
         const headers = copyOf(response.headers, fetchAPI.Headers);
         if (body !== plain) headers.set('content-encoding', encoding);
         headers.set('content-length', String(body.byteLength));

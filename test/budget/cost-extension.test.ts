@@ -168,6 +168,28 @@ describe('extensions.cost of an answer from the response cache', () => {
   });
 });
 
+describe('COST_EXTENSION=false', () => {
+  const harness = useHarness({
+    config: { COST_EXTENSION: 'false', RESPONSE_CACHE_TTL_MS: '60000', TEAM_CALLS_PER_MINUTE: '50' },
+    transport: 'http',
+  });
+
+  it('answers, executed or from the response cache, go without extensions; the rate-limit headers stay', async () => {
+    const executed = await post(harness, PAGE);
+    expect(executed.body.errors).toBeUndefined();
+    expect(executed.body.extensions).toBeUndefined();
+    expect(executed.headers.get('x-ratelimit-limit')).toBe('50');
+    await post(harness, PAGE);
+    harness.simulator.resetCalls();
+    const hit = await post(harness, PAGE);
+    expect(harness.simulator.calls).toEqual([]);
+    expect(hit.text).toBe(JSON.stringify({ data: executed.body.data }));
+    const refused = await post(harness, '{ nope }');
+    expect(refused.body.errors).toHaveLength(1);
+    expect(refused.body.extensions).toBeUndefined();
+  });
+});
+
 describe('extensions.cost on each event of a subscription', () => {
   const harness = useHarness({ config: { INBOX_WEBHOOK_SECRETS: webhookSecrets() } });
 

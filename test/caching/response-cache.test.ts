@@ -265,6 +265,18 @@ describe('ResponseCache', () => {
     expect(cache.get('a', 1_002)).toBeUndefined();
   });
 
+  it('parses a stored answer’s data once, for every hit, frozen so that no hit can change the next one’s', () => {
+    const cache = new ResponseCache({ ttlMs: 1_000, freshness });
+    const body = '{"data":{"threads":[{"id":"t1"}]}}';
+    cache.offer('a', () => body, 'team', freshness.generation('team'), 0);
+    cache.offer('a', () => body, 'team', freshness.generation('team'), 1);
+    const first = cache.answer('a', 2)?.data as { threads: Array<{ id: string }> };
+    expect(first).toEqual({ threads: [{ id: 't1' }] });
+    expect(cache.answer('a', 3)?.data).toBe(first);
+    expect(Object.isFrozen(first.threads[0])).toBe(true);
+    expect(cache.get('a', 3)).toBe(body);
+  });
+
   it('is bounded in characters, least recently stored first out', () => {
     const cache = new ResponseCache({ ttlMs: 1_000, freshness, maxChars: 25 });
     for (const key of ['a', 'b', 'c']) {

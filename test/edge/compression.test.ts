@@ -6,7 +6,7 @@ import { print } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../../simulator/src/index.js';
 import { InboxPageDocument } from '../../src/client/index.js';
-import { COMPRESSION_THRESHOLD_BYTES } from '../../src/edge/compression.js';
+import { COMPRESSION_THRESHOLD_BYTES, RecentlyCompressed } from '../../src/edge/compression.js';
 import { useHarness } from '../support/harness.js';
 
 /** GraphQL answers compressed as `Accept-Encoding` asks, above a threshold, never for streams; over real HTTP. */
@@ -143,6 +143,36 @@ describe('compression of GraphQL answers', () => {
     // Node's fetch asks for compressed answers, as browsers do: both were compressed on the wire.
     expect(sent).toHaveLength(2);
     for (const encoding of sent) expect(['br', 'gzip']).toContain(encoding);
+  });
+});
+
+describe('an answer repeated byte for byte (a burst from the response cache)', () => {
+  it('goes out compressed every time, and decodes to the same data, over HTTP', async () => {
+    const answers: Raw[] = [];
+    for (let index = 0; index < 3; index++) answers.push(await post(INBOX_PAGE, { 'accept-encoding': 'br' }));
+    const decoded = answers.map((answer) => brotliDecompressSync(answer.body).toString());
+    expect(answers.map((answer) => answer.headers['content-encoding'])).toEqual(['br', 'br', 'br']);
+    for (const text of decoded) expect(JSON.parse(text).data).toEqual(JSON.parse(decoded[0] ?? '').data);
+  });
+
+  it('reuses a compressed form only for the very same bytes, per encoding', () => {
+    const recent = new RecentlyCompressed();
+    const a = Buffer.from(`{"data":{"n":"${'a'.repeat(2_000)}"},"extensions":{"remaining":299}}`);
+    const b = Buffer.from(`{"data":{"n":"${'a'.repeat(2_000)}"},"extensions":{"remaining":298}}`);
+    const brA = recent.compress('br', a);
+    expect(brotliDecompressSync(recent.compress('br', Buffer.from(a))).equals(a)).toBe(true);
+    expect(recent.compress('br', Buffer.from(a))).toBe(brA);
+    expect(brotliDecompressSync(recent.compress('br', b)).equals(b)).toBe(true);
+    expect(gunzipSync(recent.compress('gzip', a)).equals(a)).toBe(true);
+    expect(brotliDecompressSync(recent.compress('br', a)).equals(a)).toBe(true);
+  });
+
+  it('keeps at most its bound of answers', () => {
+    const recent = new RecentlyCompressed(2, 1_000_000);
+    const answers = [1, 2, 3].map((n) => Buffer.from(`{"data":"${'x'.repeat(1_000 + n)}"}`));
+    const compressed = answers.map((answer) => recent.compress('gzip', answer));
+    expect(recent.compress('gzip', Buffer.from(answers[2] as Buffer))).toBe(compressed[2]);
+    expect(recent.compress('gzip', Buffer.from(answers[0] as Buffer))).not.toBe(compressed[0]);
   });
 });
 
