@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TeamBudget } from './budget/team-budget.js';
+import type { CollectionCache } from './caching/collection-cache.js';
 import type { Context } from './graphql/context-type.js';
 import { bearerToken } from './identity/bearer.js';
 import type { Identity } from './identity/identity.js';
 import type { LiveEvents } from './live/live-events.js';
 import { createInboxApi } from './upstream/api.js';
-import type { CollectionCache } from './upstream/collection-cache.js';
 import type { InboxTransport } from './upstream/rest-client.js';
 import type { AtMostOnce } from './writes/at-most-once.js';
 
@@ -52,7 +52,7 @@ export function createContext(
     logger: requestLogger,
     maxUpstreamCalls,
     events,
-    tokenKey: inbox.tokenKey, // one HMAC per request (about 4 µs each)
+    tokenKey: inbox.caller.tokenKey, // one HMAC per request (about 4 µs each)
     atMostOnce,
   };
 }

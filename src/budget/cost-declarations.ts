@@ -1,6 +1,6 @@
+import type { CachedCollection } from '../caching/collection-cache.js';
 import type { NodeTypeName } from '../graphql/ids.js';
 import { type PageSizes, pageSize } from '../graphql/pagination.js';
-import type { CachedCollection } from '../upstream/collection-cache.js';
 
 /**
  * Upstream-call estimates, declared on each field with the complexity plugin's `complexity` option and

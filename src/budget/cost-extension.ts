@@ -69,7 +69,7 @@ export function useCostExtension(inAnswers = true): { beforeAnswerCache: Plugin;
 
   /** Adds the cost to a single result; returns a promise only when the budget must be read from Redis. */
   const price = (answer: Answer, canWait = true): void | Promise<void> => {
-    const status = answer.context.inbox.budgetStatus();
+    const status = answer.context.inbox.budget.status();
     if (!(status instanceof Promise)) return settle(answer, status);
     // A refused subscription is answered at once: it has no budget to report then.
     if (!canWait) return settle(answer, undefined);
@@ -118,8 +118,8 @@ export function useCostExtension(inAnswers = true): { beforeAnswerCache: Plugin;
       result: result as Result,
       setResult,
       fromCache,
-      calls: counted?.calls ?? context.inbox.upstreamCalls,
-      cacheHits: counted?.hits ?? context.inbox.cacheHits,
+      calls: counted?.calls ?? context.inbox.budget.upstreamCalls,
+      cacheHits: counted?.hits ?? context.inbox.budget.cacheHits,
     };
   };
 
@@ -156,8 +156,11 @@ export function useCostExtension(inAnswers = true): { beforeAnswerCache: Plugin;
           onNext: ({ result: event, setResult: setEvent }) => {
             const inbox = context.inbox;
             if (inbox !== last.inbox) last = { inbox, calls: 0, hits: 0 };
-            const counted = { calls: inbox.upstreamCalls - last.calls, hits: inbox.cacheHits - last.hits };
-            last = { inbox, calls: inbox.upstreamCalls, hits: inbox.cacheHits };
+            const counted = {
+              calls: inbox.budget.upstreamCalls - last.calls,
+              hits: inbox.budget.cacheHits - last.hits,
+            };
+            last = { inbox, calls: inbox.budget.upstreamCalls, hits: inbox.budget.cacheHits };
             return price(answerOf(args, event, setEvent, false, counted));
           },
         };

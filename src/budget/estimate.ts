@@ -21,9 +21,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
+import type { CachedCollection } from '../caching/collection-cache.js';
 import { globalIdOf, NODE_TYPES, type NodeTypeName } from '../graphql/ids.js';
 import { UNKNOWN_COLLECTION_SIZE } from '../graphql/list-size.js';
-import type { CachedCollection } from '../upstream/collection-cache.js';
 import {
   type Carried,
   REFERENCE_COST,

@@ -41,8 +41,8 @@ function memoOf(args: ExecutionArgs): Memo {
   let memo = estimates.get(context);
   if (!memo) {
     const estimate = cachedEstimate(args.schema, args.document, args.operationName, args.variableValues, {
-      sizeOf: (collection) => context.inbox.knownSize(collection),
-      withToken: context.inbox.tokenKey !== undefined,
+      sizeOf: (collection) => context.inbox.caching.knownSize(collection),
+      withToken: context.inbox.caller.tokenKey !== undefined,
     });
     memo = { estimate, settled: estimate === null || estimate.unknownSizes.length === 0 };
     remember(context, memo);
@@ -113,7 +113,7 @@ export const useUpstreamBudget = (): Plugin<Context> => ({
           if (settled && settled.calls > limit) refusal = overBudgetError(settled, limit);
           // The team's window, now that the estimate is whole (src/budget/team-budget-plugin.ts held the part
           // known before).
-          else if (settled) await context.inbox.admit(settled.calls - settled.collectionReads);
+          else if (settled) await context.inbox.budget.admit(settled.calls - settled.collectionReads);
         } catch (error) {
           refusal = maskError(error, 'Unexpected error.') as GraphQLError;
         }

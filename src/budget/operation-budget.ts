@@ -20,8 +20,9 @@ export async function estimateBeforeRunning(
   context: Context,
 ): Promise<OperationEstimate | null> {
   const learnt = new Map<SizedCollection, number>();
-  const sizeOf: SizeOf = (collection) => learnt.get(collection) ?? context.inbox.knownSize(collection);
-  const withToken = context.inbox.tokenKey !== undefined;
+  const sizeOf: SizeOf = (collection) =>
+    learnt.get(collection) ?? context.inbox.caching.knownSize(collection);
+  const withToken = context.inbox.caller.tokenKey !== undefined;
   for (;;) {
     const estimate = cachedEstimate(args.schema, args.document, args.operationName, args.variableValues, {
       sizeOf,

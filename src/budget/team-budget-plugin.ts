@@ -19,7 +19,7 @@ export const useTeamBudget = (): Plugin<Context> => ({
     // Over MAX_UPSTREAM_CALLS: refused already (src/budget/operation-budget-plugin.ts runs first).
     if (estimate === null || calls === null || calls === 0 || estimate > context.maxUpstreamCalls) return;
     try {
-      await context.inbox.admit(calls);
+      await context.inbox.budget.admit(calls);
     } catch (error) {
       if (!(error instanceof TeamBudgetExceeded)) throw error;
       setResultAndStopExecution({ errors: [teamBudgetError(error)] });

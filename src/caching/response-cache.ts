@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import { type FacadeExecutionArgs, runsWithinBudget } from '../budget/operation-budget-plugin.js';
 import type { Context } from '../context.js';
 import { noteServedFromResponseCache } from '../observability/operation-facts.js';
-import type { CollectionCache } from '../upstream/collection-cache.js';
+import type { CollectionCache } from './collection-cache.js';
 import type { SharedCaches, SharedRead } from './shared-caches.js';
 
 /**
@@ -37,7 +37,7 @@ import type { SharedCaches, SharedRead } from './shared-caches.js';
  * - A hit still runs the plugins before this one: limits, the operation log line and the metrics.
  * - With Redis, a replica that misses looks in Redis before running the query (src/caching/shared-caches.ts),
  *   and a request reads this cache only once every change announced before it started has been applied
- *   here (InboxApi.changesHeard): a write answered by any replica is never followed by an older answer.
+ *   here (InboxApi.caching.changesHeard): a write answered by any replica is never followed by an older answer.
  *
  * What can be stale: changes made outside the facade (the Inbox app, X) show after the TTL at most.
  */
@@ -250,7 +250,7 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
       if (!cache.enabled) return;
       const context = args.contextValue;
       const id = documentId(args.document);
-      if (!context.inbox.sharesAnswers || id === null) return;
+      if (!context.inbox.caching.sharesAnswers || id === null) return;
       const variables = JSON.stringify(args.variableValues ?? null);
       const query = `${id}\n${variables}`;
       const { freshness, shared } = cache;
@@ -266,18 +266,18 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
         setResultAndStopExecution(result as ExecutionResult);
       };
 
-      const proven = context.inbox.provenTeam();
+      const proven = context.inbox.caller.provenTeam();
       if (proven !== undefined) return lookUp(proven);
       // Not proven yet: when another token asked the same query lately, the token's own `GET /team` comes
       // first (the call the query would make anyway, when it reads the team), so that its team's answer
       // may serve it. Not for an operation the budget refuses: nothing reaches upstream before that.
       if (!cache.wasAsked(query, Date.now()) || !runsWithinBudget(args)) return execute(undefined);
-      return context.inbox
+      return context.inbox.caller
         .proveTeam()
         .then((teamId) => (teamId === undefined ? execute(undefined) : lookUp(teamId)));
 
       function lookUp(teamId: string) {
-        const barrier = context.inbox.changesHeard();
+        const barrier = context.inbox.caching.changesHeard();
         return barrier ? barrier.then(() => lookUpHere(teamId)) : lookUpHere(teamId);
       }
 
@@ -356,7 +356,7 @@ export function useResponseCache(cache: ResponseCache): Plugin<Context> {
         // A change while it ran may have altered what it read.
         if ((target ? freshness.generation(target.teamId) : freshness.writes) !== before) return;
         // A token proven while the query ran (it read the team) shares its answer from now on.
-        const teamId = target?.teamId ?? context.inbox.provenTeam();
+        const teamId = target?.teamId ?? context.inbox.caller.provenTeam();
         if (teamId === undefined) return;
         const key = target?.key ?? `${teamId}\n${query}`;
         if (target === undefined) cache.noteAsked(query, started);

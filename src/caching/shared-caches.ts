@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Seal } from '../identity/seal.js';
 import { inBackground, tracing } from '../observability/hooks.js';
-import { RedisCommandTimeout, type SharedRedis, withinMs } from '../replicas/redis.js';
+import { OUTAGE_TTL_MS, RedisCommandTimeout, type SharedRedis, withinMs } from '../replicas/redis.js';
 
 /**
  * The cross-request caches as the replicas share them through Redis (REDIS_URL): a second level behind each
@@ -56,8 +56,6 @@ export interface SharedCachesOptions {
   commandTimeoutMs?: number;
 }
 
-/** While a replica cannot hear the other replicas' changes, its in-memory copies live this long at most. */
-export const OUTAGE_TTL_MS = 30_000;
 const PROOF_FOR_DAYS_MS = 86_400_000;
 const PERSISTED_QUERY_TTL_S = 86_400;
 const MAX_PENDING_TEAMS = 10_000;

@@ -50,7 +50,8 @@ export const useRequestErrorStatus = (): Plugin => ({
   onExecutionResult({ result, setResult }) {
     if (!result || Array.isArray(result) || isAsyncIterable(result)) return;
     const single = result as ExecutionResult;
-    if (single.data !== undefined || !single.errors?.length) return;
+    // `errors` first: a cached answer's `data` is parsed only when read.
+    if (!single.errors?.length || single.data !== undefined) return;
     setResult({ ...single, errors: single.errors.map(withStatus) });
   },
 });

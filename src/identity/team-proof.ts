@@ -1,4 +1,5 @@
-import { OUTAGE_TTL_MS, type SharedCaches } from '../caching/shared-caches.js';
+import type { SharedCaches } from '../caching/shared-caches.js';
+import { OUTAGE_TTL_MS } from '../replicas/redis.js';
 import { type RejectedTokens, rejectedTokenError } from './rejected-tokens.js';
 
 const TEAM_READ = { method: 'GET', route: '/team' };

@@ -134,7 +134,7 @@ export class LiveEvents {
   announce(inbox: InboxApi, type: AnnouncedType, data: () => unknown | Promise<unknown>): void {
     void (async () => {
       if (this.shuttingDown) return;
-      const teamId = inbox.provenTeam() ?? (await inbox.proveTeam());
+      const teamId = inbox.caller.provenTeam() ?? (await inbox.caller.proveTeam());
       if (teamId === undefined || !(await this.options.bus.audience(teamId))) return;
       this.options.bus.publish(announcedEvent(teamId, type, await data()));
     })().catch((error: unknown) =>

@@ -22,7 +22,7 @@ export const useOperationLog = (): Plugin<Context> => ({
           {
             operation: getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous',
             ms: Math.round(performance.now() - started),
-            upstreamCalls: context.inbox.upstreamCalls,
+            upstreamCalls: context.inbox.budget.upstreamCalls,
             ...(estimate !== undefined && { upstreamEstimate: estimate }),
             errors: result.errors?.map(codeOf),
             ...(servedFromResponseCache(result) && { cached: true }),

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
+/** While a replica cannot hear the other replicas' changes, its in-memory copies live this long at most. */
+export const OUTAGE_TTL_MS = 30_000;
+
 /**
  * The optional Redis that replicas share (REDIS_URL). Without it, every piece of shared state has an
  * in-memory implementation and one process is the whole deployment.

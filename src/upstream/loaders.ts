@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
+import type { CachedCollection, CollectionCache } from '../caching/collection-cache.js';
 import type { TeamProofs } from '../identity/team-proof.js';
-import type { CachedCollection, CollectionCache } from './collection-cache.js';
 import type { QueryOf, RestClient } from './rest-client.js';
 import type {
   AccountLink,
@@ -97,7 +97,7 @@ export function createLoaders(
   sharedCache?: CollectionCache,
   tokenKey?: string,
   proofs?: TeamProofs,
-  /** The request's barrier before reading the cross-request cache (InboxApi.changesHeard). */
+  /** The request's barrier before reading the cross-request cache (InboxApi.caching.changesHeard). */
   changesHeard?: () => Promise<void> | undefined,
   /** Called once per collection read the cross-request cache answered without a call. */
   onCacheHit?: () => void,

@@ -68,7 +68,7 @@ function lookAhead(info: GraphQLResolveInfo, inbox: InboxApi): void {
   for (const { root, field, start } of plan.underRoot) {
     startUnderRoot(inbox, root, field, start, info.variableValues);
   }
-  inbox.warm(plan.collections, { team: plan.readsTeam });
+  inbox.caching.warm(plan.collections, { team: plan.readsTeam });
 }
 
 /** What one root field selects, from its own nodes (the root field itself included). */

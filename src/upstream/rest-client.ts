@@ -88,7 +88,7 @@ export interface GateTicket {
 }
 
 /**
- * Stands before every upstream attempt of a caller (the team's call budget, src/upstream/budget-gate.ts): it may
+ * Stands before every upstream attempt of a caller (the team's call budget, src/budget/gate.ts): it may
  * refuse the call before it is sent (by throwing), and it hears every answer.
  */
 export interface CallGate {

@@ -1,6 +1,6 @@
+import type { CachedCollection, CollectionCache } from '../caching/collection-cache.js';
 import { refusedBeforeAnyEffect } from '../errors.js';
 import type { TeamProofs } from '../identity/team-proof.js';
-import type { CachedCollection, CollectionCache } from './collection-cache.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { RestClient } from './rest-client.js';
 

@@ -1,11 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../../simulator/src/index.js';
+import { CollectionCache } from '../../src/caching/collection-cache.js';
 import { ResponseCache } from '../../src/caching/response-cache.js';
+import { RejectedTokens } from '../../src/identity/rejected-tokens.js';
+import { TeamProofs } from '../../src/identity/team-proof.js';
 import { signWebhook, WEBHOOK_PATH } from '../../src/live/webhooks.js';
-import { CollectionCache } from '../../src/upstream/collection-cache.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { webhookSecrets } from '../support/live.js';
+
+/** Which team each token belongs to, as the facade's identity would tell the cache. */
+const newTeamProofs = () =>
+  new TeamProofs({ proofTtlMs: 30_000, rejected: new RejectedTokens({ ttlMs: 0 }) });
 
 const SECRET = 'whsec_response_cache_test';
 /** An answer's bytes but for its cost (`extensions.cost`, last, differs from one request to the next). */
@@ -255,7 +261,7 @@ it('serves a revoked token its team’s answers for the proof’s lifetime at mo
 });
 
 describe('ResponseCache', () => {
-  const freshness = new CollectionCache(60_000);
+  const freshness = new CollectionCache(60_000, undefined, { proofs: newTeamProofs() });
   it('stores an answer at its second request within the TTL, so one-off queries cost no memory', () => {
     const cache = new ResponseCache({ ttlMs: 1_000, freshness });
     cache.offer('a', () => '{"data":1}', 'team', freshness.generation('team'), 0);

@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ALT_TOKEN, DEMO_TOKEN, SECOND_TEAM_TOKEN } from '../../simulator/src/index.js';
-import { CollectionCache } from '../../src/upstream/collection-cache.js';
+import { CollectionCache } from '../../src/caching/collection-cache.js';
+import { RejectedTokens } from '../../src/identity/rejected-tokens.js';
+import { TeamProofs } from '../../src/identity/team-proof.js';
 import { CreateTagDocument, TagNamesDocument, TeamIdAndTagNamesDocument } from '../generated/graphql.js';
 import { useHarness } from '../support/harness.js';
+
+/** Which team each token belongs to, as the facade's identity would tell the cache. */
+const newTeamProofs = () =>
+  new TeamProofs({ proofTtlMs: 30_000, rejected: new RejectedTokens({ ttlMs: 0 }) });
 
 describe('the cross-request collection cache, request after request', () => {
   const harness = useHarness({ config: { COLLECTION_CACHE_TTL_MS: '400' } });
@@ -49,7 +55,7 @@ describe('the cross-request collection cache, request after request', () => {
 
 describe('CollectionCache', () => {
   it('is bounded: the least recently used entry goes first', async () => {
-    const cache = new CollectionCache(60_000, 2);
+    const cache = new CollectionCache(60_000, 2, { proofs: newTeamProofs() });
     let loads = 0;
     const load = async () => ++loads;
     await cache.getOrLoad('a', 'tags', load);
@@ -64,7 +70,7 @@ describe('CollectionCache', () => {
   });
 
   it('keeps a team’s tags longer only once its webhooks have announced a change', async () => {
-    const cache = new CollectionCache(100, 100, { announcedTtlMs: 60_000 });
+    const cache = new CollectionCache(100, 100, { proofs: newTeamProofs(), announcedTtlMs: 60_000 });
     let loads = 0;
     const load = async () => ++loads;
     const proven = () => Promise.resolve('team-a');
@@ -89,7 +95,7 @@ describe('CollectionCache', () => {
   });
 
   it('with a TTL of 0 caches nothing', async () => {
-    const cache = new CollectionCache(0);
+    const cache = new CollectionCache(0, undefined, { proofs: newTeamProofs() });
     let loads = 0;
     await cache.getOrLoad('a', 'tags', async () => ++loads);
     await cache.getOrLoad('a', 'tags', async () => ++loads);

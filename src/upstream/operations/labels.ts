@@ -1,4 +1,4 @@
-import type { CachedCollection } from '../collection-cache.js';
+import type { CachedCollection } from '../../caching/collection-cache.js';
 import type { Collection } from '../loaders.js';
 import type { JsonBody, RestClient } from '../rest-client.js';
 import type { Session } from '../session.js';

@@ -1,11 +1,6 @@
-import {
-  type CacheChange,
-  OUTAGE_TTL_MS,
-  type SharedCaches,
-  type SharedRead,
-} from '../caching/shared-caches.js';
-import { RejectedTokens } from '../identity/rejected-tokens.js';
-import { TeamProofs } from '../identity/team-proof.js';
+import type { TeamProofs } from '../identity/team-proof.js';
+import { OUTAGE_TTL_MS } from '../replicas/redis.js';
+import type { CacheChange, SharedCaches, SharedRead } from './shared-caches.js';
 
 /** The team-wide collections this cache holds (each one `GET` of the Inbox API). */
 export type CachedCollection =
@@ -37,8 +32,8 @@ export function collectionsChangedBy(eventType: string): CachedCollection[] {
 }
 
 export interface CollectionCacheOptions {
-  /** Which team each token belongs to (src/identity/team-proof.ts); one of its own by default. */
-  proofs?: TeamProofs;
+  /** Which team each token belongs to (src/identity/team-proof.ts): the one key answers are shared by. */
+  proofs: TeamProofs;
   /**
    * How long a team's tags and statuses are kept while its webhooks announce their changes (an event of the
    * team arrived by webhook within ANNOUNCING_FOR_MS); default the TTL.
@@ -92,11 +87,9 @@ export class CollectionCache {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
-    { proofs, announcedTtlMs = ttlMs }: CollectionCacheOptions = {},
+    { proofs, announcedTtlMs = ttlMs }: CollectionCacheOptions,
   ) {
-    this.proofs =
-      proofs ??
-      new TeamProofs({ proofTtlMs: Math.min(30_000, ttlMs), rejected: new RejectedTokens({ ttlMs: 0 }) });
+    this.proofs = proofs;
     this.announcedTtlMs = ttlMs > 0 ? announcedTtlMs : 0;
   }
 

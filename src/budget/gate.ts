@@ -1,7 +1,7 @@
-import type { BudgetMeter } from '../budget/meter.js';
-import { type BudgetStatus, retryAfterSeconds, type TeamBudget } from '../budget/team-budget.js';
 import { TeamBudgetExceeded } from '../errors.js';
-import type { CallGate, GateTicket, SentCall } from './rest-client.js';
+import type { CallGate, GateTicket, SentCall } from '../upstream/rest-client.js';
+import type { BudgetMeter } from './meter.js';
+import { type BudgetStatus, retryAfterSeconds, type TeamBudget } from './team-budget.js';
 
 export interface BudgetGateOptions {
   budget: TeamBudget;
