@@ -10,9 +10,6 @@ import { createInboxApi } from './upstream/api.js';
 import type { InboxTransport } from './upstream/rest-client.js';
 import type { AtMostOnce } from './writes/at-most-once.js';
 
-/** The resolvers' context type lives in a leaf that the schema builder imports without the feature homes. */
-export type { Context } from './graphql/context-type.js';
-
 export interface ContextDependencies {
   transport: InboxTransport;
   identity: Identity;

@@ -13,7 +13,7 @@ import { PersistedQueryStore, useAutomaticPersistedQueries } from './caching/per
 import { ResponseCache, useResponseCache } from './caching/response-cache.js';
 import { SharedCaches } from './caching/shared-caches.js';
 import type { Config } from './config.js';
-import { type Context, createContext } from './context.js';
+import { createContext } from './context.js';
 import { AddressRateLimiter } from './edge/address-rate-limit.js';
 import { useBodyLimit } from './edge/body-limit.js';
 import { useResponseCompression } from './edge/compression.js';
@@ -31,6 +31,7 @@ import { useRequestErrorStatus } from './edge/request-error-status.js';
 import { type Enveloped, SingleConnectionStreams } from './edge/sse-single-connection.js';
 import { useUnauthenticatedRateLimit } from './edge/unauthenticated-limit.js';
 import { callersMistake, maskError } from './errors.js';
+import type { Context } from './graphql/context-type.js';
 import { useJit } from './graphql/jit.js';
 import { Identity } from './identity/identity.js';
 import { isAnnounced } from './live/announced.js';

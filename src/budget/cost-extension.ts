@@ -1,7 +1,7 @@
 import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin, type YogaInitialContext } from 'graphql-yoga';
-import type { Context } from '../context.js';
 import { retryAfterOf } from '../errors.js';
+import type { Context } from '../graphql/context-type.js';
 import { servedFromResponseCache } from '../observability/operation-facts.js';
 import { upstreamEstimate } from './operation-budget-plugin.js';
 import type { BudgetStatus } from './team-budget.js';

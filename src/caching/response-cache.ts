@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type FacadeExecutionArgs, runsWithinBudget } from '../budget/operation-budget-plugin.js';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context-type.js';
 import { noteServedFromResponseCache } from '../observability/operation-facts.js';
 import type { CollectionCache } from './collection-cache.js';
 import type { SharedCaches, SharedRead } from './shared-caches.js';
