@@ -49,13 +49,13 @@ describeWithOwnRedis('a Redis command’s bound measures Redis, not the event lo
     await expect(ping).resolves.toBe('PONG');
 
     // The server itself asleep (DEBUG SLEEP holds every client) for far longer than the bound.
-    const sleeping = redis.client.call('DEBUG', 'SLEEP', '1');
+    const sleeping = redis.client.call('DEBUG', 'SLEEP', '3');
     await new Promise((resolve) => setTimeout(resolve, 20));
     const started = performance.now();
     const late = withinMs(client.ping(), COMMAND_TIMEOUT_MS);
     await expect(late).rejects.toBeInstanceOf(RedisCommandTimeout);
-    // Given up on long before Redis woke up.
-    expect(performance.now() - started).toBeLessThan(900);
+    // Given up on long before Redis woke up (a bound with room for a busy machine, not a speed).
+    expect(performance.now() - started).toBeLessThan(2_000);
     await sleeping;
   });
 

@@ -350,7 +350,7 @@ describeWithRedis('live events across replicas', () => {
         expect(await replica.stop('SIGTERM')).toBe(0);
         const exitMs = Date.now() - signalled;
         expect(exitMs).toBeGreaterThanOrEqual(1_000);
-        expect(exitMs).toBeLessThan(3_000);
+        expect(exitMs).toBeLessThan(8_000); // a bound, not a speed: the call in flight would take 10 s
         expect(replica.logLines.some((line) => /"outcome":"cut off"/.test(line))).toBe(true);
         expect(await stuck).toBeInstanceOf(Error);
       } finally {
