@@ -117,12 +117,10 @@ export class ResponseCache {
     return this.entries.size;
   }
 
-  /** A fresh answer for the key: within the TTL, and no change of its team since it was stored. */
-  get(key: string, now: number): string | undefined {
-    return this.answer(key, now)?.body;
-  }
-
-  /** The same, with its parsed `data` kept for the next hits. */
+  /**
+   * A fresh answer for the key: within the TTL, and no change of its team since it was stored; its parsed
+   * `data` is kept for the next hits.
+   */
   answer(key: string, now: number): StoredAnswer | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;

@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import Negotiator from 'negotiator';
 
 /** Answers smaller than this go as they are: compressing them saves less than it costs. */
@@ -35,40 +36,25 @@ type Compressed = ReturnType<(typeof compressors)[AnswerEncoding]>;
  * bytes share it; bounded in entries and bytes, least recently used first out.
  */
 export class RecentlyCompressed {
-  private readonly entries = new Map<string, { plain: Buffer; compressed: Compressed }>();
-  private bytes = 0;
+  private readonly entries: LRUCache<string, { plain: Buffer; compressed: Compressed }>;
 
-  constructor(
-    private readonly maxEntries = 64,
-    private readonly maxBytes = 8 * 1024 * 1024,
-  ) {}
+  constructor(maxEntries = 64, maxBytes = 8 * 1024 * 1024) {
+    this.entries = new LRUCache({
+      max: maxEntries,
+      maxSize: maxBytes,
+      // An answer over a quarter of the bound is compressed each time rather than kept.
+      maxEntrySize: maxBytes / 4,
+      sizeCalculation: ({ plain, compressed }) => plain.byteLength + compressed.byteLength,
+    });
+  }
 
   compress(encoding: AnswerEncoding, plain: Buffer): Compressed {
     const key = `${encoding}:${plain.byteLength}`;
     const entry = this.entries.get(key);
-    if (entry?.plain.equals(plain)) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return entry.compressed;
-    }
+    if (entry?.plain.equals(plain)) return entry.compressed;
     const compressed = compressors[encoding](plain);
-    this.forget(key);
-    if (plain.byteLength + compressed.byteLength <= this.maxBytes / 4) {
-      this.entries.set(key, { plain, compressed });
-      this.bytes += plain.byteLength + compressed.byteLength;
-      for (const oldest of this.entries.keys()) {
-        if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
-        this.forget(oldest);
-      }
-    }
+    this.entries.set(key, { plain, compressed });
     return compressed;
-  }
-
-  private forget(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.entries.delete(key);
-    this.bytes -= entry.plain.byteLength + entry.compressed.byteLength;
   }
 }
 

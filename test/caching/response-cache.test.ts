@@ -265,10 +265,10 @@ describe('ResponseCache', () => {
   it('stores an answer at its second request within the TTL, so one-off queries cost no memory', () => {
     const cache = new ResponseCache({ ttlMs: 1_000, freshness });
     cache.offer('a', () => '{"data":1}', 'team', freshness.generation('team'), 0);
-    expect(cache.get('a', 1)).toBeUndefined();
+    expect(cache.answer('a', 1)?.body).toBeUndefined();
     cache.offer('a', () => '{"data":1}', 'team', freshness.generation('team'), 2);
-    expect(cache.get('a', 3)).toBe('{"data":1}');
-    expect(cache.get('a', 1_002)).toBeUndefined();
+    expect(cache.answer('a', 3)?.body).toBe('{"data":1}');
+    expect(cache.answer('a', 1_002)?.body).toBeUndefined();
   });
 
   it('parses a stored answer’s data once, for every hit, frozen so that no hit can change the next one’s', () => {
@@ -280,7 +280,7 @@ describe('ResponseCache', () => {
     expect(first).toEqual({ threads: [{ id: 't1' }] });
     expect(cache.answer('a', 3)?.data).toBe(first);
     expect(Object.isFrozen(first.threads[0])).toBe(true);
-    expect(cache.get('a', 3)).toBe(body);
+    expect(cache.answer('a', 3)?.body).toBe(body);
   });
 
   it('is bounded in characters, least recently stored first out', () => {
@@ -290,7 +290,7 @@ describe('ResponseCache', () => {
       cache.offer(key, () => `{"data":"${key.repeat(5)}"}`, 'team', freshness.generation('team'), 1);
     }
     expect(cache.size).toBe(1);
-    expect(cache.get('c', 2)).toBeDefined();
+    expect(cache.answer('c', 2)?.body).toBeDefined();
   });
 });
 
