@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
 import type { SharedCaches } from './shared-caches.js';
@@ -38,16 +39,16 @@ export interface PersistedQueryStoreOptions {
  * only if it hashes to its key, and still goes through parsing and validation like any other.
  */
 export class PersistedQueryStore {
-  readonly #queries = new Map<string, string>();
+  readonly #queries: LRUCache<string, string>;
   readonly #shared: SharedCaches | undefined;
-  readonly #maxEntries: number;
-  readonly #maxChars: number;
-  #chars = 0;
 
   constructor({ shared, maxEntries = 1_000, maxChars = 5_000_000 }: PersistedQueryStoreOptions = {}) {
     this.#shared = shared;
-    this.#maxEntries = maxEntries;
-    this.#maxChars = maxChars;
+    this.#queries = new LRUCache<string, string>({
+      max: maxEntries,
+      maxSize: maxChars,
+      sizeCalculation: (query) => Math.max(1, query.length),
+    });
   }
 
   get size(): number {
@@ -55,13 +56,7 @@ export class PersistedQueryStore {
   }
 
   get(hash: string): string | undefined {
-    const query = this.#queries.get(hash);
-    if (query !== undefined) {
-      // Map iteration follows insertion order: re-inserting marks the entry as recently used.
-      this.#queries.delete(hash);
-      this.#queries.set(hash, query);
-    }
-    return query;
+    return this.#queries.get(hash);
   }
 
   /** Here, else in the replicas' shared store (then kept here too); `undefined` when unknown. */
@@ -70,32 +65,19 @@ export class PersistedQueryStore {
     if (known !== undefined || this.#shared === undefined) return known;
     const query = await this.#shared.persistedQuery(hash);
     if (query === undefined || sha256Hex(query) !== hash) return undefined;
-    this.keep(hash, query);
+    this.#queries.set(hash, query);
     return query;
   }
 
   /** Registers a query that validated: here, and for every replica. */
   set(hash: string, query: string): void {
-    this.keep(hash, query);
+    // A query over maxChars is not kept (lru-cache refuses it, and drops what the hash held).
+    this.#queries.set(hash, query);
     this.#shared?.persistQuery(hash, query);
   }
 
-  private keep(hash: string, query: string): void {
-    if (query.length > this.#maxChars) return;
-    this.delete(hash);
-    this.#queries.set(hash, query);
-    this.#chars += query.length;
-    for (const oldest of this.#queries.keys()) {
-      if (this.#queries.size <= this.#maxEntries && this.#chars <= this.#maxChars) break;
-      this.delete(oldest);
-    }
-  }
-
   delete(hash: string): void {
-    const query = this.#queries.get(hash);
-    if (query === undefined) return;
     this.#queries.delete(hash);
-    this.#chars -= query.length;
   }
 }
 

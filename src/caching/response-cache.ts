@@ -8,6 +8,7 @@ import {
   visit,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { type FacadeExecutionArgs, runsWithinBudget } from '../budget/operation-budget-plugin.js';
 import type { Context } from '../graphql/context-type.js';
 import { noteServedFromResponseCache } from '../observability/operation-facts.js';
@@ -92,21 +93,26 @@ export class ResponseCache {
   readonly ttlMs: number;
   readonly freshness: CollectionCache;
   readonly shared: SharedCaches | undefined;
-  private readonly entries = new Map<string, Entry>();
-  /** Keys asked for once within the TTL: the next identical request stores its answer. */
-  private readonly seen = new Map<string, number>();
+  /** Each entry keeps its own `expires`: the clock is the caller's `now`, as everywhere in this cache. */
+  private readonly entries: LRUCache<string, Entry>;
+  /** Keys asked for once within the TTL (until when): the next identical request stores its answer. */
+  private readonly seen: LRUCache<string, number>;
   /** Queries (document and variables) some proven token asked within the TTL, whatever its team. */
-  private readonly asked = new Map<string, number>();
-  private readonly maxEntries: number;
+  private readonly asked: LRUCache<string, number>;
   private readonly maxChars: number;
-  private chars = 0;
 
   constructor({ ttlMs, freshness, shared, maxEntries = 1_000, maxChars = 20_000_000 }: ResponseCacheOptions) {
     this.ttlMs = ttlMs;
     this.freshness = freshness;
     this.shared = shared;
-    this.maxEntries = maxEntries;
     this.maxChars = maxChars;
+    this.entries = new LRUCache<string, Entry>({
+      max: maxEntries,
+      maxSize: maxChars,
+      sizeCalculation: (entry) => Math.max(1, entry.answer.body.length),
+    });
+    this.seen = new LRUCache<string, number>({ max: maxEntries * 10 });
+    this.asked = new LRUCache<string, number>({ max: maxEntries * 10 });
   }
 
   get enabled(): boolean {
@@ -125,7 +131,7 @@ export class ResponseCache {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expires <= now || entry.generation !== this.freshness.generation(entry.teamId)) {
-      this.delete(key);
+      this.entries.delete(key);
       return undefined;
     }
     return entry.answer;
@@ -146,9 +152,7 @@ export class ResponseCache {
   ): StoredAnswer | undefined {
     const seenUntil = this.seen.get(key);
     if (!repeated && (seenUntil === undefined || seenUntil <= now)) {
-      this.seen.delete(key);
       this.seen.set(key, now + this.ttlMs);
-      if (this.seen.size > this.maxEntries * 10) this.seen.delete(this.seen.keys().next().value as string);
       return undefined;
     }
     const body = answer();
@@ -163,23 +167,18 @@ export class ResponseCache {
     generation: number,
     expires: number,
   ): StoredAnswer | undefined {
-    if (body.length > this.maxChars) return undefined;
-    this.delete(key);
+    if (body.length > this.maxChars) {
+      this.entries.delete(key);
+      return undefined;
+    }
     const answer = new StoredAnswer(body);
     this.entries.set(key, { answer, teamId, generation, expires });
-    this.chars += body.length;
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
-      this.delete(oldest);
-    }
     return answer;
   }
 
   /** A proven token asks this query: a token not yet proven that asks it soon proves itself first. */
   noteAsked(query: string, now: number): void {
-    this.asked.delete(query);
     this.asked.set(query, now + this.ttlMs);
-    if (this.asked.size > this.maxEntries * 10) this.asked.delete(this.asked.keys().next().value as string);
   }
 
   wasAsked(query: string, now: number): boolean {
@@ -190,14 +189,6 @@ export class ResponseCache {
     this.entries.clear();
     this.seen.clear();
     this.asked.clear();
-    this.chars = 0;
-  }
-
-  private delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.entries.delete(key);
-    this.chars -= entry.answer.body.length;
   }
 }
 

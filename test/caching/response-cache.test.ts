@@ -283,7 +283,23 @@ describe('ResponseCache', () => {
     expect(cache.answer('a', 3)?.body).toBe(body);
   });
 
-  it('is bounded in characters, least recently stored first out', () => {
+  it('is bounded in entries, least recently used first out', () => {
+    const cache = new ResponseCache({ ttlMs: 1_000, freshness, maxEntries: 2 });
+    const store = (key: string) => {
+      cache.offer(key, () => `{"data":"${key}"}`, 'team', freshness.generation('team'), 0);
+      cache.offer(key, () => `{"data":"${key}"}`, 'team', freshness.generation('team'), 1);
+    };
+    store('a');
+    store('b');
+    expect(cache.answer('a', 2)?.body).toBeDefined(); // a is now the most recently used
+    store('c');
+    expect(cache.size).toBe(2);
+    expect(cache.answer('b', 2)).toBeUndefined();
+    expect(cache.answer('a', 2)?.body).toBe('{"data":"a"}');
+    expect(cache.answer('c', 2)?.body).toBe('{"data":"c"}');
+  });
+
+  it('is bounded in characters, least recently used first out; an answer over the bound is not kept', () => {
     const cache = new ResponseCache({ ttlMs: 1_000, freshness, maxChars: 25 });
     for (const key of ['a', 'b', 'c']) {
       cache.offer(key, () => `{"data":"${key.repeat(5)}"}`, 'team', freshness.generation('team'), 0);
@@ -291,6 +307,11 @@ describe('ResponseCache', () => {
     }
     expect(cache.size).toBe(1);
     expect(cache.answer('c', 2)?.body).toBeDefined();
+    const huge = `{"data":"${'h'.repeat(30)}"}`;
+    cache.offer('huge', () => huge, 'team', freshness.generation('team'), 2);
+    expect(cache.offer('huge', () => huge, 'team', freshness.generation('team'), 3)).toBeUndefined();
+    expect(cache.answer('huge', 4)).toBeUndefined();
+    expect(cache.answer('c', 4)?.body).toBeDefined();
   });
 });
 
