@@ -89,6 +89,8 @@ export interface StallsRun {
   upstreamCalls: number;
   /** The facade process's CPU time over the attack's wall time. */
   facadeCpuPercent: number;
+  /** The facade process's CPU time during the attack (the legitimate client's requests included), per attack sent. */
+  facadeCpuMsPerAttack: number;
 }
 
 export interface StallsResults {
@@ -204,6 +206,7 @@ async function measureOne(
     report,
     upstreamCalls,
     facadeCpuPercent: ((cpuAfter - cpuBefore) / wallMicros) * 100,
+    facadeCpuMsPerAttack: (cpuAfter - cpuBefore) / 1000 / Math.max(1, report.sent),
   };
 }
 
@@ -278,7 +281,7 @@ export function renderStallsMarkdown(results: StallsResults): string {
     '',
     `Generated ${results.generatedAt} by \`${setup.command}\`: the facade with the shipped defaults (${limits}), served as \`npm start\` serves it; each flooding attack ${setup.attackSeconds} s over ${setup.connections} connections, each from its own loopback address (fewer operations per address than \`UNAUTHENTICATED_REQUESTS_PER_MINUTE\`); the legitimate client one request after the other, ${setup.idleSeconds} s idle right before each attack, then until the attack ends; Node ${setup.node}, ${setup.cpus} CPUs, ${setup.pinning}.`,
     '',
-    'Latencies in ms. Ratios: during the attack ÷ idle, of the same statistic. Upstream calls: what the simulator saw while the attack ran, the legitimate client’s included. Facade CPU: its process’s CPU time over the attack’s wall time.',
+    'Latencies in ms. Ratios: during the attack ÷ idle, of the same statistic. Upstream calls: what the simulator saw while the attack ran, the legitimate client’s included. Facade CPU: its process’s CPU time over the attack’s wall time, and per attack sent (the legitimate client’s requests included).',
     '',
     '| Attack | Legitimate client | Idle p50 / p99 / max | During p50 / p99 / max | p50 ratio | p99 ratio | max ratio | Requests idle / during |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -303,8 +306,8 @@ export function renderStallsMarkdown(results: StallsResults): string {
     '',
     '## How each attack was refused',
     '',
-    '| Attack | Bytes each | Sent | Addresses | Seconds | Refusals | Upstream calls | Facade CPU |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    '| Attack | Bytes each | Sent | Addresses | Seconds | Refusals | Upstream calls | Facade CPU | Facade CPU ms per attack |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
   );
   for (const run of runs) {
     const refusals = Object.entries(run.report.outcomes)
@@ -321,6 +324,8 @@ export function renderStallsMarkdown(results: StallsResults): string {
         refusals,
         fixed(run.upstreamCalls),
         `${fixed(run.facadeCpuPercent)}%`,
+        // The slow body's one request: the phase's CPU is the legitimate client's.
+        run.attack === 'slow-body' ? '–' : fixed(run.facadeCpuMsPerAttack, 1),
       ].join(' | ')} |`,
     );
   }
