@@ -16,13 +16,15 @@ import { type FacadeName, type Results, type Run, renderMarkdown, type ScreenChe
 import { SCREEN_NAMES, type Scenario, type Step, scenarios } from './scenarios.js';
 import type { ServerReady } from './server-process.js';
 import type { SimulatorReady } from './simulator-process.js';
+import { renderStallsMarkdown, runStalls } from './stalls.js';
 
 /**
  * `npm run bench`: our facade against a GraphQL Mesh facade generated from the same OpenAPI file,
  * both in front of the same simulator, in one run. Writes bench/results/latest.{json,md}. Then the
  * CPU-bound scenario (bench/cpu.ts) against a zero-latency upstream stub: bench/results/cpu.{json,md}. Last,
  * what extensions.cost, compression and tracing cost the inbox page (bench/features.ts):
- * bench/results/features.{json,md}.
+ * bench/results/features.{json,md}. Then a legitimate client's latency during each attack that once stalled the
+ * event loop (bench/stalls.ts): bench/results/stalls.{json,md}.
  */
 const settings = z
   .object({
@@ -39,9 +41,13 @@ const settings = z
     /** The features section (bench/features.ts): connections, rounds of all its runs; the page is BENCH_CPU_THREADS. */
     BENCH_FEATURES_CONNECTIONS: z.coerce.number().int().min(1).default(32),
     BENCH_FEATURES_ROUNDS: z.coerce.number().int().min(1).default(3),
+    /** The stalls section (bench/stalls.ts): seconds each flooding attack runs, and its connections. */
+    BENCH_STALLS_ATTACK_S: z.coerce.number().int().min(1).default(8),
+    BENCH_STALLS_CONNECTIONS: z.coerce.number().int().min(1).default(4),
     /**
      * Comma-separated names (inbox,thread,prospect screens; cpu for the CPU-bound scenario; features for what
-     * extensions.cost, compression and tracing cost) to run only those.
+     * extensions.cost, compression and tracing cost; stalls for a legitimate client's latency during each
+     * attack that once stalled the event loop) to run only those.
      */
     BENCH_ONLY: z
       .string()
@@ -333,13 +339,18 @@ async function runCpu(): Promise<void> {
   if (failing.length > 0) process.exitCode = 1;
 }
 
-/** What extensions.cost, compression and tracing cost the inbox page, each against none of them. */
-async function runFeatureCosts(): Promise<void> {
+/** The command as run: `npm run bench` with the BENCH_* variables set. */
+function benchCommand(): string {
   const set = Object.entries(process.env)
     .filter(([name]) => name.startsWith('BENCH_'))
     .map(([name, value]) => `${name}=${value} `)
     .sort()
     .join('');
+  return `${set}npm run bench`;
+}
+
+/** What extensions.cost, compression and tracing cost the inbox page, each against none of them. */
+async function runFeatureCosts(): Promise<void> {
   const results: FeaturesResults = await runFeatures(
     {
       threads: settings.BENCH_CPU_THREADS,
@@ -351,13 +362,36 @@ async function runFeatureCosts(): Promise<void> {
       facadeCpu,
       loadCpu,
     },
-    { node: process.versions.node, cpus, command: `${set}npm run bench` },
+    { node: process.versions.node, cpus, command: benchCommand() },
   );
   writeResults('features', results, renderFeaturesMarkdown(results));
   if (results.runs.some((run) => run.failures > 0)) process.exitCode = 1;
+}
+
+/** A legitimate client's latency idle and during each attack that once stalled the event loop. */
+async function runStallCosts(): Promise<void> {
+  const results = await runStalls(
+    {
+      attackSeconds: settings.BENCH_STALLS_ATTACK_S,
+      idleSeconds: 2,
+      connections: settings.BENCH_STALLS_CONNECTIONS,
+      latencyMs: settings.BENCH_LATENCY_MS,
+      facadeCpu,
+      loadCpu,
+    },
+    { node: process.versions.node, cpus, command: benchCommand() },
+  );
+  writeResults('stalls', results, renderStallsMarkdown(results));
+  const failing = results.runs.filter(
+    (run) => run.idle.failures + run.during.failures > 0 || 'not refused' in run.report.outcomes,
+  );
+  for (const run of failing)
+    console.error(`WARNING: ${run.attack}: a failed legitimate request, or not refused`);
+  if (failing.length > 0) process.exitCode = 1;
 }
 
 pinSelf(loadCpu);
 if (SCREEN_NAMES.some(only)) await runScreens();
 if (only('cpu')) await runCpu();
 if (only('features')) await runFeatureCosts();
+if (only('stalls')) await runStallCosts();

@@ -5,7 +5,7 @@ import { createFacade } from '../src/yoga.js';
 import { processStats, serveParent } from './ipc.js';
 
 /**
- * The facade for the soak (bench/soak.ts), alone in its process so that its RSS is its own: the shipped
+ * The facade for the soak (bench/soak.ts) and the stalls section (bench/stalls.ts), alone in its process so that its RSS is its own: the shipped
  * defaults, plus whatever FACADE_* variables the soak passes (without the prefix), against
  * <INBOX_API_URL>, served as `npm start` serves it (HTTP and WebSocket, with the connection limits).
  * Usage: soak-facade-process.ts <INBOX_API_URL>
