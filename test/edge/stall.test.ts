@@ -15,7 +15,7 @@ import { wsClient } from '../support/live.js';
 
 const harness = useHarness({ transport: 'http' });
 
-/** 30 000 ids in `nodes(ids:)`: a 259 KB message, just under MAX_BODY_BYTES (256 KiB). */
+/** 30 000 ids in `nodes(ids:)`: a 229 KB message, under MAX_BODY_BYTES (256 KiB). */
 const NODES = 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }';
 /** The same, cut short: reading it would fail with a syntax error. */
 const UNPARSABLE = 'query ($ids: [ID!]!) { nodes(ids: $ids) { id ';
