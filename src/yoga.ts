@@ -1,3 +1,4 @@
+import './v8-flags.js'; // first: before the schema is built (src/v8-flags.ts says why)
 import type { Server, ServerOptions } from 'node:http';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
