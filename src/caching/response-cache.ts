@@ -99,13 +99,11 @@ export class ResponseCache {
   private readonly seen: LRUCache<string, number>;
   /** Queries (document and variables) some proven token asked within the TTL, whatever its team. */
   private readonly asked: LRUCache<string, number>;
-  private readonly maxChars: number;
 
   constructor({ ttlMs, freshness, shared, maxEntries = 1_000, maxChars = 20_000_000 }: ResponseCacheOptions) {
     this.ttlMs = ttlMs;
     this.freshness = freshness;
     this.shared = shared;
-    this.maxChars = maxChars;
     this.entries = new LRUCache<string, Entry>({
       max: maxEntries,
       maxSize: maxChars,
@@ -167,7 +165,8 @@ export class ResponseCache {
     generation: number,
     expires: number,
   ): StoredAnswer | undefined {
-    if (body.length > this.maxChars) {
+    // Over the character bound: lru-cache would refuse it (and drop what the key held); say so to the caller.
+    if (body.length > this.entries.maxEntrySize) {
       this.entries.delete(key);
       return undefined;
     }
